@@ -1,0 +1,40 @@
+# Plansmith: build, run and test.
+#   make app                 set up, build the UI and the app, open the demo catalog
+#   make app CATALOG=FILE    … open FILE instead
+#   make test                set up, then Rust tests (workspace), UI tests, end-to-end tests
+# The app embeds ui/dist at compile time, so the UI is always built before cargo.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
+export NPM_CONFIG_UPDATE_NOTIFIER := false
+
+APP := target/debug/plansmith-app
+CATALOG ?=
+
+.PHONY: setup ui app-build app test test-rust test-ui test-e2e
+
+setup:
+	@bash .ci/setup.sh
+
+ui: setup
+	npm --prefix ui run --silent build
+
+app-build: ui
+	cargo build -p plansmith-app
+
+app: app-build
+	$(APP) $(CATALOG)
+
+test: setup ui test-rust test-ui test-e2e
+
+test-rust: ui
+	@command -v cargo-nextest >/dev/null || cargo install --quiet --locked cargo-nextest
+	cargo nextest run --workspace
+
+test-ui: setup
+	npm --prefix ui test
+
+test-e2e: app-build
+	rm -rf tests/e2e/artifacts
+	xvfb-run -a npm --prefix tests/e2e test

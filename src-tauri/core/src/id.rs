@@ -1,0 +1,202 @@
+//! Stable, human-typable ids for every catalog entity ("PP-12", "BO-3"). The prefix names the
+//! kind, so an id typed on the command line or found in a bundle is never ambiguous, and the
+//! number is the row id in that kind's table, so ids survive dump/load unchanged.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::error::CoreError;
+
+/// Every kind of entity that has an id of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntityKind {
+    PackagePlan,
+    ServicePlan,
+    BoltOn,
+    BoltOnAddOn,
+    BoltOnGroup,
+    BoltOnLink,
+    Allowance,
+    Customer,
+    Site,
+    Structure,
+}
+
+impl EntityKind {
+    pub const ALL: [EntityKind; 10] = [
+        EntityKind::PackagePlan,
+        EntityKind::ServicePlan,
+        EntityKind::BoltOn,
+        EntityKind::BoltOnAddOn,
+        EntityKind::BoltOnGroup,
+        EntityKind::BoltOnLink,
+        EntityKind::Allowance,
+        EntityKind::Customer,
+        EntityKind::Site,
+        EntityKind::Structure,
+    ];
+    /// The four plan kinds, which carry a side, a status and the common plan fields.
+    pub const PLANS: [EntityKind; 4] =
+        [EntityKind::PackagePlan, EntityKind::ServicePlan, EntityKind::BoltOn, EntityKind::BoltOnAddOn];
+
+    pub fn prefix(self) -> &'static str {
+        match self {
+            EntityKind::PackagePlan => "PP",
+            EntityKind::ServicePlan => "SP",
+            EntityKind::BoltOn => "BO",
+            EntityKind::BoltOnAddOn => "AO",
+            EntityKind::BoltOnGroup => "BG",
+            EntityKind::BoltOnLink => "BL",
+            EntityKind::Allowance => "AL",
+            EntityKind::Customer => "CU",
+            EntityKind::Site => "SI",
+            EntityKind::Structure => "ST",
+        }
+    }
+    /// Canonical name, as in the database, the interchange JSON and the CLI.
+    pub fn name(self) -> &'static str {
+        match self {
+            EntityKind::PackagePlan => "package_plan",
+            EntityKind::ServicePlan => "service_plan",
+            EntityKind::BoltOn => "bolt_on",
+            EntityKind::BoltOnAddOn => "bolt_on_add_on",
+            EntityKind::BoltOnGroup => "bolt_on_group",
+            EntityKind::BoltOnLink => "bolt_on_link",
+            EntityKind::Allowance => "allowance",
+            EntityKind::Customer => "customer",
+            EntityKind::Site => "site",
+            EntityKind::Structure => "structure",
+        }
+    }
+    /// Words for messages ("bolt-on add-on").
+    pub fn label(self) -> &'static str {
+        match self {
+            EntityKind::PackagePlan => "package plan",
+            EntityKind::ServicePlan => "service plan",
+            EntityKind::BoltOn => "bolt-on",
+            EntityKind::BoltOnAddOn => "bolt-on add-on",
+            EntityKind::BoltOnGroup => "bolt-on group",
+            EntityKind::BoltOnLink => "bolt-on link",
+            EntityKind::Allowance => "allowance",
+            EntityKind::Customer => "customer",
+            EntityKind::Site => "site",
+            EntityKind::Structure => "structure",
+        }
+    }
+    /// The SQLite table holding this kind.
+    pub fn table(self) -> &'static str {
+        self.name()
+    }
+    pub fn is_plan(self) -> bool {
+        EntityKind::PLANS.contains(&self)
+    }
+    pub fn from_name(s: &str) -> Option<EntityKind> {
+        EntityKind::ALL.into_iter().find(|k| k.name() == s)
+    }
+    fn from_prefix(s: &str) -> Option<EntityKind> {
+        EntityKind::ALL.into_iter().find(|k| k.prefix().eq_ignore_ascii_case(s))
+    }
+}
+
+impl fmt::Display for EntityKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for EntityKind {
+    type Err = CoreError;
+    fn from_str(s: &str) -> Result<Self, CoreError> {
+        EntityKind::from_name(s).ok_or_else(|| {
+            let names: Vec<&str> = EntityKind::ALL.iter().map(|k| k.name()).collect();
+            CoreError::invalid("kind", format!("unknown kind '{s}'; use one of: {}", names.join(", ")))
+        })
+    }
+}
+
+/// The id of one entity: its kind and its row id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Id {
+    pub kind: EntityKind,
+    pub n: i64,
+}
+
+impl Id {
+    pub const fn new(kind: EntityKind, n: i64) -> Id {
+        Id { kind, n }
+    }
+    /// Checks that the id is of the expected kind; `field` names the field for the message.
+    pub fn expect(self, kind: EntityKind, field: &str) -> Result<Id, CoreError> {
+        if self.kind == kind {
+            Ok(self)
+        } else {
+            Err(CoreError::invalid(
+                field,
+                format!("{field} must be a {} id ({}-…), but {self} is a {}", kind.label(), kind.prefix(), self.kind.label()),
+            ))
+        }
+    }
+}
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{}", self.kind.prefix(), self.n)
+    }
+}
+
+impl FromStr for Id {
+    type Err = CoreError;
+    fn from_str(s: &str) -> Result<Id, CoreError> {
+        let bad = || {
+            CoreError::invalid(
+                "id",
+                format!("'{s}' is not an object id; ids look like PP-12 (PP package plan, SP service plan, BO bolt-on, AO bolt-on add-on, BG bolt-on group, BL bolt-on link, AL allowance, CU customer, SI site, ST structure)"),
+            )
+        };
+        let (p, n) = s.trim().split_once('-').ok_or_else(bad)?;
+        let kind = EntityKind::from_prefix(p).ok_or_else(bad)?;
+        let n: i64 = n.parse().map_err(|_| bad())?;
+        if n <= 0 {
+            return Err(bad());
+        }
+        Ok(Id { kind, n })
+    }
+}
+
+impl Serialize for Id {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Id {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Id, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(|e: CoreError| serde::de::Error::custom(e.message().to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip_through_text() {
+        for k in EntityKind::ALL {
+            let id = Id::new(k, 42);
+            assert_eq!(id.to_string().parse::<Id>().unwrap(), id);
+        }
+        assert_eq!("pp-7".parse::<Id>().unwrap(), Id::new(EntityKind::PackagePlan, 7));
+    }
+
+    #[test]
+    fn malformed_ids_are_refused_with_the_format() {
+        for s in ["", "PP", "PP-", "PP-x", "XX-1", "PP-0", "PP--1"] {
+            let e = s.parse::<Id>().unwrap_err();
+            assert!(e.message().contains("ids look like PP-12"), "{s}: {e}");
+        }
+    }
+}

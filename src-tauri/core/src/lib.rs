@@ -1,0 +1,23 @@
+//! Plansmith's core: everything the desktop app and the `plansmith` command line share, with
+//! no Tauri in it. It holds the Emersion plan model (domain.md §2–§3), the SQLite catalog store
+//! with undo/redo, the rules of §6, the lifecycle of §5, the build progress of §4, and the
+//! canonical JSON interchange.
+//!
+//! Architecture invariant: this crate never depends on Tauri, a window or a clock; time and
+//! identity are passed in as a [`Stamp`].
+
+pub mod change;
+pub mod error;
+pub mod id;
+pub mod model;
+pub mod reference;
+pub mod snapshot;
+pub mod store;
+pub mod value;
+
+pub use change::{Applied, Change, PlanField};
+pub use error::{CoreError, ErrorKind, Result};
+pub use id::{EntityKind, Id};
+pub use snapshot::{Scope, Snapshot};
+pub use store::{Catalog, NewCatalog};
+pub use value::{Currency, Date, Money, Stamp, Timestamp};

@@ -1,0 +1,91 @@
+//! Contract test between the Rust commands and the TypeScript types of the UI.
+//!
+//! The UI's types (`ui/src/lib/types.ts`) are written by hand, so this test pins them to what
+//! the core really sends: it writes the demo catalog, serializes its `Overview` exactly as the
+//! `catalog_overview` command does, and compares it with the fixture
+//! `ui/src/lib/fixtures/overview.demo.json`. The UI test `ipc-contract.test.ts` checks the same
+//! fixture against the TypeScript types with a runtime guard. A renamed or added field breaks
+//! one of the two tests instead of the user's screen.
+//!
+//! When the demo content or the `Overview` type changes on purpose, regenerate the fixture with
+//! `PLANSMITH_BLESS=1 cargo test -p plansmith-app ipc_contract`, then run the UI tests.
+
+use plansmith_core::{Stamp, Timestamp, demo};
+use serde_json::Value;
+
+use crate::test_folder::TestFolder;
+
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/ui/src/lib/fixtures/overview.demo.json");
+
+fn demo_overview() -> Value {
+    let folder = TestFolder::new();
+    let stamp = Stamp { by: "contract-test".into(), at: Timestamp::from_unix_seconds(1_767_225_600) };
+    let catalog = demo::write_demo(&folder.file("demo.plansmith"), &stamp)
+        .expect("the core writes the demo catalog");
+    let overview = catalog.overview().expect("the demo catalog has an overview");
+    serde_json::to_value(&overview).unwrap()
+}
+
+/// The JSON type of every value, by path; arrays contribute the union of their items' shapes.
+fn shape(value: &Value, path: &str, out: &mut std::collections::BTreeSet<String>) {
+    match value {
+        Value::Object(map) => {
+            out.insert(format!("{path}: object"));
+            for (key, item) in map {
+                shape(item, &format!("{path}.{key}"), out);
+            }
+        }
+        Value::Array(items) => {
+            out.insert(format!("{path}: array"));
+            for item in items {
+                shape(item, &format!("{path}[]"), out);
+            }
+        }
+        scalar => {
+            let kind = match scalar {
+                Value::String(_) => "string",
+                Value::Number(_) => "number",
+                Value::Bool(_) => "boolean",
+                _ => "null",
+            };
+            out.insert(format!("{path}: {kind}"));
+        }
+    }
+}
+
+fn shape_of(value: &Value) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    shape(value, "overview", &mut out);
+    out
+}
+
+#[test]
+fn overview_fixture_matches_what_the_core_sends() {
+    let actual = demo_overview();
+    if std::env::var_os("PLANSMITH_BLESS").is_some() {
+        let text = serde_json::to_string_pretty(&actual).unwrap() + "\n";
+        std::fs::write(FIXTURE, text).unwrap();
+        return;
+    }
+    let fixture: Value = serde_json::from_str(
+        &std::fs::read_to_string(FIXTURE).expect("the UI fixture exists"),
+    )
+    .expect("the UI fixture is JSON");
+    assert_eq!(
+        shape_of(&actual),
+        shape_of(&fixture),
+        "the Overview sent to the UI no longer has the shape of {FIXTURE}; \
+         update ui/src/lib/types.ts and bless the fixture (see the module doc)"
+    );
+    assert_eq!(
+        actual, fixture,
+        "the demo Overview changed; if that is intended, bless the fixture (see the module doc)"
+    );
+}
+
+#[test]
+fn shape_sees_renamed_fields() {
+    let a = serde_json::json!({"counts": [{"kind": "bolt_on", "total": 1}]});
+    let b = serde_json::json!({"counts": [{"kind": "bolt_on", "count": 1}]});
+    assert_ne!(shape_of(&a), shape_of(&b));
+}

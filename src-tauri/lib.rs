@@ -1,0 +1,43 @@
+//! Plansmith desktop app: a thin Tauri layer over `plansmith-core`.
+//!
+//! Architecture invariant: no catalog logic lives in this crate. It decides what to open at
+//! start ([`launch`]), holds the open catalog ([`open_catalog`]), exposes core calls as async
+//! commands ([`commands`]) with one error shape ([`ipc_error`]), and builds the window
+//! ([`main_window`]). The UI in `ui/` is a static bundle embedded at build time (`ui/dist`), so
+//! build the UI before `cargo build`.
+
+pub mod commands;
+pub mod ipc_error;
+pub mod launch;
+pub mod main_window;
+pub mod open_catalog;
+
+#[cfg(test)]
+mod ipc_contract;
+#[cfg(test)]
+mod test_folder;
+
+use anyhow::Context;
+use tauri::Manager;
+
+use crate::open_catalog::OpenCatalog;
+
+/// Starts the app with the process's command line and blocks until the last window closes.
+pub fn run() -> anyhow::Result<()> {
+    let choice = launch::parse_args(std::env::args_os().skip(1))?;
+    tauri::Builder::default()
+        .invoke_handler(tauri::generate_handler![commands::catalog_overview])
+        .setup(move |app| {
+            let data_dir = app
+                .path()
+                .data_dir()
+                .context("cannot find the user's data folder for the demo catalog")?;
+            let catalog = OpenCatalog::open(choice.target(&data_dir));
+            let path = catalog.path().to_path_buf();
+            app.manage(catalog);
+            main_window::open(app, &path)?;
+            Ok(())
+        })
+        .run(tauri::generate_context!())
+        .context("the app stopped with an error")
+}

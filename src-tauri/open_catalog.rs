@@ -1,0 +1,127 @@
+//! The catalog the app has open: the app's only state.
+//!
+//! The core's [`Catalog`] owns a SQLite connection: it is `Send` but not `Sync`, and it is the
+//! single write connection of this process. It therefore sits behind one async mutex, and every
+//! core call runs on a blocking worker thread with the lock held, so no command ever blocks the
+//! UI thread or the async runtime while SQLite works, and calls are served in arrival order.
+//!
+//! The slot holds either the open catalog or the reason there is none (the file is missing,
+//! another process holds it for writing, …), so that a failed start still shows a window that
+//! says what went wrong instead of exiting. While there is no catalog, each command first tries
+//! to open it again, so "Try again" in the window works once the cause is gone.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use plansmith_core::{Catalog, CoreError};
+use tokio::sync::Mutex;
+
+use crate::ipc_error::IpcError;
+use crate::launch::{CatalogTarget, stamp_now};
+
+/// Managed Tauri state: the open catalog, or why none is open.
+pub struct OpenCatalog {
+    target: CatalogTarget,
+    slot: Arc<Mutex<Result<Catalog, IpcError>>>,
+}
+
+impl OpenCatalog {
+    /// Opens the catalog the app was started for; a failure is kept to be shown in the window.
+    pub fn open(target: CatalogTarget) -> Self {
+        let opened = target.open(stamp_now).map_err(IpcError::from);
+        OpenCatalog { target, slot: Arc::new(Mutex::new(opened)) }
+    }
+
+    /// The catalog file this window is about.
+    pub fn path(&self) -> &Path {
+        &self.target.path
+    }
+
+    /// Runs a read or write of the open catalog on a blocking worker thread.
+    pub async fn with<T, F>(&self, work: F) -> Result<T, IpcError>
+    where
+        F: FnOnce(&mut Catalog) -> Result<T, CoreError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let mut slot = Arc::clone(&self.slot).lock_owned().await;
+        let target = self.target.clone();
+        tauri::async_runtime::spawn_blocking(move || {
+            if slot.is_err() {
+                *slot = target.open(stamp_now).map_err(IpcError::from);
+            }
+            match slot.as_mut() {
+                Ok(catalog) => work(catalog).map_err(IpcError::from),
+                Err(why) => Err(why.clone()),
+            }
+        })
+        .await
+        .map_err(|error| IpcError::internal(format!("the catalog worker stopped: {error}")))?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_folder::TestFolder;
+    use plansmith_core::{ErrorKind, Stamp, Timestamp, demo};
+
+    fn target(path: std::path::PathBuf, write_demo_if_missing: bool) -> CatalogTarget {
+        CatalogTarget { path, write_demo_if_missing }
+    }
+
+    #[tokio::test]
+    async fn demo_target_is_written_then_read() {
+        let folder = TestFolder::new();
+        let path = folder.file("nested").join("demo.plansmith");
+        let catalog = OpenCatalog::open(target(path.clone(), true));
+        let overview = catalog.with(|c| c.overview()).await.expect("the demo opens");
+        assert!(path.exists());
+        assert!(!overview.name.is_empty());
+        assert!(!overview.structures.is_empty(), "the demo shows at least one structure");
+    }
+
+    #[tokio::test]
+    async fn a_missing_file_is_reported_and_retried() {
+        let folder = TestFolder::new();
+        let path = folder.file("acme.plansmith");
+        let catalog = OpenCatalog::open(target(path.clone(), false));
+        let error = catalog.with(|c| c.overview()).await.unwrap_err();
+        assert_eq!(error.kind, ErrorKind::NotFound, "{error:?}");
+        assert!(!path.exists(), "opening never creates a catalog that was not asked for");
+
+        let stamp = Stamp { by: "test".into(), at: Timestamp::from_unix_seconds(0) };
+        drop(demo::write_demo(&path, &stamp).unwrap());
+        assert!(catalog.with(|c| c.overview()).await.is_ok(), "the next call opens it");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn calls_never_overlap() {
+        use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+        let folder = TestFolder::new();
+        let catalog = Arc::new(OpenCatalog::open(target(folder.file("demo.plansmith"), true)));
+        let busy = Arc::new(AtomicBool::new(false));
+        let overlaps = Arc::new(AtomicU32::new(0));
+        let calls: Vec<_> = (0..4)
+            .map(|_| {
+                let (catalog, busy, overlaps) = (Arc::clone(&catalog), Arc::clone(&busy), Arc::clone(&overlaps));
+                tokio::spawn(async move {
+                    catalog
+                        .with(move |c| {
+                            if busy.swap(true, Ordering::SeqCst) {
+                                overlaps.fetch_add(1, Ordering::SeqCst);
+                            }
+                            std::thread::sleep(std::time::Duration::from_millis(20));
+                            let overview = c.overview();
+                            busy.store(false, Ordering::SeqCst);
+                            overview
+                        })
+                        .await
+                })
+            })
+            .collect();
+        for call in calls {
+            call.await.unwrap().unwrap();
+        }
+        assert_eq!(overlaps.load(Ordering::SeqCst), 0);
+    }
+}

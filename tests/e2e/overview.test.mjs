@@ -1,0 +1,102 @@
+// The real window, end to end: the app binary starts on a fresh demo catalog (`--demo FILE`),
+// the core writes and reads it, the `catalog_overview` command carries the data over IPC, and
+// the Svelte screen draws it. The expected values come from the demo fixture that the Rust
+// contract test (src-tauri/ipc_contract.rs) proves equal to what the core produces.
+//
+// Needs: a built app (make app-build), tauri-driver, WebKitWebDriver, and an X display
+// (the Makefile runs this under xvfb-run -a). Leaves a screenshot in artifacts/.
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Session } from './webdriver.mjs';
+import { TauriDriver } from './tauri-driver.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const app = process.env.PLANSMITH_APP ?? join(root, 'target/debug/plansmith-app');
+const artifacts = join(here, 'artifacts');
+const expected = JSON.parse(readFileSync(join(root, 'ui/src/lib/fixtures/overview.demo.json'), 'utf8'));
+
+describe('Plansmith window on a fresh demo catalog', () => {
+  let driver;
+  let session;
+  let folder;
+  let catalog;
+
+  before(async () => {
+    assert.ok(existsSync(app), `no app binary at ${app}: build it first (make app-build)`);
+    assert.ok(process.env.DISPLAY, 'no X display: run under xvfb-run -a');
+    folder = mkdtempSync(join(tmpdir(), 'plansmith-e2e-'));
+    catalog = join(folder, 'e2e-demo.plansmith');
+    driver = await TauriDriver.start();
+    session = await Session.start(driver.url, {
+      'tauri:options': { application: app, args: ['--demo', catalog] },
+    });
+  });
+
+  after(async () => {
+    try {
+      if (session) await session.end().catch(() => {});
+    } finally {
+      if (driver) await driver.stop();
+      if (folder) rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('shows the catalog header that the core wrote into the demo', async () => {
+    const { text } = await session.waitForText('[data-testid="catalog-name"]');
+    assert.equal(text, expected.name);
+    const provider = await session.waitForText('[data-testid="catalog-provider"]');
+    assert.equal(provider.text, expected.provider);
+    const currency = await session.waitForText('[data-testid="catalog-currency"]');
+    assert.equal(currency.text, expected.currency);
+  });
+
+  it('shows each structure with its build progress', async () => {
+    await session.waitForText('[data-testid="structure-progress"]');
+    const rows = await session.findAll('[data-testid="structure"]');
+    assert.equal(rows.length, expected.structures.length);
+    const first = expected.structures[0];
+    const row = await session.find(`[data-structure-id="${first.id}"]`);
+    assert.ok(row, `no structure row for ${first.id}`);
+    const name = await session.text(await session.findWithin(row, '[data-testid="structure-name"]'));
+    assert.equal(name.trim(), first.name);
+    const progress = await session.text(await session.findWithin(row, '[data-testid="structure-progress"]'));
+    assert.equal(progress.trim(), `${first.steps_done} of ${first.steps_total} steps done`);
+    const bar = await session.findWithin(row, 'progress');
+    assert.equal(await session.attribute(bar, 'value'), String(Math.min(first.steps_done, first.steps_total)));
+  });
+
+  it('counts the objects of every kind the core reports', async () => {
+    const rows = await session.findAll('[data-testid="kind-count"]');
+    assert.equal(rows.length, expected.counts.length);
+    const totals = await session.script(
+      `return [...document.querySelectorAll('[data-testid="kind-count"]')]
+         .map((row) => [row.dataset.kind, Number(row.querySelector('.total').textContent)]);`,
+    );
+    assert.deepEqual(totals, expected.counts.map((count) => [count.kind, count.total]));
+  });
+
+  it('wrote the demo catalog where it was asked to', () => {
+    assert.ok(existsSync(catalog), `${catalog} was not created`);
+  });
+
+  it('titles the window after the catalog file', () => {
+    const tree = spawnSync('xwininfo', ['-root', '-tree'], { encoding: 'utf8' });
+    assert.equal(tree.status, 0, tree.stderr);
+    assert.match(tree.stdout, /Plansmith\s.{1,16}\se2e-demo\.plansmith/);
+  });
+
+  it('leaves a screenshot of the window', async () => {
+    const png = await session.screenshot();
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG');
+    assert.ok(png.length > 10_000, `screenshot is only ${png.length} bytes`);
+    mkdirSync(artifacts, { recursive: true });
+    writeFileSync(join(artifacts, 'overview.png'), png);
+  });
+});

@@ -1,0 +1,78 @@
+// Starts tauri-driver (which starts WebKitWebDriver) on free ports and stops it again with
+// SIGTERM: that is the signal on which tauri-driver also stops WebKitWebDriver. SIGKILL would
+// leave WebKitWebDriver running.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function driverBinary() {
+  if (process.env.TAURI_DRIVER) return process.env.TAURI_DRIVER;
+  const found = spawnSync('sh', ['-c', 'command -v tauri-driver'], { encoding: 'utf8' }).stdout.trim();
+  if (found) return found;
+  const cargoBin = join(process.env.CARGO_HOME ?? join(homedir(), '.cargo'), 'bin', 'tauri-driver');
+  if (existsSync(cargoBin)) return cargoBin;
+  throw new Error('tauri-driver is not installed: run .ci/setup.sh (cargo install tauri-driver --locked)');
+}
+
+export class TauriDriver {
+  constructor(child, url) {
+    this.child = child;
+    this.url = url;
+    this.output = '';
+    child.stdout.on('data', (chunk) => (this.output += chunk));
+    child.stderr.on('data', (chunk) => (this.output += chunk));
+    this.exited = new Promise((resolve) => child.once('exit', resolve));
+  }
+
+  static async start() {
+    const port = await freePort();
+    const nativePort = await freePort();
+    const child = spawn(driverBinary(), ['--port', String(port), '--native-port', String(nativePort)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const driver = new TauriDriver(child, `http://127.0.0.1:${port}`);
+    process.once('exit', () => driver.child.exitCode === null && driver.child.kill('SIGTERM'));
+    await driver.ready();
+    return driver;
+  }
+
+  async ready(timeoutMs = 20_000) {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.child.exitCode !== null) throw new Error(`tauri-driver exited early:\n${this.output}`);
+      try {
+        const response = await fetch(`${this.url}/status`, { signal: AbortSignal.timeout(2_000) });
+        if (response.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`tauri-driver did not answer within ${timeoutMs} ms:\n${this.output}`);
+  }
+
+  /** SIGTERM, then wait for it (and so WebKitWebDriver) to exit. */
+  async stop(timeoutMs = 10_000) {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill('SIGTERM');
+    const stopped = await Promise.race([
+      this.exited.then(() => true),
+      new Promise((resolve) => setTimeout(() => resolve(false), timeoutMs)),
+    ]);
+    if (!stopped) throw new Error(`tauri-driver did not stop within ${timeoutMs} ms of SIGTERM`);
+  }
+}
