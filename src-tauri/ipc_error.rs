@@ -20,7 +20,11 @@ pub struct IpcError {
 
 impl IpcError {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        IpcError { kind, message: message.into(), field: None }
+        IpcError {
+            kind,
+            message: message.into(),
+            field: None,
+        }
     }
 
     /// The app could not do its own part of the job (not the core's): a bug or a broken host.

@@ -2,11 +2,15 @@
 //!
 //! Architecture invariant: no catalog logic lives in this crate. It decides what to open at
 //! start ([`launch`]), holds the open catalog ([`open_catalog`]), exposes core calls as async
-//! commands ([`commands`]) with one error shape ([`ipc_error`]), and builds the window
-//! ([`main_window`]). The UI in `ui/` is a static bundle embedded at build time (`ui/dist`), so
-//! build the UI before `cargo build`.
+//! commands ([`commands`]) with one error shape ([`ipc_error`]), builds the window
+//! ([`main_window`]), and keeps native dialogs behind a trait ([`file_dialogs`]).
+//!
+//! The UI in `ui/` is a static bundle embedded at compile time from `ui/dist` (there is no dev
+//! server URL in `tauri.conf.json`, so a plain `cargo build` serves it too): build the UI
+//! before `cargo build`.
 
 pub mod commands;
+pub mod file_dialogs;
 pub mod ipc_error;
 pub mod launch;
 pub mod main_window;
@@ -20,6 +24,7 @@ mod test_folder;
 use anyhow::Context;
 use tauri::Manager;
 
+use crate::file_dialogs::{FileDialogs, NativeDialogs};
 use crate::open_catalog::OpenCatalog;
 
 /// Starts the app with the process's command line and blocks until the last window closes.
@@ -35,6 +40,7 @@ pub fn run() -> anyhow::Result<()> {
             let catalog = OpenCatalog::open(choice.target(&data_dir));
             let path = catalog.path().to_path_buf();
             app.manage(catalog);
+            app.manage::<Box<dyn FileDialogs>>(Box::new(NativeDialogs::new(app.handle().clone())));
             main_window::open(app, &path)?;
             Ok(())
         })

@@ -2,7 +2,7 @@
 //! crate cannot take dev-dependencies such as `tempfile`, and each catalog must live in its own
 //! folder because the core keeps a lock file beside it.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 pub struct TestFolder(PathBuf);
@@ -22,10 +22,6 @@ impl TestFolder {
 
     pub fn file(&self, name: &str) -> PathBuf {
         self.0.join(name)
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.0
     }
 }
 

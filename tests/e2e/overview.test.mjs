@@ -94,9 +94,10 @@ describe('Plansmith window on a fresh demo catalog', () => {
 
   it('leaves a screenshot of the window', async () => {
     const png = await session.screenshot();
-    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG');
-    assert.ok(png.length > 10_000, `screenshot is only ${png.length} bytes`);
     mkdirSync(artifacts, { recursive: true });
     writeFileSync(join(artifacts, 'overview.png'), png);
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG');
+    // A blank window compresses to about 1 kB; the drawn overview is several times that.
+    assert.ok(png.length > 4_000, `screenshot is only ${png.length} bytes: is the window blank?`);
   });
 });

@@ -436,8 +436,12 @@ fn set_field(tx: &Transaction, id: Id, edit: &PlanField) -> Result<()> {
         PlanField::SaleableTo(d) => set_column(tx, id, "saleable_to", &d.map(|d| d.to_string())),
         PlanField::Weighting(w) => set_column(tx, id, "weighting", w),
         PlanField::IncludedValue(v) => {
-            set_column(tx, id, "iv_type", &v.map(|v| v.value_type.as_str()))?;
-            set_column(tx, id, "iv_amount", &v.map(|v| v.amount))
+            // One statement: the table's CHECK wants type and amount both set or both empty.
+            tx.execute(
+                &format!("UPDATE \"{}\" SET iv_type = ?1, iv_amount = ?2 WHERE id = ?3", id.kind.table()),
+                params![v.map(|v| v.value_type.as_str()), v.map(|v| v.amount), id.n],
+            )?;
+            Ok(())
         }
         PlanField::IncludedValues(ivs) => {
             check_included_values(name, ivs)?;

@@ -7,17 +7,27 @@
 //! identity are passed in as a [`Stamp`].
 
 pub mod change;
+pub mod demo;
 pub mod error;
 pub mod id;
+pub mod interchange;
+pub mod lifecycle;
 pub mod model;
+pub mod overview;
+pub mod progress;
 pub mod reference;
+pub mod relations;
+pub mod rules;
 pub mod snapshot;
 pub mod store;
+pub mod synth;
 pub mod value;
 
 pub use change::{Applied, Change, PlanField};
 pub use error::{CoreError, ErrorKind, Result};
 pub use id::{EntityKind, Id};
+pub use overview::Overview;
+pub use rules::{Finding, Severity};
 pub use snapshot::{Scope, Snapshot};
 pub use store::{Catalog, NewCatalog};
 pub use value::{Currency, Date, Money, Stamp, Timestamp};

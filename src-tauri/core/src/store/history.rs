@@ -88,6 +88,14 @@ pub fn finish(tx: &Transaction, hid: i64) -> Result<()> {
     Ok(())
 }
 
+/// Forgets every undo and redo step (for a freshly built catalog, such as the demo, whose
+/// first Ctrl+Z must not start taking it apart).
+pub(crate) fn clear(tx: &Transaction) -> Result<()> {
+    tx.execute("DELETE FROM history_entry", [])?;
+    tx.execute("DELETE FROM history", [])?;
+    Ok(())
+}
+
 /// One entry of the undo or redo stack.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Step {

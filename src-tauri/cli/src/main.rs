@@ -1,0 +1,201 @@
+//! `plansmith`: the command line over the Plansmith core, for ops, scripts and tests. It works
+//! headless (no display, no network). Exit codes: 0 done; 1 the catalog said no (check found
+//! errors, an approval or change was refused); 2 could not run (bad arguments, missing or
+//! foreign file, catalog locked). Errors go to stderr as one clear sentence, never a panic.
+
+mod commands;
+mod render;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use plansmith_core::{CoreError, ErrorKind, Stamp, Timestamp};
+
+#[derive(Parser)]
+#[command(name = "plansmith", version, about = "Design, check and hand over Emersion plan catalogs", max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Create a new catalog file (with --demo: the demo catalog of the two articles).
+    New {
+        file: PathBuf,
+        /// Fill it with the demo catalog (shared data for a multi-site customer, and a bolt-on
+        /// add-on structure).
+        #[arg(long)]
+        demo: bool,
+        /// Catalog name (default: the file name).
+        #[arg(long)]
+        name: Option<String>,
+        /// The service provider the catalog is for.
+        #[arg(long, default_value = "")]
+        provider: String,
+        /// wholesale (builds BUY and SELL) or retail (buys from a wholesaler on Emersion).
+        #[arg(long, default_value = "wholesale")]
+        tier: String,
+        /// ISO currency code.
+        #[arg(long, default_value = "AUD")]
+        currency: String,
+    },
+    /// Check the catalog against every rule. Exit 0: no errors; 1: errors found; 2: could not run.
+    Check {
+        file: PathBuf,
+        /// Print the findings as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Only these objects (re-check after an edit).
+        #[arg(long = "object", value_name = "ID")]
+        objects: Vec<String>,
+    },
+    /// Print the whole catalog as canonical JSON.
+    Dump {
+        file: PathBuf,
+        /// Write to this file instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Create a new catalog FILE from canonical JSON (as printed by `dump`).
+    Load { file: PathBuf, input: PathBuf },
+    /// List objects, filtered by kind, side and status.
+    List {
+        file: PathBuf,
+        /// package_plan, service_plan, bolt_on, bolt_on_add_on, bolt_on_group, bolt_on_link,
+        /// allowance, customer, site, structure.
+        #[arg(long)]
+        kind: Option<String>,
+        /// BUY or SELL.
+        #[arg(long)]
+        side: Option<String>,
+        /// draft, approved, live or retired.
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show the build steps of a structure (ST-…), done or open, in the articles' order.
+    Steps {
+        file: PathBuf,
+        structure: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Approve objects and their draft dependencies (or --all ready drafts).
+    Approve {
+        file: PathBuf,
+        ids: Vec<String>,
+        #[arg(long, conflicts_with = "ids")]
+        all: bool,
+        /// Who approves (recorded in the audit log).
+        #[arg(long)]
+        by: String,
+    },
+    /// Return an approved object to draft, withdrawing the approval of what depends on it.
+    Reopen {
+        file: PathBuf,
+        id: String,
+        #[arg(long)]
+        by: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Mark an approved object live with the production id Emersion assigned.
+    Live {
+        file: PathBuf,
+        id: String,
+        #[arg(long = "production-id")]
+        production_id: String,
+        #[arg(long)]
+        by: String,
+    },
+    /// Retire an approved or live object (kept for history).
+    Retire {
+        file: PathBuf,
+        id: String,
+        #[arg(long)]
+        by: String,
+    },
+    /// Undo the latest change.
+    Undo {
+        file: PathBuf,
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Redo the latest undone change.
+    Redo {
+        file: PathBuf,
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Apply changes given as JSON lines (one change per line; `-` reads stdin). Prints
+    /// `ok N LABEL` after each committed change.
+    Apply {
+        file: PathBuf,
+        changes: PathBuf,
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Print the audit log (approvals, reopenings, go-lives, exports, undo/redo).
+    Audit {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the rules with their ids and severities.
+    Rules,
+}
+
+/// How a command ended when it did not fail.
+pub enum Outcome {
+    Done,
+    /// The catalog said no (errors found, approval refused): exit 1.
+    Refused,
+}
+
+/// The instant for this run: `SOURCE_DATE_EPOCH` when set (reproducible runs), else the clock.
+pub fn now() -> anyhow::Result<Timestamp> {
+    if let Ok(s) = std::env::var("SOURCE_DATE_EPOCH") {
+        let secs: i64 = s
+            .trim()
+            .parse()
+            .map_err(|_| anyhow::anyhow!("SOURCE_DATE_EPOCH='{s}' is not a number of seconds; unset it or set it to e.g. 1767225600"))?;
+        return Ok(Timestamp::from_unix_seconds(secs));
+    }
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    Ok(Timestamp::from_unix_seconds(secs))
+}
+
+/// Who is acting: `--by`, else `PLANSMITH_USER`, else the login name.
+pub fn stamp(by: Option<&str>) -> anyhow::Result<Stamp> {
+    let by = by
+        .map(str::to_string)
+        .or_else(|| std::env::var("PLANSMITH_USER").ok())
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "plansmith".to_string());
+    Ok(Stamp::new(by, now()?))
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match commands::run(cli.command) {
+        Ok(Outcome::Done) => ExitCode::SUCCESS,
+        Ok(Outcome::Refused) => ExitCode::from(1),
+        Err(e) => {
+            let refused = e
+                .downcast_ref::<CoreError>()
+                .is_some_and(|c| matches!(c.kind(), ErrorKind::Lifecycle | ErrorKind::ReadOnly));
+            eprintln!("plansmith: {e}");
+            ExitCode::from(if refused { 1 } else { 2 })
+        }
+    }
+}

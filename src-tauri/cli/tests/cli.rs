@@ -1,0 +1,268 @@
+//! The `plansmith` binary as ops and scripts use it: real processes, real files, exit codes and
+//! what is printed on stdout and stderr.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn plansmith(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_plansmith"))
+        .args(args)
+        .env("SOURCE_DATE_EPOCH", "1767225600")
+        .env("PLANSMITH_USER", "cli-test")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run plansmith")
+}
+
+fn with_stdin(args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_plansmith"))
+        .args(args)
+        .env("SOURCE_DATE_EPOCH", "1767225600")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A user error: exit 2 (or 1), one line on stderr starting "plansmith:", no panic or backtrace.
+fn assert_clean_error(o: &Output, code: i32, needle: &str) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(code), "stdout: {}\nstderr: {err}", stdout(o));
+    assert!(err.contains(needle), "stderr should mention {needle:?}: {err}");
+    assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "{err}");
+}
+
+fn demo(dir: &Path) -> PathBuf {
+    let p = dir.join("demo.plansmith");
+    let o = plansmith(&["new", p.to_str().unwrap(), "--demo"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    p
+}
+
+#[test]
+fn the_demo_catalog_checks_clean() {
+    let d = tempfile::tempdir().unwrap();
+    let p = demo(d.path());
+    let o = plansmith(&["check", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("0 error(s)"), "{}", stdout(&o));
+    let o = plansmith(&["check", p.to_str().unwrap(), "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["errors"], 0);
+}
+
+#[test]
+fn check_exits_1_on_errors_and_names_rule_object_and_field() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("c.plansmith");
+    let ps = p.to_str().unwrap();
+    assert!(plansmith(&["new", ps]).status.success());
+    let o = with_stdin(
+        &["apply", ps, "-"],
+        r#"{"op":"create_plan","kind":"service_plan","side":"SELL","internal_name":"Mobile 40"}"#,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).trim(), "ok 1 Create SELL service plan 'Mobile 40' -> SP-1");
+    let o = plansmith(&["check", ps]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("STR-01") && out.contains("SP-1") && out.contains("buy_counterpart"), "{out}");
+    assert!(out.contains("NAM-02") && out.contains("external_name"), "{out}");
+    let o = plansmith(&["check", ps, "--json", "--object", "SP-1"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["findings"].as_array().unwrap().iter().all(|f| f["object"] == "SP-1"));
+}
+
+#[test]
+fn check_exits_2_when_it_cannot_run() {
+    let d = tempfile::tempdir().unwrap();
+    let missing = d.path().join("missing.plansmith");
+    assert_clean_error(&plansmith(&["check", missing.to_str().unwrap()]), 2, "plansmith new");
+    let text = d.path().join("notes.txt");
+    std::fs::write(&text, "not a catalog").unwrap();
+    assert_clean_error(&plansmith(&["check", text.to_str().unwrap()]), 2, "not a Plansmith catalog");
+    assert_eq!(std::fs::read_to_string(&text).unwrap(), "not a catalog");
+}
+
+#[test]
+fn dump_load_dump_is_byte_identical() {
+    let d = tempfile::tempdir().unwrap();
+    let p = demo(d.path());
+    let first = plansmith(&["dump", p.to_str().unwrap()]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let json = d.path().join("demo.json");
+    std::fs::write(&json, &first.stdout).unwrap();
+    let copy = d.path().join("copy.plansmith");
+    let o = plansmith(&["load", copy.to_str().unwrap(), json.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let second = plansmith(&["dump", copy.to_str().unwrap()]);
+    assert_eq!(first.stdout, second.stdout);
+    // load never overwrites
+    assert_clean_error(&plansmith(&["load", copy.to_str().unwrap(), json.to_str().unwrap()]), 2, "already exists");
+}
+
+#[test]
+fn load_reports_a_bad_field_with_its_path() {
+    let d = tempfile::tempdir().unwrap();
+    let p = demo(d.path());
+    let dump = plansmith(&["dump", p.to_str().unwrap()]);
+    let mut v: serde_json::Value = serde_json::from_slice(&dump.stdout).unwrap();
+    v["service_plans"][0]["setup_fee"] = serde_json::json!("twelve");
+    let json = d.path().join("bad.json");
+    std::fs::write(&json, serde_json::to_string(&v).unwrap()).unwrap();
+    let out = d.path().join("bad.plansmith");
+    let o = plansmith(&["load", out.to_str().unwrap(), json.to_str().unwrap()]);
+    assert_clean_error(&o, 2, "service_plans[0]");
+    assert!(stderr(&o).contains("setup_fee"), "{}", stderr(&o));
+    assert!(!out.exists(), "a failed load leaves no catalog behind");
+}
+
+#[test]
+fn list_filters_by_kind_side_and_status() {
+    let d = tempfile::tempdir().unwrap();
+    let p = demo(d.path());
+    let ps = p.to_str().unwrap();
+    let o = plansmith(&["list", ps, "--kind", "bolt_on_add_on", "--side", "SELL", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(rows.len() >= 3);
+    assert!(rows.iter().all(|r| r["kind"] == "bolt_on_add_on" && r["side"] == "SELL"));
+    let o = plansmith(&["list", ps, "--kind", "structure"]);
+    assert!(stdout(&o).contains("ST-1"), "{}", stdout(&o));
+    assert_clean_error(&plansmith(&["list", ps, "--kind", "widget"]), 2, "unknown kind 'widget'");
+    assert_clean_error(&plansmith(&["list", ps, "--status", "pending"]), 2, "draft, approved, live, retired");
+}
+
+#[test]
+fn steps_show_every_article_step() {
+    let d = tempfile::tempdir().unwrap();
+    let p = demo(d.path());
+    let ps = p.to_str().unwrap();
+    let o = plansmith(&["list", ps, "--kind", "structure", "--json"]);
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    let mut totals = vec![];
+    for r in rows {
+        let id = r["id"].as_str().unwrap();
+        let o = plansmith(&["steps", ps, id, "--json"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        totals.push(v["steps"].as_array().unwrap().len());
+        let text = stdout(&plansmith(&["steps", ps, id]));
+        assert!(text.contains("[x]"), "{text}");
+    }
+    totals.sort();
+    assert_eq!(totals, vec![9, 12]);
+    assert_clean_error(&plansmith(&["steps", ps, "ST-99"]), 2, "no structure ST-99");
+    assert_clean_error(&plansmith(&["steps", ps, "banana"]), 2, "ids look like PP-12");
+}
+
+#[test]
+fn approve_reopen_undo_redo_and_the_audit_log() {
+    let d = tempfile::tempdir().unwrap();
+    let p = demo(d.path());
+    let ps = p.to_str().unwrap();
+    // Approving a SELL package plan approves everything it depends on.
+    let o = plansmith(&["list", ps, "--kind", "package_plan", "--side", "SELL", "--json"]);
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    let pp = rows[0]["id"].as_str().unwrap().to_string();
+    let o = plansmith(&["approve", ps, &pp, "--by", "Dana"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let approved_line = stdout(&o);
+    assert!(approved_line.contains(&pp), "{approved_line}");
+    let count = |status: &str| -> usize {
+        let o = plansmith(&["list", ps, "--status", status, "--json"]);
+        serde_json::from_slice::<Vec<serde_json::Value>>(&o.stdout).unwrap().len()
+    };
+    let n_approved = count("approved");
+    assert!(n_approved >= 3, "the package, its service plan and the BUY counterparts: {n_approved}");
+    // approve needs --by
+    assert_clean_error(&plansmith(&["approve", ps, &pp]), 2, "--by");
+    // Approved objects are read-only
+    let o = with_stdin(&["apply", ps, "-"], &format!(r#"{{"op":"set_plan_field","id":"{pp}","edit":{{"field":"weighting","value":5}}}}"#));
+    assert_clean_error(&o, 1, "reopen it");
+    // Reopen needs a reason; with one, it withdraws approval of what depends on it.
+    assert_clean_error(&plansmith(&["reopen", ps, &pp, "--by", "Dana", "--reason", " "]), 2, "reason");
+    let o = plansmith(&["reopen", ps, &pp, "--by", "Dana", "--reason", "client wants a 12 month term"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(count("approved"), n_approved - 1);
+    // Undo the reopening, then redo it.
+    let o = plansmith(&["undo", ps]);
+    assert!(stdout(&o).contains(&format!("undid: Reopen {pp}")), "{}", stdout(&o));
+    assert_eq!(count("approved"), n_approved);
+    let o = plansmith(&["redo", ps]);
+    assert!(stdout(&o).contains(&format!("redid: Reopen {pp}")), "{}", stdout(&o));
+    assert_eq!(count("approved"), n_approved - 1);
+    let audit = stdout(&plansmith(&["audit", ps]));
+    assert!(audit.contains("approve") && audit.contains("Dana") && audit.contains("client wants a 12 month term"), "{audit}");
+    assert!(audit.contains("undo") && audit.contains("redo"), "{audit}");
+}
+
+#[test]
+fn approval_is_refused_with_the_blocking_findings() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("c.plansmith");
+    let ps = p.to_str().unwrap();
+    assert!(plansmith(&["new", ps]).status.success());
+    let o = with_stdin(
+        &["apply", ps, "-"],
+        "{\"op\":\"create_plan\",\"kind\":\"package_plan\",\"side\":\"SELL\",\"internal_name\":\"Office 100\"}\n",
+    );
+    assert!(o.status.success());
+    let o = plansmith(&["approve", ps, "PP-1", "--by", "Dana"]);
+    assert_clean_error(&o, 1, "refused");
+    let err = stderr(&o);
+    assert!(err.contains("STR-03") && err.contains("saleable_from"), "{err}");
+    let o = plansmith(&["approve", ps, "--all", "--by", "Dana"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("blocked"), "{}", stdout(&o));
+}
+
+#[test]
+fn apply_stops_at_the_first_bad_line_and_keeps_the_earlier_ones() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("c.plansmith");
+    let ps = p.to_str().unwrap();
+    assert!(plansmith(&["new", ps]).status.success());
+    let script = "{\"op\":\"create_customer\",\"name\":\"Harbour Cafes\"}\n{\"op\":\"create_customer\",\"nam\":\"x\"}\n{\"op\":\"create_customer\",\"name\":\"Never\"}\n";
+    let o = with_stdin(&["apply", ps, "-"], script);
+    assert_clean_error(&o, 1, "line 2");
+    assert!(stdout(&o).contains("ok 1 Create customer 'Harbour Cafes' -> CU-1"));
+    let rows = stdout(&plansmith(&["list", ps, "--kind", "customer"]));
+    assert!(rows.contains("Harbour Cafes") && !rows.contains("Never"), "{rows}");
+}
+
+#[test]
+fn a_second_writer_is_refused_but_readers_still_work() {
+    let d = tempfile::tempdir().unwrap();
+    let p = demo(d.path());
+    let ps = p.to_str().unwrap();
+    // Hold the catalog open for writing in this process.
+    let _held = plansmith_core::Catalog::open(&p).unwrap();
+    assert_clean_error(&plansmith(&["undo", ps]), 2, "already open for writing");
+    let o = plansmith(&["check", ps]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn bad_arguments_get_usage_not_a_panic() {
+    let o = plansmith(&["approve"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("Usage"), "{}", stderr(&o));
+    let o = plansmith(&["--help"]);
+    assert!(o.status.success());
+    for cmd in ["new", "check", "dump", "load", "list", "steps", "approve", "reopen", "undo", "redo", "apply"] {
+        assert!(stdout(&o).contains(cmd), "help lists {cmd}");
+    }
+}
