@@ -13,6 +13,7 @@ const overview: Overview = {
   counts: [
     { kind: 'package_plan', total: 5, draft: 3, approved: 1, live: 1, retired: 0 },
     { kind: 'bolt_on_add_on', total: 2, draft: 2, approved: 0, live: 0, retired: 0 },
+    { kind: 'bolt_on_group', total: 1, draft: 0, approved: 0, live: 0, retired: 0 },
   ],
   structures: [
     {
@@ -76,6 +77,14 @@ describe('the first screen', () => {
     expect(within(row).getByRole('rowheader')).toHaveTextContent('Package plans');
     expect(cells).toEqual(['5', '3', '1', '1', '0']);
     expect(screen.getByRole('rowheader', { name: 'Bolt-on add-ons' })).toBeInTheDocument();
+  });
+
+  it('shows dashes, not zeros, for kinds without a lifecycle', async () => {
+    render(App, { backend: new FakeBackend({ overview }) });
+    const row = (await screen.findAllByTestId('kind-count')).find((r) => r.dataset.kind === 'bolt_on_group')!;
+    expect(within(row).getByRole('rowheader')).toHaveTextContent('Bolt-on groups');
+    const cells = within(row).getAllByRole('cell').map((c) => c.textContent?.trim());
+    expect(cells).toEqual(['1', '—', '—', '—', '—']);
   });
 
   it('says so when the catalog has no structures', async () => {

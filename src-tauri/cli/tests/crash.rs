@@ -12,7 +12,8 @@
 //! commit, or after a random delay). After each kill the catalog is reopened with
 //! `Catalog::open` and must pass `integrity_check` and `foreign_key_check`, and its content
 //! must be exactly the script applied up to the last acknowledged line, or to one line beyond
-//! it (a commit that landed before its `ok` was printed). The next run resumes from there, so
+//! it (a commit that landed before its `ok` was printed), and its latest undo step must be that
+//! line's. The next run resumes from there, so
 //! the iterations build on one file. Timings are never asserted.
 //!
 //! `PLANSMITH_CRASH_ITERATIONS` and `PLANSMITH_CRASH_SEED` make longer or different soak runs.
@@ -314,6 +315,12 @@ fn a_killed_apply_loses_no_acknowledged_edit() {
             applied += acked + 1;
             state = one_more;
             extra += 1;
+        }
+        // The undo step of the last change landed with it (same transaction).
+        if applied > 0 {
+            let (undo, redo) = cat.undo_redo_labels().unwrap();
+            assert_eq!(undo.map(|s| s.label), Some(script[applied - 1].label()), "run {it}: the undo history and the content disagree");
+            assert!(redo.is_none());
         }
         drop(cat);
     }

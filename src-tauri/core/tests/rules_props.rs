@@ -18,6 +18,7 @@ use plansmith_core::model::*;
 use plansmith_core::rules::{self, Finding};
 use plansmith_core::{Catalog, Change, Date, EntityKind, Id, Money, PlanField};
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 use rules_fixture::*;
 
 /// One random edit.
@@ -236,7 +237,11 @@ fn retail(cat: &mut Catalog) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig {
+        cases: 128,
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct("tests/fixtures/rules/proptest-regressions.txt"))),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn rechecking_objects_agrees_with_the_full_check(edits in prop::collection::vec(edit(), 1..20), is_retail in prop::bool::weighted(0.2)) {

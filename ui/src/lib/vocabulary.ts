@@ -10,6 +10,8 @@ const KIND_NAMES: Record<string, string> = {
   bolt_on_group: 'Bolt-on groups',
   bolt_on_link: 'Bolt-on links',
   allowance: 'Allowances',
+  customer: 'Customers',
+  site: 'Sites',
 };
 
 /** "Package plans" for `package_plan`; an unknown kind is shown in words rather than hidden. */

@@ -250,9 +250,21 @@ pub(super) fn scope(conn: &Connection, ids: &[Id]) -> Result<Scope> {
     Ok(Scope::Ids(needs.rows.into_iter().map(|(k, v)| (k, v.into_iter().collect())).collect()))
 }
 
-/// The objects whose findings read `id` (the inverse of [`scope`]), plus the plans whose LIF-01
-/// counts the findings of those links, allowances and groups.
+/// The objects whose findings read `id` (the inverse of [`scope`]). Links and allowances among
+/// them go with `id` when it is deleted, so what reads those is added too; then the plans whose
+/// LIF-01 counts the findings of links, allowances and groups.
 pub(super) fn affected(conn: &Connection, id: Id) -> Result<Vec<Id>> {
+    let mut out = readers(conn, id)?;
+    let cascade: Vec<Id> = out.iter().copied().filter(|c| *c != id && matches!(c.kind, BL | AL)).collect();
+    for c in cascade {
+        out.extend(readers(conn, c)?);
+    }
+    lifecycle_owners(conn, &mut out)?;
+    Ok(out.into_iter().collect())
+}
+
+/// `id` and the objects whose findings read it directly.
+fn readers(conn: &Connection, id: Id) -> Result<BTreeSet<Id>> {
     let q = |sql: &str, kind: EntityKind| ids(conn, sql, [id.n], kind);
     let mut out: BTreeSet<Id> = BTreeSet::from([id]);
     if id.kind.is_plan() {
@@ -274,21 +286,11 @@ pub(super) fn affected(conn: &Connection, id: Id) -> Result<Vec<Id>> {
                 "SELECT a.id FROM allowance a JOIN bolt_on_link l ON l.id = a.bolt_on_link WHERE l.service_plan = ?1",
                 AL,
             )?);
-            out.extend(q(
-                "SELECT c.id FROM allowance c JOIN allowance p ON p.id = c.buy_parent
-                 JOIN bolt_on_link l ON l.id = p.bolt_on_link WHERE l.service_plan = ?1",
-                AL,
-            )?);
         }
         BO => {
             out.extend(q("SELECT id FROM bolt_on_link WHERE bolt_on = ?1", BL)?);
             out.extend(q(
                 "SELECT a.id FROM allowance a JOIN bolt_on_link l ON l.id = a.bolt_on_link WHERE l.bolt_on = ?1",
-                AL,
-            )?);
-            out.extend(q(
-                "SELECT c.id FROM allowance c JOIN allowance p ON p.id = c.buy_parent
-                 JOIN bolt_on_link l ON l.id = p.bolt_on_link WHERE l.bolt_on = ?1",
                 AL,
             )?);
             out.extend(q("SELECT bolt_on_group FROM bolt_on_group_member WHERE bolt_on = ?1", BG)?);
@@ -297,19 +299,11 @@ pub(super) fn affected(conn: &Connection, id: Id) -> Result<Vec<Id>> {
         AO => {
             out.extend(q("SELECT bolt_on FROM add_on_group_member WHERE add_on = ?1", BO)?);
             out.extend(q("SELECT id FROM allowance WHERE add_on = ?1", AL)?);
-            out.extend(q(
-                "SELECT c.id FROM allowance c JOIN allowance p ON p.id = c.buy_parent WHERE p.add_on = ?1",
-                AL,
-            )?);
         }
         BG => out.extend(q("SELECT bolt_on FROM bolt_on_group_member WHERE bolt_on_group = ?1", BO)?),
         BL => {
             out.extend(q("SELECT bolt_on FROM bolt_on_link WHERE id = ?1", BO)?);
             out.extend(q("SELECT id FROM allowance WHERE bolt_on_link = ?1", AL)?);
-            out.extend(q(
-                "SELECT c.id FROM allowance c JOIN allowance p ON p.id = c.buy_parent WHERE p.bolt_on_link = ?1",
-                AL,
-            )?);
         }
         AL => {
             out.extend(q("SELECT add_on FROM allowance WHERE id = ?1", AO)?);
@@ -330,8 +324,7 @@ pub(super) fn affected(conn: &Connection, id: Id) -> Result<Vec<Id>> {
         }
         _ => {}
     }
-    lifecycle_owners(conn, &mut out)?;
-    Ok(out.into_iter().collect())
+    Ok(out)
 }
 
 /// SELL objects naming `id` as counterpart, and plans sharing its kind, side and name.
