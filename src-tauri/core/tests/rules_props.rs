@@ -27,8 +27,6 @@ enum Edit {
     Change(Change),
     /// Sets a plan's status (and production id) directly, as the lifecycle would.
     Status(Id, Status, Option<String>),
-    /// Sets a bolt-on's included value directly (see base.json on why).
-    BoltOnValue(Id, Option<IncludedValue>),
 }
 
 const PLAN_KINDS: [EntityKind; 4] =
@@ -102,6 +100,8 @@ fn field() -> impl Strategy<Value = (Option<EntityKind>, PlanField)> {
         money().prop_map(|m| (None, F::ExcessRate(m))),
         prop::option::of(sp()).prop_map(|p| (Some(EntityKind::ServicePlan), F::Pool(p))),
         money().prop_map(|m| (Some(EntityKind::BoltOn), F::FirstTimeFee(m))),
+        prop::option::of((value_type(), -5i64..10_000).prop_map(|(value_type, amount)| IncludedValue { value_type, amount }))
+            .prop_map(|v| (None, F::IncludedValue(v))),
         prop::collection::vec((value_type(), -5i64..100).prop_map(|(value_type, amount)| IncludedValue { value_type, amount }), 0..3)
             .prop_map(|v| (Some(EntityKind::ServicePlan), F::IncludedValues(v))),
         prop::option::of(value_type()).prop_map(|t| (Some(EntityKind::BoltOnAddOn), F::IncludedValueType(t))),
@@ -171,8 +171,6 @@ fn edit() -> impl Strategy<Value = Edit> {
         6 => change().prop_map(Edit::Change),
         1 => (plan_id(), prop::sample::select(Status::ALL.to_vec()), prop::option::of(Just("102920".to_string())))
             .prop_map(|(id, s, p)| Edit::Status(id, s, p)),
-        1 => (bo(), prop::option::of((value_type(), 1i64..10_000).prop_map(|(value_type, amount)| IncludedValue { value_type, amount })))
-            .prop_map(|(id, v)| Edit::BoltOnValue(id, v)),
     ]
 }
 
@@ -186,15 +184,6 @@ fn apply(cat: &mut Catalog, e: &Edit) -> Vec<Id> {
         Edit::Status(id, status, production_id) => {
             let sql = format!("UPDATE \"{}\" SET status = ?1, production_id = ?2 WHERE id = ?3", id.kind.table());
             cat.conn().execute(&sql, rusqlite::params![status.as_str(), production_id, id.n]).unwrap();
-            vec![*id]
-        }
-        Edit::BoltOnValue(id, v) => {
-            cat.conn()
-                .execute(
-                    "UPDATE bolt_on SET iv_type = ?1, iv_amount = ?2 WHERE id = ?3",
-                    rusqlite::params![v.map(|v| v.value_type.as_str()), v.map(|v| v.amount), id.n],
-                )
-                .unwrap();
             vec![*id]
         }
     }
@@ -277,7 +266,7 @@ proptest! {
         for e in &edits {
             let candidates: Vec<Id> = match e {
                 Edit::Change(ch) => edited(ch),
-                Edit::Status(id, ..) | Edit::BoltOnValue(id, _) => vec![*id],
+                Edit::Status(id, ..) => vec![*id],
             };
             let mut covered = affected_all(&c.catalog, &candidates);
             let done = apply(&mut c.catalog, e);

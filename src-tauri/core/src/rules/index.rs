@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 
 use crate::id::{EntityKind, Id};
-use crate::model::{Allowance, BoltOnGroup, BoltOnLink, MemberRole, Plan, Side, Structure, StructureKind, Tier};
+use crate::model::{Allowance, BoltOnGroup, BoltOnLink, MemberRole, Plan, Side, Status, Structure, StructureKind, Tier};
 use crate::snapshot::Snapshot;
 use crate::value::{Currency, Money};
 
@@ -126,13 +126,17 @@ impl<'a> Index<'a> {
         position(list, id.n, |p| p.id.n).map(|i| &list[i])
     }
     pub fn link(&self, id: Id) -> Option<&'a BoltOnLink> {
+        if id.kind != EntityKind::BoltOnLink {
+            return None;
+        }
         let list = &self.s.bolt_on_links;
-        (id.kind == EntityKind::BoltOnLink).then_some(())?;
         position(list, id.n, |l| l.id.n).map(|i| &list[i])
     }
     pub fn allowance(&self, id: Id) -> Option<&'a Allowance> {
+        if id.kind != EntityKind::Allowance {
+            return None;
+        }
         let list = &self.s.allowances;
-        (id.kind == EntityKind::Allowance).then_some(())?;
         position(list, id.n, |a| a.id.n).map(|i| &list[i])
     }
     fn plan_position(&self, id: Id) -> Option<usize> {
@@ -182,6 +186,17 @@ impl<'a> Index<'a> {
             Some(Namesakes::Many(ids)) => ids,
             _ => &[],
         }
+    }
+
+    /// A retired plan, or a link or allowance of a retired service plan: history, which no
+    /// finding is reported on.
+    pub fn retired(&self, id: Id) -> bool {
+        let service_plan = match id.kind {
+            EntityKind::BoltOnLink => self.link(id).map(|l| l.service_plan),
+            EntityKind::Allowance => self.allowance(id).and_then(|a| self.link(a.bolt_on_link)).map(|l| l.service_plan),
+            _ => Some(id),
+        };
+        service_plan.and_then(|p| self.plan(p)).is_some_and(|p| p.status == Status::Retired)
     }
 
     /// The side of a link: its service plan's.
@@ -301,4 +316,36 @@ fn names(s: &Snapshot) -> HashMap<(EntityKind, Side, &str), Namesakes> {
             .or_insert(Namesakes::One(p.id));
     }
     names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reverse_lists_values_per_key_in_insertion_order() {
+        let r = Reverse::new(4, vec![(2, 10u32), (0, 11), (2, 12), (3, 13), (2, 14)]);
+        assert_eq!(r.get(Some(0)), &[11]);
+        assert_eq!(r.get(Some(1)), &[] as &[u32]);
+        assert_eq!(r.get(Some(2)), &[10, 12, 14]);
+        assert_eq!(r.get(Some(3)), &[13]);
+        assert_eq!(r.get(Some(4)), &[] as &[u32], "a key beyond the list has nothing");
+        assert_eq!(r.get(None), &[] as &[u32]);
+        assert_eq!(Reverse::<u32>::new(2, vec![]).get(Some(1)), &[] as &[u32]);
+    }
+
+    #[test]
+    fn position_finds_dense_and_sparse_ids() {
+        let dense = [1i64, 2, 3, 4];
+        let sparse = [2i64, 5, 9, 40];
+        for (i, n) in dense.iter().enumerate() {
+            assert_eq!(position(&dense, *n, |x| *x), Some(i));
+        }
+        for (i, n) in sparse.iter().enumerate() {
+            assert_eq!(position(&sparse, *n, |x| *x), Some(i));
+        }
+        for n in [0, -3, 3, 41, 1] {
+            assert_eq!(position(&sparse, n, |x| *x), None, "{n}");
+        }
+    }
 }

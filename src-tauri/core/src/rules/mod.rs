@@ -20,6 +20,12 @@
 //!   same fact, one of them owns it, so one mistake gives one finding; each family's module doc
 //!   says which.
 //!
+//! - Retired objects are history: no finding is reported on them (or on the links and
+//!   allowances of a retired service plan); an approved or live object that still depends on
+//!   one gets LIF-03.
+//! - `saleable_from` ("required before approval") is not a finding on a draft: the lifecycle
+//!   refuses the approval, and an approved or live plan without it gets LIF-01.
+//!
 //! Order of findings: by object, then rule id, then field (then message), so output is stable.
 
 mod add_on;
@@ -178,7 +184,8 @@ pub fn affected(conn: &Connection, id: Id) -> Result<Vec<Id>> {
 }
 
 /// Every rule over the indexed snapshot, unsorted. The lifecycle rules go last: they read what
-/// the others found.
+/// the others found. Retired objects are history, kept as they were: nothing is reported on
+/// them (what still depends on them is, by LIF-03).
 fn run(ix: &Index) -> Vec<Finding> {
     let mut out = Vec::new();
     structure::check(ix, &mut out);
@@ -189,6 +196,7 @@ fn run(ix: &Index) -> Vec<Finding> {
     data::check(ix, &mut out);
     fees::check(ix, &mut out);
     lifecycle::check(ix, &mut out);
+    out.retain(|f| !ix.retired(f.object));
     out
 }
 
@@ -201,6 +209,27 @@ fn sort(findings: &mut [Finding]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_finding_is_one_sentence_naming_rule_object_field_expectation_and_fix() {
+        let id: Id = "SP-4".parse().unwrap();
+        let f = Finding::new(
+            "STR-01",
+            id,
+            "SELL service plan SP-4 'Data pool 500 GB'",
+            Some("buy_counterpart"),
+            "is empty".into(),
+            "a SELL object must name its BUY counterpart of the same kind".into(),
+            "choose the BUY service plan it is built on".into(),
+        );
+        assert_eq!(
+            f.message,
+            "STR-01 SELL service plan SP-4 'Data pool 500 GB': buy_counterpart is empty, but a SELL object must name its BUY counterpart of the same kind; choose the BUY service plan it is built on."
+        );
+        assert_eq!(f.severity, Severity::Error);
+        let w = Finding::new("ADD-06", id, "x", None, "is y".into(), "z".into(), "w".into());
+        assert_eq!((w.severity, w.message.as_str()), (Severity::Warning, "ADD-06 x is y, but z; w."));
+    }
 
     #[test]
     fn the_table_has_every_rule_once() {

@@ -1,7 +1,7 @@
 //! Shared by the rules tests: builds the base catalog of `fixtures/rules/base.json` once, copies
 //! it for each case, and applies fixture steps: a `Change` as JSON, the shorthand
 //! `{"set": "SP-1", field: value, ...}` for one `set_plan_field` per field, or `{"sql": "…"}`
-//! for what the change API cannot do (see the note on `included_value` in base.json).
+//! for what the change API cannot do.
 
 #![allow(dead_code)]
 
