@@ -8,7 +8,9 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use plansmith_core::model::{Side, Status, Tier};
 use plansmith_core::rules::{self, Severity};
-use plansmith_core::{Catalog, Change, EntityKind, Id, NewCatalog, Snapshot, demo, interchange, progress, relations::Relations};
+use plansmith_core::{
+    Catalog, Change, EntityKind, Id, NewCatalog, Snapshot, demo, interchange, progress, relations::Relations,
+};
 
 use crate::render;
 use crate::{Command, Outcome, stamp};
@@ -197,7 +199,8 @@ pub fn run(cmd: Command) -> Result<Outcome> {
 /// A catalog id for a new file: stable for the same file name and instant.
 fn catalog_id(file: &Path, st: &plansmith_core::Stamp) -> String {
     let name = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let slug: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    let slug: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
     format!("{slug}-{}", st.at.unix_seconds())
 }
 
@@ -231,7 +234,9 @@ fn apply(file: &Path, changes: &Path, by: Option<&str>) -> Result<Outcome> {
         let change: Change = match serde_json::from_str(&line) {
             Ok(c) => c,
             Err(e) => {
-                eprintln!("plansmith: line {n}: not a change ({e}); earlier lines were applied, nothing from line {n} on");
+                eprintln!(
+                    "plansmith: line {n}: not a change ({e}); earlier lines were applied, nothing from line {n} on"
+                );
                 return Ok(Outcome::Refused);
             }
         };

@@ -13,7 +13,12 @@ use clap::{Parser, Subcommand};
 use plansmith_core::{CoreError, ErrorKind, Stamp, Timestamp};
 
 #[derive(Parser)]
-#[command(name = "plansmith", version, about = "Design, check and hand over Emersion plan catalogs", max_term_width = 100)]
+#[command(
+    name = "plansmith",
+    version,
+    about = "Design, check and hand over Emersion plan catalogs",
+    max_term_width = 100
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -158,13 +163,13 @@ pub enum Outcome {
 /// The instant for this run: `SOURCE_DATE_EPOCH` when set (reproducible runs), else the clock.
 pub fn now() -> anyhow::Result<Timestamp> {
     if let Ok(s) = std::env::var("SOURCE_DATE_EPOCH") {
-        let secs: i64 = s
-            .trim()
-            .parse()
-            .map_err(|_| anyhow::anyhow!("SOURCE_DATE_EPOCH='{s}' is not a number of seconds; unset it or set it to e.g. 1767225600"))?;
+        let secs: i64 = s.trim().parse().map_err(|_| {
+            anyhow::anyhow!("SOURCE_DATE_EPOCH='{s}' is not a number of seconds; unset it or set it to e.g. 1767225600")
+        })?;
         return Ok(Timestamp::from_unix_seconds(secs));
     }
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    let secs =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
     Ok(Timestamp::from_unix_seconds(secs))
 }
 

@@ -50,7 +50,14 @@ pub fn rows(s: &Snapshot, kind: Option<EntityKind>, side: Option<Side>, status: 
             production_id: p.production_id.clone(),
         });
     }
-    let plain = |id: Id, side: Option<Side>, name: String| Row { id, kind: id.kind, side, status: None, name, production_id: None };
+    let plain = |id: Id, side: Option<Side>, name: String| Row {
+        id,
+        kind: id.kind,
+        side,
+        status: None,
+        name,
+        production_id: None,
+    };
     rows.extend(s.bolt_on_groups.iter().map(|g| plain(g.id, Some(g.side), g.name.clone())));
     rows.extend(s.bolt_on_links.iter().map(|l| {
         let side = s.plan(l.service_plan).map(|p| p.side);
@@ -65,7 +72,9 @@ pub fn rows(s: &Snapshot, kind: Option<EntityKind>, side: Option<Side>, status: 
     rows.extend(s.sites.iter().map(|x| plain(x.id, None, format!("{} ({} {})", x.name, x.technology, x.speed))));
     rows.extend(s.structures.iter().map(|x| plain(x.id, None, format!("{} [{}]", x.name, x.kind))));
     rows.retain(|r| {
-        kind.is_none_or(|k| r.kind == k) && side.is_none_or(|sd| r.side == Some(sd)) && status.is_none_or(|st| r.status == Some(st))
+        kind.is_none_or(|k| r.kind == k)
+            && side.is_none_or(|sd| r.side == Some(sd))
+            && status.is_none_or(|st| r.status == Some(st))
     });
     rows
 }

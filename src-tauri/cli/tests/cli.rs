@@ -190,7 +190,10 @@ fn approve_reopen_undo_redo_and_the_audit_log() {
     // approve needs --by
     assert_clean_error(&plansmith(&["approve", ps, &pp]), 2, "--by");
     // Approved objects are read-only
-    let o = with_stdin(&["apply", ps, "-"], &format!(r#"{{"op":"set_plan_field","id":"{pp}","edit":{{"field":"weighting","value":5}}}}"#));
+    let o = with_stdin(
+        &["apply", ps, "-"],
+        &format!(r#"{{"op":"set_plan_field","id":"{pp}","edit":{{"field":"weighting","value":5}}}}"#),
+    );
     assert_clean_error(&o, 1, "reopen it");
     // Reopen needs a reason; with one, it withdraws approval of what depends on it.
     assert_clean_error(&plansmith(&["reopen", ps, &pp, "--by", "Dana", "--reason", " "]), 2, "reason");
@@ -205,7 +208,10 @@ fn approve_reopen_undo_redo_and_the_audit_log() {
     assert!(stdout(&o).contains(&format!("redid: Reopen {pp}")), "{}", stdout(&o));
     assert_eq!(count("approved"), n_approved - 1);
     let audit = stdout(&plansmith(&["audit", ps]));
-    assert!(audit.contains("approve") && audit.contains("Dana") && audit.contains("client wants a 12 month term"), "{audit}");
+    assert!(
+        audit.contains("approve") && audit.contains("Dana") && audit.contains("client wants a 12 month term"),
+        "{audit}"
+    );
     assert!(audit.contains("undo") && audit.contains("redo"), "{audit}");
 }
 

@@ -68,12 +68,14 @@ impl State {
     fn apply(&mut self, c: &Change) {
         match c {
             Change::CreatePlan { kind, internal_name, .. } => {
-                let last = self.plans.range(Id::new(*kind, 0)..=Id::new(*kind, i64::MAX)).next_back();
-                let n = last.map_or(1, |(id, _)| id.n + 1);
-                self.plans.insert(Id::new(*kind, n), (internal_name.clone(), None));
+                self.plans.insert(self.next_plan(*kind), (internal_name.clone(), None));
             }
-            Change::SetPlanField { id, edit: PlanField::InternalName(s) } => self.plans.get_mut(id).unwrap().0 = s.clone(),
-            Change::SetPlanField { id, edit: PlanField::Description(d) } => self.plans.get_mut(id).unwrap().1 = d.clone(),
+            Change::SetPlanField { id, edit: PlanField::InternalName(s) } => {
+                self.plans.get_mut(id).unwrap().0 = s.clone()
+            }
+            Change::SetPlanField { id, edit: PlanField::Description(d) } => {
+                self.plans.get_mut(id).unwrap().1 = d.clone()
+            }
             Change::AddServicePlan { package_plan, service_plan } => {
                 assert!(self.members.insert((package_plan.n, service_plan.n)));
             }
@@ -85,12 +87,23 @@ impl State {
         }
     }
 
+    /// The id the next plan of `kind` gets (ids are row ids; the script never deletes).
+    fn next_plan(&self, kind: EntityKind) -> Id {
+        let last = self.plans.range(Id::new(kind, 0)..=Id::new(kind, i64::MAX)).next_back();
+        Id::new(kind, last.map_or(1, |(id, _)| id.n + 1))
+    }
+
     fn read(cat: &Catalog) -> State {
         let conn = cat.conn();
         let mut s = State::default();
         for kind in EntityKind::PLANS {
-            let mut st = conn.prepare(&format!("SELECT id, internal_name, description FROM {} ORDER BY id", kind.table())).unwrap();
-            for r in st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?))).unwrap() {
+            let mut st = conn
+                .prepare(&format!("SELECT id, internal_name, description FROM {} ORDER BY id", kind.table()))
+                .unwrap();
+            for r in st
+                .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)))
+                .unwrap()
+            {
                 let (id, name, desc) = r.unwrap();
                 s.plans.insert(Id::new(kind, id), (name, desc));
             }
@@ -121,19 +134,27 @@ fn script(seed: u64, len: usize) -> Vec<Change> {
     for n in 0..len {
         let c = if n < 8 {
             // Something of every kind to edit, link and contain.
-            let kind = [EntityKind::PackagePlan, EntityKind::ServicePlan, EntityKind::BoltOn, EntityKind::BoltOnAddOn][n % 4];
+            let kind =
+                [EntityKind::PackagePlan, EntityKind::ServicePlan, EntityKind::BoltOn, EntityKind::BoltOnAddOn][n % 4];
             Change::CreatePlan { kind, side: sides[n / 4], internal_name: format!("new-{n}") }
         } else {
             let pick = |rng: &mut Rng, v: &[Id]| v[rng.below(v.len() as u64) as usize];
             match rng.below(100) {
-                0..=49 => Change::SetPlanField { id: pick(&mut rng, &plans), edit: PlanField::InternalName(format!("edit-{n}")) },
-                50..=64 => Change::SetPlanField { id: pick(&mut rng, &plans), edit: PlanField::Description(Some(format!("desc-{n}"))) },
+                0..=49 => Change::SetPlanField {
+                    id: pick(&mut rng, &plans),
+                    edit: PlanField::InternalName(format!("edit-{n}")),
+                },
+                50..=64 => Change::SetPlanField {
+                    id: pick(&mut rng, &plans),
+                    edit: PlanField::Description(Some(format!("desc-{n}"))),
+                },
                 65..=79 => {
                     let kind = EntityKind::PLANS[rng.below(4) as usize];
                     Change::CreatePlan { kind, side: sides[rng.below(2) as usize], internal_name: format!("new-{n}") }
                 }
                 80..=89 => {
-                    let (pp, sp) = (pick(&mut rng, &of[&EntityKind::PackagePlan]), pick(&mut rng, &of[&EntityKind::ServicePlan]));
+                    let (pp, sp) =
+                        (pick(&mut rng, &of[&EntityKind::PackagePlan]), pick(&mut rng, &of[&EntityKind::ServicePlan]));
                     if model.members.contains(&(pp.n, sp.n)) {
                         Change::SetPlanField { id: sp, edit: PlanField::InternalName(format!("edit-{n}")) }
                     } else {
@@ -141,21 +162,26 @@ fn script(seed: u64, len: usize) -> Vec<Change> {
                     }
                 }
                 _ => {
-                    let (sp, bo) = (pick(&mut rng, &of[&EntityKind::ServicePlan]), pick(&mut rng, &of[&EntityKind::BoltOn]));
+                    let (sp, bo) =
+                        (pick(&mut rng, &of[&EntityKind::ServicePlan]), pick(&mut rng, &of[&EntityKind::BoltOn]));
                     if !linked.insert((sp.n, bo.n)) {
                         Change::SetPlanField { id: bo, edit: PlanField::Description(Some(format!("desc-{n}"))) }
                     } else {
-                        Change::LinkBoltOn { service_plan: sp, bolt_on: bo, behaviour: Some(plansmith_core::model::Behaviour::Optional) }
+                        Change::LinkBoltOn {
+                            service_plan: sp,
+                            bolt_on: bo,
+                            behaviour: Some(plansmith_core::model::Behaviour::Optional),
+                        }
                     }
                 }
             }
         };
-        model.apply(&c);
         if let Change::CreatePlan { kind, .. } = &c {
-            let (&id, _) = model.plans.range(Id::new(*kind, 0)..=Id::new(*kind, i64::MAX)).next_back().unwrap();
+            let id = model.next_plan(*kind);
             plans.push(id);
             of.entry(id.kind).or_default().push(id);
         }
+        model.apply(&c);
         out.push(c);
     }
     out
@@ -274,11 +300,25 @@ fn a_killed_apply_loses_no_acknowledged_edit() {
         };
         let run = run_and_kill(&catalog, &lines_path, kill);
 
-        // The acknowledgements are "ok 1 …", "ok 2 …", … for the lines fed, in order.
+        // The acknowledgements are "ok 1 …", "ok 2 …", … for the lines fed, in order, each
+        // with the line's label and, for a create, the id the script predicts.
+        let mut upto_acked = state.clone();
         for (i, line) in run.acked.iter().enumerate() {
-            let expected = piece[i].label();
-            let rest = line.strip_prefix(&format!("ok {} ", i + 1)).unwrap_or_else(|| panic!("run {it}: line {i}: unexpected output {line:?}"));
-            assert!(rest.starts_with(&expected), "run {it}: ok {} acknowledges {rest:?}, expected {expected:?}", i + 1);
+            let c = &piece[i];
+            let expected = match c {
+                Change::CreatePlan { kind, .. } => {
+                    format!("{} -> {}", c.label(), upto_acked.next_plan(*kind))
+                }
+                Change::LinkBoltOn { .. } => {
+                    format!("{} -> {}", c.label(), Id::new(EntityKind::BoltOnLink, upto_acked.links.len() as i64 + 1))
+                }
+                _ => c.label(),
+            };
+            upto_acked.apply(c);
+            let rest = line
+                .strip_prefix(&format!("ok {} ", i + 1))
+                .unwrap_or_else(|| panic!("run {it}: line {i}: unexpected output {line:?}"));
+            assert_eq!(rest, expected, "run {it}: ok {} acknowledges the wrong thing", i + 1);
         }
         let acked = run.acked.len();
         total_acked += acked;
@@ -287,15 +327,12 @@ fn a_killed_apply_loses_no_acknowledged_edit() {
         }
 
         // The file opens for writing (the dead writer's lock is gone) and is intact.
-        let cat = Catalog::open(&catalog).unwrap_or_else(|e| panic!("run {it} ({kill:?}): the catalog does not open after the kill: {e}"));
+        let cat = Catalog::open(&catalog)
+            .unwrap_or_else(|e| panic!("run {it} ({kill:?}): the catalog does not open after the kill: {e}"));
         let problems = cat.integrity_check().unwrap();
         assert!(problems.is_empty(), "run {it} ({kill:?}): integrity_check / foreign_key_check: {problems:?}");
 
         // Every acknowledged line is there, and at most one line beyond.
-        let mut upto_acked = state.clone();
-        for c in &piece[..acked] {
-            upto_acked.apply(c);
-        }
         let actual = State::read(&cat);
         if actual == upto_acked {
             applied += acked;
@@ -319,7 +356,11 @@ fn a_killed_apply_loses_no_acknowledged_edit() {
         // The undo step of the last change landed with it (same transaction).
         if applied > 0 {
             let (undo, redo) = cat.undo_redo_labels().unwrap();
-            assert_eq!(undo.map(|s| s.label), Some(script[applied - 1].label()), "run {it}: the undo history and the content disagree");
+            assert_eq!(
+                undo.map(|s| s.label),
+                Some(script[applied - 1].label()),
+                "run {it}: the undo history and the content disagree"
+            );
             assert!(redo.is_none());
         }
         drop(cat);
@@ -362,7 +403,8 @@ fn a_second_writer_is_refused_with_a_clear_message() {
         .unwrap();
     let mut stdin = first.stdin.take().unwrap();
     let rx = reader(&mut first);
-    let create = Change::CreatePlan { kind: EntityKind::ServicePlan, side: Side::Buy, internal_name: "first writer".into() };
+    let create =
+        Change::CreatePlan { kind: EntityKind::ServicePlan, side: Side::Buy, internal_name: "first writer".into() };
     writeln!(stdin, "{}", serde_json::to_string(&create).unwrap()).unwrap();
     stdin.flush().unwrap();
     let ok = rx.recv_timeout(Duration::from_secs(30)).expect("the first writer acknowledges its change");
@@ -377,7 +419,8 @@ fn a_second_writer_is_refused_with_a_clear_message() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let intruder = Change::CreatePlan { kind: EntityKind::ServicePlan, side: Side::Buy, internal_name: "second writer".into() };
+    let intruder =
+        Change::CreatePlan { kind: EntityKind::ServicePlan, side: Side::Buy, internal_name: "second writer".into() };
     let mut s2 = second.stdin.take().unwrap();
     let _ = writeln!(s2, "{}", serde_json::to_string(&intruder).unwrap()); // it may already have exited
     drop(s2);
@@ -393,7 +436,10 @@ fn a_second_writer_is_refused_with_a_clear_message() {
     assert!(matches!(o.status.code(), Some(0 | 1)), "check while locked: {}", String::from_utf8_lossy(&o.stderr));
 
     // The first writer is still fine and finishes normally.
-    let rename = Change::SetPlanField { id: Id::new(EntityKind::ServicePlan, 1), edit: PlanField::Description(Some("still writing".into())) };
+    let rename = Change::SetPlanField {
+        id: Id::new(EntityKind::ServicePlan, 1),
+        edit: PlanField::Description(Some("still writing".into())),
+    };
     writeln!(stdin, "{}", serde_json::to_string(&rename).unwrap()).unwrap();
     drop(stdin);
     assert!(first.wait().unwrap().success());

@@ -7,11 +7,13 @@
 //!     command line and an in-process rusqlite scan of the same columns;
 //! (b) one-object re-check after an edit (`rules::affected` before and after + `check_objects`);
 //! (c) one committed edit through `Catalog::apply` vs a bare `BEGIN IMMEDIATE; UPDATE; COMMIT`
-//!     with the same pragmas on a copy of the same catalog, interleaved to share the noise.
+//!     with the same pragmas on a copy of the same catalog, interleaved to share the noise;
+//! (c') `profile`: where an edit's time goes (bare, record, change, apply), diagnostic only.
 //!
 //! Environment: `PLANSMITH_BENCH_ENTITIES` (default 100000), `PLANSMITH_BENCH_DIR` (where the
-//! catalogs go; default the system temp dir, which should be a real disk for (c)). Arguments
-//! `a`, `b`, `c` run only those parts.
+//! catalogs go; default the system temp dir, which should be a real disk for (c)), `SQLITE3`
+//! (the sqlite3 binary). Arguments `a`, `b`, `c`, `profile` run only those parts. Nothing here
+//! asserts a timing.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -115,11 +117,17 @@ fn scan_sql() -> Vec<String> {
         "SELECT package_plan, service_plan FROM package_plan_service_plan ORDER BY package_plan, position".into(),
         format!("SELECT {c}, weighting, iv_type, iv_amount FROM package_plan ORDER BY id"),
         "SELECT service_plan, value_type, amount FROM service_plan_included_value ORDER BY service_plan, slot".into(),
-        format!("SELECT {c}, service_type, data_billing, billing_type, quota_kb, excess_rate, charge_in_quota, bonus_kb, pool FROM service_plan ORDER BY id"),
+        format!(
+            "SELECT {c}, service_type, data_billing, billing_type, quota_kb, excess_rate, charge_in_quota, bonus_kb, pool FROM service_plan ORDER BY id"
+        ),
         "SELECT bolt_on, add_on FROM add_on_group_member ORDER BY bolt_on, position".into(),
-        format!("SELECT {c}, service_type, bolt_on_category, tariff, iv_type, iv_amount, first_time_fee, excess_rate FROM bolt_on ORDER BY id"),
+        format!(
+            "SELECT {c}, service_type, bolt_on_category, tariff, iv_type, iv_amount, first_time_fee, excess_rate FROM bolt_on ORDER BY id"
+        ),
         "SELECT add_on, value_type, bonus_type, amount, weight FROM add_on_quota ORDER BY add_on, slot".into(),
-        format!("SELECT {c}, service_type, bolt_on_category, tariff, iv_type, is_provisioned, provisioning_key, available_in_api, available_in_user_portal FROM bolt_on_add_on ORDER BY id"),
+        format!(
+            "SELECT {c}, service_type, bolt_on_category, tariff, iv_type, is_provisioned, provisioning_key, available_in_api, available_in_user_portal FROM bolt_on_add_on ORDER BY id"
+        ),
         "SELECT bolt_on_group, bolt_on FROM bolt_on_group_member ORDER BY bolt_on_group, position".into(),
         "SELECT id, side, name, description FROM bolt_on_group ORDER BY id".into(),
         "SELECT id, service_plan, bolt_on, behaviour FROM bolt_on_link ORDER BY id".into(),
@@ -133,7 +141,9 @@ fn scan_sql() -> Vec<String> {
 
 /// (a) Full check vs the sqlite3 command line and an in-process scan of the same columns.
 fn full_check(path: &Path, repeats: usize) {
-    println!("\n(a) full check of the whole catalog, {repeats} runs each, interleaved (goal: within 3x of the sqlite3 scan)");
+    println!(
+        "\n(a) full check of the whole catalog, {repeats} runs each, interleaved (goal: within 3x of the sqlite3 scan)"
+    );
     let sql = scan_sql();
     let script = sql.join(";\n") + ";";
     let sqlite3 = std::env::var("SQLITE3").unwrap_or_else(|_| "sqlite3".into());
@@ -223,14 +233,19 @@ fn full_check(path: &Path, repeats: usize) {
             total.median.as_secs_f64() / scan.median.as_secs_f64()
         );
     } else {
-        println!("  ratio check/in-process scan: median {:.2}x", total.median.as_secs_f64() / scan.median.as_secs_f64());
+        println!(
+            "  ratio check/in-process scan: median {:.2}x",
+            total.median.as_secs_f64() / scan.median.as_secs_f64()
+        );
     }
 }
 
 /// (b) Re-check after one edit: what the window does — `affected` before and after the edit,
 /// then `check_objects` on the union. The edit itself is not timed (that is (c)).
 fn recheck(path: &Path, edits: usize) {
-    println!("\n(b) re-check after one edit, {edits} edits of plans, links and allowances (goal: median and p95 <= 10 ms)");
+    println!(
+        "\n(b) re-check after one edit, {edits} edits of plans, links and allowances (goal: median and p95 <= 10 ms)"
+    );
     let mut cat = Catalog::open(path).expect("open catalog");
     let stamp = stamp();
     let ids = |cat: &Catalog, table: &str| -> Vec<i64> {
@@ -263,7 +278,9 @@ fn recheck(path: &Path, edits: usize) {
             EntityKind::Allowance => {
                 let (max, parent): (i64, Option<i64>) = cat
                     .conn()
-                    .query_row("SELECT max_occurrence, buy_parent FROM allowance WHERE id = ?1", [id.n], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .query_row("SELECT max_occurrence, buy_parent FROM allowance WHERE id = ?1", [id.n], |r| {
+                        Ok((r.get(0)?, r.get(1)?))
+                    })
                     .unwrap();
                 Change::UpdateAllowance {
                     id,
@@ -275,7 +292,9 @@ fn recheck(path: &Path, edits: usize) {
             _ => {
                 let name: String = cat
                     .conn()
-                    .query_row(&format!("SELECT internal_name FROM {} WHERE id = ?1", id.kind.table()), [id.n], |r| r.get(0))
+                    .query_row(&format!("SELECT internal_name FROM {} WHERE id = ?1", id.kind.table()), [id.n], |r| {
+                        r.get(0)
+                    })
                     .unwrap();
                 Change::SetPlanField { id, edit: PlanField::InternalName(format!("{name} r{i}")) }
             }
@@ -329,14 +348,20 @@ fn edits(path: &Path, rounds: usize) {
     // whichever side writes fewer pages per commit (the bare one).
     for i in 0..WARM_UP {
         let id = ids[(i * 7919) % ids.len()];
-        let ch = Change::SetPlanField { id: Id::new(EntityKind::ServicePlan, id), edit: PlanField::Description(Some(format!("warm-{i}"))) };
+        let ch = Change::SetPlanField {
+            id: Id::new(EntityKind::ServicePlan, id),
+            edit: PlanField::Description(Some(format!("warm-{i}"))),
+        };
         cat.apply(&ch, &stamp).unwrap();
         bare_edit(&bare, id, &format!("warm-{i}"));
     }
     for i in 0..rounds {
         let id = ids[(i * 7919 + 13) % ids.len()];
         let text = format!("edit-{i}");
-        let ch = Change::SetPlanField { id: Id::new(EntityKind::ServicePlan, id), edit: PlanField::Description(Some(text.clone())) };
+        let ch = Change::SetPlanField {
+            id: Id::new(EntityKind::ServicePlan, id),
+            edit: PlanField::Description(Some(text.clone())),
+        };
         let mut run_apply = || t_apply.push(time(|| cat.apply(&ch, &stamp).unwrap()).1);
         if i % 2 == 0 {
             run_apply();
@@ -355,6 +380,26 @@ fn edits(path: &Path, rounds: usize) {
         a.median.as_secs_f64() / b.median.as_secs_f64(),
         a.p95.as_secs_f64() / b.p95.as_secs_f64()
     );
+    // What a commit's fsync costs on this disk: the smaller it is, the more the CPU work of a
+    // change shows in the ratio (a laptop SSD honouring flushes takes 0.2–2 ms).
+    let fsync = {
+        use std::io::Write;
+        let p = path.with_file_name("fsync.probe");
+        let mut f = std::fs::File::create(&p).unwrap();
+        let page = [0u8; 4096];
+        let t: Vec<Duration> = (0..200)
+            .map(|_| {
+                time(|| {
+                    f.write_all(&page).unwrap();
+                    f.sync_all().unwrap();
+                })
+                .1
+            })
+            .collect();
+        let _ = std::fs::remove_file(&p);
+        stats(t)
+    };
+    row("context: append 4 KB + fsync, same directory", &fsync);
     drop(bare);
     let _ = std::fs::remove_file(&bare_path);
 }
@@ -439,7 +484,10 @@ const WARM_UP: usize = 1200;
 
 fn bare_edit(conn: &rusqlite::Connection, id: i64, text: &str) {
     conn.execute_batch("BEGIN IMMEDIATE").unwrap();
-    conn.prepare_cached("UPDATE service_plan SET description = ?1 WHERE id = ?2").unwrap().execute(rusqlite::params![text, id]).unwrap();
+    conn.prepare_cached("UPDATE service_plan SET description = ?1 WHERE id = ?2")
+        .unwrap()
+        .execute(rusqlite::params![text, id])
+        .unwrap();
     conn.execute_batch("COMMIT").unwrap();
 }
 
@@ -452,7 +500,11 @@ fn main() {
         None => tempfile::tempdir(),
     }
     .expect("temp dir");
-    println!("plansmith-core catalog benchmark ({} cores, {})", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0), dir.path().display());
+    println!(
+        "plansmith-core catalog benchmark ({} cores, {})",
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
+        dir.path().display()
+    );
     let path = build(dir.path(), n);
     if want("a") {
         full_check(&path, 7);

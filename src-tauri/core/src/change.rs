@@ -158,37 +158,123 @@ impl PlanField {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Change {
-    CreatePlan { kind: EntityKind, side: Side, internal_name: String },
+    CreatePlan {
+        kind: EntityKind,
+        side: Side,
+        internal_name: String,
+    },
     /// A SELL copy of a BUY plan, tied to it as its counterpart.
-    CreateSellCounterpart { of: Id },
-    SetPlanField { id: Id, edit: PlanField },
-    DeletePlan { id: Id },
-    AddServicePlan { package_plan: Id, service_plan: Id },
-    RemoveServicePlan { package_plan: Id, service_plan: Id },
-    CreateBoltOnGroup { side: Side, name: String },
-    UpdateBoltOnGroup { id: Id, name: String, description: Option<String> },
-    DeleteBoltOnGroup { id: Id },
-    AddGroupMember { group: Id, bolt_on: Id },
-    RemoveGroupMember { group: Id, bolt_on: Id },
+    CreateSellCounterpart {
+        of: Id,
+    },
+    SetPlanField {
+        id: Id,
+        edit: PlanField,
+    },
+    DeletePlan {
+        id: Id,
+    },
+    AddServicePlan {
+        package_plan: Id,
+        service_plan: Id,
+    },
+    RemoveServicePlan {
+        package_plan: Id,
+        service_plan: Id,
+    },
+    CreateBoltOnGroup {
+        side: Side,
+        name: String,
+    },
+    UpdateBoltOnGroup {
+        id: Id,
+        name: String,
+        description: Option<String>,
+    },
+    DeleteBoltOnGroup {
+        id: Id,
+    },
+    AddGroupMember {
+        group: Id,
+        bolt_on: Id,
+    },
+    RemoveGroupMember {
+        group: Id,
+        bolt_on: Id,
+    },
     /// Puts an add-on in a bolt-on's add-on group.
-    AddToAddOnGroup { bolt_on: Id, add_on: Id },
-    RemoveFromAddOnGroup { bolt_on: Id, add_on: Id },
-    LinkBoltOn { service_plan: Id, bolt_on: Id, behaviour: Option<Behaviour> },
-    SetBehaviour { link: Id, behaviour: Option<Behaviour> },
-    UnlinkBoltOn { link: Id },
-    AddAllowance { link: Id, add_on: Id, max_occurrence: i64, description: Option<String>, buy_parent: Option<Id> },
-    UpdateAllowance { id: Id, max_occurrence: i64, description: Option<String>, buy_parent: Option<Id> },
-    RemoveAllowance { id: Id },
-    PutServiceType { service_type: ServiceType },
-    DeleteServiceType { code: String },
-    PutBoltOnCategory { category: BoltOnCategory },
-    DeleteBoltOnCategory { code: String },
-    PutTariff { tariff: Tariff },
-    DeleteTariff { code: String },
-    UpdateSettings { name: String, provider: String, tier: Tier, currency: String },
-    CreateCustomer { name: String },
-    UpdateCustomer { id: Id, name: String, description: Option<String>, data_package: Option<Id> },
-    DeleteCustomer { id: Id },
+    AddToAddOnGroup {
+        bolt_on: Id,
+        add_on: Id,
+    },
+    RemoveFromAddOnGroup {
+        bolt_on: Id,
+        add_on: Id,
+    },
+    LinkBoltOn {
+        service_plan: Id,
+        bolt_on: Id,
+        behaviour: Option<Behaviour>,
+    },
+    SetBehaviour {
+        link: Id,
+        behaviour: Option<Behaviour>,
+    },
+    UnlinkBoltOn {
+        link: Id,
+    },
+    AddAllowance {
+        link: Id,
+        add_on: Id,
+        max_occurrence: i64,
+        description: Option<String>,
+        buy_parent: Option<Id>,
+    },
+    UpdateAllowance {
+        id: Id,
+        max_occurrence: i64,
+        description: Option<String>,
+        buy_parent: Option<Id>,
+    },
+    RemoveAllowance {
+        id: Id,
+    },
+    PutServiceType {
+        service_type: ServiceType,
+    },
+    DeleteServiceType {
+        code: String,
+    },
+    PutBoltOnCategory {
+        category: BoltOnCategory,
+    },
+    DeleteBoltOnCategory {
+        code: String,
+    },
+    PutTariff {
+        tariff: Tariff,
+    },
+    DeleteTariff {
+        code: String,
+    },
+    UpdateSettings {
+        name: String,
+        provider: String,
+        tier: Tier,
+        currency: String,
+    },
+    CreateCustomer {
+        name: String,
+    },
+    UpdateCustomer {
+        id: Id,
+        name: String,
+        description: Option<String>,
+        data_package: Option<Id>,
+    },
+    DeleteCustomer {
+        id: Id,
+    },
     CreateSite {
         customer: Id,
         name: String,
@@ -205,12 +291,31 @@ pub enum Change {
         service_identifier: Option<String>,
         tail_package: Option<Id>,
     },
-    DeleteSite { id: Id },
-    CreateStructure { kind: StructureKind, name: String, customer: Option<Id> },
-    UpdateStructure { id: Id, name: String, customer: Option<Id> },
-    AddStructureMember { structure: Id, object: Id, role: MemberRole },
-    RemoveStructureMember { structure: Id, object: Id },
-    DeleteStructure { id: Id },
+    DeleteSite {
+        id: Id,
+    },
+    CreateStructure {
+        kind: StructureKind,
+        name: String,
+        customer: Option<Id>,
+    },
+    UpdateStructure {
+        id: Id,
+        name: String,
+        customer: Option<Id>,
+    },
+    AddStructureMember {
+        structure: Id,
+        object: Id,
+        role: MemberRole,
+    },
+    RemoveStructureMember {
+        structure: Id,
+        object: Id,
+    },
+    DeleteStructure {
+        id: Id,
+    },
 }
 
 /// What an applied change did.
@@ -240,20 +345,30 @@ impl Change {
             Change::UpdateBoltOnGroup { id, .. } => format!("Edit {id}"),
             Change::DeleteBoltOnGroup { id } => format!("Delete {id}"),
             Change::AddGroupMember { group, bolt_on } => format!("Add {bolt_on} to {group}"),
-            Change::RemoveGroupMember { group, bolt_on } => format!("Remove {bolt_on} from {group}"),
-            Change::AddToAddOnGroup { bolt_on, add_on } => format!("Add {add_on} to the add-on group of {bolt_on}"),
+            Change::RemoveGroupMember { group, bolt_on } => {
+                format!("Remove {bolt_on} from {group}")
+            }
+            Change::AddToAddOnGroup { bolt_on, add_on } => {
+                format!("Add {add_on} to the add-on group of {bolt_on}")
+            }
             Change::RemoveFromAddOnGroup { bolt_on, add_on } => {
                 format!("Remove {add_on} from the add-on group of {bolt_on}")
             }
             Change::LinkBoltOn { service_plan, bolt_on, .. } => format!("Link {bolt_on} to {service_plan}"),
             Change::SetBehaviour { link, .. } => format!("Set behaviour of {link}"),
             Change::UnlinkBoltOn { link } => format!("Remove link {link}"),
-            Change::AddAllowance { link, add_on, .. } => format!("Add allowance for {add_on} under {link}"),
+            Change::AddAllowance { link, add_on, .. } => {
+                format!("Add allowance for {add_on} under {link}")
+            }
             Change::UpdateAllowance { id, .. } => format!("Edit {id}"),
             Change::RemoveAllowance { id } => format!("Remove {id}"),
-            Change::PutServiceType { service_type } => format!("Save service type {}", service_type.code),
+            Change::PutServiceType { service_type } => {
+                format!("Save service type {}", service_type.code)
+            }
             Change::DeleteServiceType { code } => format!("Delete service type {code}"),
-            Change::PutBoltOnCategory { category } => format!("Save bolt-on category {}", category.code),
+            Change::PutBoltOnCategory { category } => {
+                format!("Save bolt-on category {}", category.code)
+            }
             Change::DeleteBoltOnCategory { code } => format!("Delete bolt-on category {code}"),
             Change::PutTariff { tariff } => format!("Save tariff {}", tariff.code),
             Change::DeleteTariff { code } => format!("Delete tariff {code}"),
@@ -267,7 +382,9 @@ impl Change {
             Change::CreateStructure { name, .. } => format!("Create structure '{name}'"),
             Change::UpdateStructure { id, .. } => format!("Edit {id}"),
             Change::AddStructureMember { structure, object, .. } => format!("Add {object} to {structure}"),
-            Change::RemoveStructureMember { structure, object } => format!("Remove {object} from {structure}"),
+            Change::RemoveStructureMember { structure, object } => {
+                format!("Remove {object} from {structure}")
+            }
             Change::DeleteStructure { id } => format!("Delete {id}"),
         }
     }
@@ -288,15 +405,14 @@ fn clean(s: &Option<String>) -> Option<String> {
 }
 
 fn must_exist(tx: &Transaction, id: Id, field: &str) -> Result<()> {
-    let found: bool = tx.query_row(
-        &format!("SELECT EXISTS (SELECT 1 FROM \"{}\" WHERE id = ?1)", id.kind.table()),
-        [id.n],
-        |r| r.get(0),
-    )?;
+    let found: bool = tx
+        .prepare_cached(&format!("SELECT EXISTS (SELECT 1 FROM \"{}\" WHERE id = ?1)", id.kind.table()))?
+        .query_row([id.n], |r| r.get(0))?;
     if found {
         Ok(())
     } else {
-        Err(CoreError::not_found(format!("{field}: there is no {} {id} in this catalog", id.kind.label())).with_field(field))
+        Err(CoreError::not_found(format!("{field}: there is no {} {id} in this catalog", id.kind.label()))
+            .with_field(field))
     }
 }
 
@@ -307,26 +423,31 @@ fn must_be(tx: &Transaction, id: Id, kind: EntityKind, field: &str) -> Result<()
 
 fn code_exists(tx: &Transaction, table: &str, code: &str, field: &str, what: &str) -> Result<()> {
     let found: bool =
-        tx.query_row(&format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE code = ?1)", ), [code], |r| r.get(0))?;
+        tx.query_row(&format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE code = ?1)",), [code], |r| r.get(0))?;
     if found {
         Ok(())
     } else {
-        Err(CoreError::not_found(format!("{field}: there is no {what} with code '{code}'; add it under reference data first"))
-            .with_field(field))
+        Err(CoreError::not_found(format!(
+            "{field}: there is no {what} with code '{code}'; add it under reference data first"
+        ))
+        .with_field(field))
     }
 }
 
 /// Status and side of a plan.
 pub(crate) fn plan_state(tx: &Transaction, id: Id) -> Result<(Status, Side)> {
     if !id.kind.is_plan() {
-        return Err(CoreError::invalid("id", format!("{id} is not a plan (package plan, service plan, bolt-on or add-on)")));
+        return Err(CoreError::invalid(
+            "id",
+            format!("{id} is not a plan (package plan, service plan, bolt-on or add-on)"),
+        ));
     }
     let row: Option<(String, String)> = tx
-        .query_row(&format!("SELECT status, side FROM \"{}\" WHERE id = ?1", id.kind.table()), [id.n], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .prepare_cached(&format!("SELECT status, side FROM \"{}\" WHERE id = ?1", id.kind.table()))?
+        .query_row([id.n], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    let (status, side) = row.ok_or_else(|| CoreError::not_found(format!("there is no {} {id} in this catalog", id.kind.label())))?;
+    let (status, side) =
+        row.ok_or_else(|| CoreError::not_found(format!("there is no {} {id} in this catalog", id.kind.label())))?;
     Ok((Status::parse(&status)?, Side::parse(&side)?))
 }
 
@@ -370,24 +491,42 @@ fn next_position(tx: &Transaction, table: &str, parent_col: &str, parent: i64) -
 
 fn insert_plan(tx: &Transaction, kind: EntityKind, side: Side, name: &str) -> Result<Id> {
     let sql = match kind {
-        PP => "INSERT INTO package_plan (side, internal_name, recurring, pro_rata, status, weighting) VALUES (?1, ?2, 1, 0, 'draft', 0)",
-        SP => "INSERT INTO service_plan (side, internal_name, recurring, pro_rata, status, data_billing, charge_in_quota) VALUES (?1, ?2, 1, 0, 'draft', 'none', 0)",
+        PP => {
+            "INSERT INTO package_plan (side, internal_name, recurring, pro_rata, status, weighting) VALUES (?1, ?2, 1, 0, 'draft', 0)"
+        }
+        SP => {
+            "INSERT INTO service_plan (side, internal_name, recurring, pro_rata, status, data_billing, charge_in_quota) VALUES (?1, ?2, 1, 0, 'draft', 'none', 0)"
+        }
         BO => "INSERT INTO bolt_on (side, internal_name, recurring, pro_rata, status) VALUES (?1, ?2, 1, 0, 'draft')",
-        AO => "INSERT INTO bolt_on_add_on (side, internal_name, recurring, pro_rata, status, is_provisioned) VALUES (?1, ?2, 1, 0, 'draft', 0)",
-        _ => return Err(CoreError::invalid("kind", format!("{} is not a plan kind; plans are package_plan, service_plan, bolt_on, bolt_on_add_on", kind.name()))),
+        AO => {
+            "INSERT INTO bolt_on_add_on (side, internal_name, recurring, pro_rata, status, is_provisioned) VALUES (?1, ?2, 1, 0, 'draft', 0)"
+        }
+        _ => {
+            return Err(CoreError::invalid(
+                "kind",
+                format!(
+                    "{} is not a plan kind; plans are package_plan, service_plan, bolt_on, bolt_on_add_on",
+                    kind.name()
+                ),
+            ));
+        }
     };
     tx.execute(sql, params![side.as_str(), name.trim()])?;
     Ok(Id::new(kind, tx.last_insert_rowid()))
 }
 
 fn set_column(tx: &Transaction, id: Id, column: &str, value: &dyn rusqlite::ToSql) -> Result<()> {
-    tx.execute(&format!("UPDATE \"{}\" SET {column} = ?1 WHERE id = ?2", id.kind.table()), params![value, id.n])?;
+    tx.prepare_cached(&format!("UPDATE \"{}\" SET {column} = ?1 WHERE id = ?2", id.kind.table()))?
+        .execute(params![value, id.n])?;
     Ok(())
 }
 
 fn check_included_values(field: &str, ivs: &[IncludedValue]) -> Result<()> {
     if ivs.len() > 4 {
-        return Err(CoreError::invalid(field, format!("{field}: {} slots given; Emersion allows at most 4", ivs.len())));
+        return Err(CoreError::invalid(
+            field,
+            format!("{field}: {} slots given; Emersion allows at most 4", ivs.len()),
+        ));
     }
     Ok(())
 }
@@ -464,7 +603,10 @@ fn set_field(tx: &Transaction, id: Id, edit: &PlanField) -> Result<()> {
             if let Some(p) = p {
                 must_be(tx, *p, SP, name)?;
                 if *p == id {
-                    return Err(CoreError::invalid(name, format!("{id} cannot pool data from itself; choose the data-allowance service plan")));
+                    return Err(CoreError::invalid(
+                        name,
+                        format!("{id} cannot pool data from itself; choose the data-allowance service plan"),
+                    ));
                 }
             }
             set_column(tx, id, "pool", &p.map(|p| p.n))
@@ -489,7 +631,10 @@ fn set_field(tx: &Transaction, id: Id, edit: &PlanField) -> Result<()> {
         PlanField::ProvisioningKey(s) => set_column(tx, id, "provisioning_key", &clean(s)),
         PlanField::Quotas(qs) => {
             if qs.len() > 4 {
-                return Err(CoreError::invalid(name, format!("quotas: {} given; an add-on has at most 4 quotas", qs.len())));
+                return Err(CoreError::invalid(
+                    name,
+                    format!("quotas: {} given; an add-on has at most 4 quotas", qs.len()),
+                ));
             }
             tx.execute("DELETE FROM add_on_quota WHERE add_on = ?1", [id.n])?;
             for (i, q) in qs.iter().enumerate() {
@@ -568,13 +713,19 @@ fn delete_plan(tx: &Transaction, id: Id) -> Result<()> {
         SP => {
             tx.execute("DELETE FROM package_plan_service_plan WHERE service_plan = ?1", [n])?;
             tx.execute("UPDATE allowance SET buy_parent = NULL WHERE buy_parent IN (SELECT a.id FROM allowance a JOIN bolt_on_link l ON l.id = a.bolt_on_link WHERE l.service_plan = ?1)", [n])?;
-            tx.execute("DELETE FROM allowance WHERE bolt_on_link IN (SELECT id FROM bolt_on_link WHERE service_plan = ?1)", [n])?;
+            tx.execute(
+                "DELETE FROM allowance WHERE bolt_on_link IN (SELECT id FROM bolt_on_link WHERE service_plan = ?1)",
+                [n],
+            )?;
             tx.execute("DELETE FROM bolt_on_link WHERE service_plan = ?1", [n])?;
             tx.execute("DELETE FROM service_plan_included_value WHERE service_plan = ?1", [n])?;
         }
         BO => {
             tx.execute("UPDATE allowance SET buy_parent = NULL WHERE buy_parent IN (SELECT a.id FROM allowance a JOIN bolt_on_link l ON l.id = a.bolt_on_link WHERE l.bolt_on = ?1)", [n])?;
-            tx.execute("DELETE FROM allowance WHERE bolt_on_link IN (SELECT id FROM bolt_on_link WHERE bolt_on = ?1)", [n])?;
+            tx.execute(
+                "DELETE FROM allowance WHERE bolt_on_link IN (SELECT id FROM bolt_on_link WHERE bolt_on = ?1)",
+                [n],
+            )?;
             tx.execute("DELETE FROM bolt_on_link WHERE bolt_on = ?1", [n])?;
             tx.execute("DELETE FROM bolt_on_group_member WHERE bolt_on = ?1", [n])?;
             tx.execute("DELETE FROM add_on_group_member WHERE bolt_on = ?1", [n])?;
@@ -602,8 +753,9 @@ fn link_service_plan(tx: &Transaction, link: Id) -> Result<Id> {
     link.expect(EntityKind::BoltOnLink, "link")?;
     let sp: Option<i64> =
         tx.query_row("SELECT service_plan FROM bolt_on_link WHERE id = ?1", [link.n], |r| r.get(0)).optional()?;
-    sp.map(|n| Id::new(SP, n))
-        .ok_or_else(|| CoreError::not_found(format!("there is no bolt-on link {link} in this catalog")).with_field("link"))
+    sp.map(|n| Id::new(SP, n)).ok_or_else(|| {
+        CoreError::not_found(format!("there is no bolt-on link {link} in this catalog")).with_field("link")
+    })
 }
 
 fn allowance_service_plan(tx: &Transaction, id: Id) -> Result<Id> {
@@ -615,7 +767,8 @@ fn allowance_service_plan(tx: &Transaction, id: Id) -> Result<Id> {
             |r| r.get(0),
         )
         .optional()?;
-    sp.map(|n| Id::new(SP, n)).ok_or_else(|| CoreError::not_found(format!("there is no allowance {id} in this catalog")).with_field("id"))
+    sp.map(|n| Id::new(SP, n))
+        .ok_or_else(|| CoreError::not_found(format!("there is no allowance {id} in this catalog")).with_field("id"))
 }
 
 fn check_parent_allowance(tx: &Transaction, buy_parent: Option<Id>) -> Result<()> {
@@ -636,7 +789,10 @@ fn required_text(field: &str, what: &str, s: &str) -> Result<String> {
 fn copy_sell_counterpart(tx: &Transaction, of: Id) -> Result<Id> {
     let (_, side) = plan_state(tx, of)?;
     if side != Side::Buy {
-        return Err(CoreError::invalid("of", format!("{of} is a SELL object; a SELL counterpart is made from a BUY object")));
+        return Err(CoreError::invalid(
+            "of",
+            format!("{of} is a SELL object; a SELL counterpart is made from a BUY object"),
+        ));
     }
     let t = of.kind.table();
     let cols: Vec<String> = {
@@ -656,7 +812,10 @@ fn copy_sell_counterpart(tx: &Transaction, of: Id) -> Result<Id> {
     )?;
     let new = Id::new(of.kind, tx.last_insert_rowid());
     // SELL needs an external name (NAM-02): start from the BUY one's, or its internal name.
-    tx.execute(&format!("UPDATE \"{t}\" SET external_name = COALESCE(external_name, internal_name) WHERE id = ?1"), [new.n])?;
+    tx.execute(
+        &format!("UPDATE \"{t}\" SET external_name = COALESCE(external_name, internal_name) WHERE id = ?1"),
+        [new.n],
+    )?;
     match of.kind {
         SP => {
             tx.execute(
@@ -674,7 +833,10 @@ fn copy_sell_counterpart(tx: &Transaction, of: Id) -> Result<Id> {
                 "INSERT INTO add_on_quota (add_on, slot, value_type, bonus_type, amount, weight) SELECT ?2, slot, value_type, bonus_type, amount, weight FROM add_on_quota WHERE add_on = ?1",
                 [of.n, new.n],
             )?;
-            tx.execute("UPDATE bolt_on_add_on SET available_in_api = 0, available_in_user_portal = 0 WHERE id = ?1", [new.n])?;
+            tx.execute(
+                "UPDATE bolt_on_add_on SET available_in_api = 0, available_in_user_portal = 0 WHERE id = ?1",
+                [new.n],
+            )?;
         }
         PP => {
             // Contain the SELL counterparts of the BUY package's service plans, where one exists.
@@ -731,8 +893,11 @@ fn change_currency(tx: &Transaction, from: &Currency, to: &Currency) -> Result<(
         let f = 10i64.pow(from.decimals - to.decimals);
         for (t, c, cond) in MONEY_COLUMNS {
             let w = if cond.is_empty() { String::new() } else { format!(" AND {cond}") };
-            let inexact: i64 =
-                tx.query_row(&format!("SELECT COUNT(*) FROM {t} WHERE {c} IS NOT NULL AND {c} % {f} != 0{w}"), [], |r| r.get(0))?;
+            let inexact: i64 = tx.query_row(
+                &format!("SELECT COUNT(*) FROM {t} WHERE {c} IS NOT NULL AND {c} % {f} != 0{w}"),
+                [],
+                |r| r.get(0),
+            )?;
             if inexact > 0 {
                 return Err(CoreError::invalid(
                     "currency",
@@ -787,7 +952,10 @@ fn apply_in(tx: &Transaction, change: &Change) -> Result<Option<Id>> {
         UpdateBoltOnGroup { id, name, description } => {
             must_be(tx, *id, EntityKind::BoltOnGroup, "id")?;
             let name = required_text("name", "a bolt-on group", name)?;
-            tx.execute("UPDATE bolt_on_group SET name = ?1, description = ?2 WHERE id = ?3", params![name, clean(description), id.n])?;
+            tx.execute(
+                "UPDATE bolt_on_group SET name = ?1, description = ?2 WHERE id = ?3",
+                params![name, clean(description), id.n],
+            )?;
         }
         DeleteBoltOnGroup { id } => {
             must_be(tx, *id, EntityKind::BoltOnGroup, "id")?;
@@ -832,7 +1000,10 @@ fn apply_in(tx: &Transaction, change: &Change) -> Result<Option<Id>> {
         RemoveFromAddOnGroup { bolt_on, add_on } => {
             bolt_on.expect(BO, "bolt_on")?;
             guard(tx, *bolt_on, None, "its add-on group")?;
-            let n = tx.execute("DELETE FROM add_on_group_member WHERE bolt_on = ?1 AND add_on = ?2", params![bolt_on.n, add_on.n])?;
+            let n = tx.execute(
+                "DELETE FROM add_on_group_member WHERE bolt_on = ?1 AND add_on = ?2",
+                params![bolt_on.n, add_on.n],
+            )?;
             if n == 0 {
                 return Err(CoreError::not_found(format!("{add_on} is not in the add-on group of {bolt_on}")));
             }
@@ -853,7 +1024,10 @@ fn apply_in(tx: &Transaction, change: &Change) -> Result<Option<Id>> {
         SetBehaviour { link, behaviour } => {
             let sp = link_service_plan(tx, *link)?;
             guard(tx, sp, None, "its bolt-on links")?;
-            tx.execute("UPDATE bolt_on_link SET behaviour = ?1 WHERE id = ?2", params![behaviour.map(|b| b.as_str()), link.n])?;
+            tx.execute(
+                "UPDATE bolt_on_link SET behaviour = ?1 WHERE id = ?2",
+                params![behaviour.map(|b| b.as_str()), link.n],
+            )?;
         }
         UnlinkBoltOn { link } => {
             let sp = link_service_plan(tx, *link)?;
@@ -1004,12 +1178,20 @@ fn apply_in(tx: &Transaction, change: &Change) -> Result<Option<Id>> {
             if let Some(c) = customer {
                 must_be(tx, *c, EntityKind::Customer, "customer")?;
             }
-            tx.execute("UPDATE structure SET name = ?1, customer = ?2 WHERE id = ?3", params![name, customer.map(|c| c.n), id.n])?;
+            tx.execute(
+                "UPDATE structure SET name = ?1, customer = ?2 WHERE id = ?3",
+                params![name, customer.map(|c| c.n), id.n],
+            )?;
         }
         AddStructureMember { structure, object, role } => {
             must_be(tx, *structure, EntityKind::Structure, "structure")?;
             if !object.kind.is_plan() {
-                return Err(CoreError::invalid("object", format!("{object} is not a plan; structures hold package plans, service plans, bolt-ons and add-ons")));
+                return Err(CoreError::invalid(
+                    "object",
+                    format!(
+                        "{object} is not a plan; structures hold package plans, service plans, bolt-ons and add-ons"
+                    ),
+                ));
             }
             must_exist(tx, *object, "object")?;
             let pos = next_position(tx, "structure_member", "structure", structure.n)?;
@@ -1050,9 +1232,11 @@ fn site_texts(name: &str, technology: &str, speed: &str) -> Result<(String, Stri
 
 fn delete_reference(tx: &Transaction, table: &str, what: &str, code: &str) -> Result<()> {
     let n = tx.execute(&format!("DELETE FROM {table} WHERE code = ?1"), [code]).map_err(|e| match e {
-        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => CoreError::conflict(format!(
-            "{what} '{code}' is still used by plans or tariffs; change them to another {what} first"
-        )),
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+            CoreError::conflict(format!(
+                "{what} '{code}' is still used by plans or tariffs; change them to another {what} first"
+            ))
+        }
         e => e.into(),
     })?;
     if n == 0 {

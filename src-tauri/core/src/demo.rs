@@ -81,7 +81,10 @@ pub fn write_demo(path: &Path, stamp: &Stamp) -> Result<Catalog> {
     let _ = std::fs::remove_file(with_suffix(&tmp, ".lock"));
     if path.exists() {
         cleanup();
-        return Err(CoreError::conflict(format!("{} appeared while the demo was built; choose another file name", path.display())));
+        return Err(CoreError::conflict(format!(
+            "{} appeared while the demo was built; choose another file name",
+            path.display()
+        )));
     }
     std::fs::rename(&tmp, path).inspect_err(|_| cleanup())?;
     cleanup();
@@ -558,7 +561,8 @@ fn bolt_on_add_on(b: &mut Builder) -> Result<()> {
 
     // 6–9. BUY and SELL add-ons of 1, 2 and 5 GB, each in its side's bolt-on add-on group.
     // (gigabytes, weight, BUY price, SELL price, BUY max occurrence)
-    let top_ups: [(i64, i64, i64, i64, i64); 3] = [(1, 30, 300, 500, 5), (2, 20, 500, 900, 3), (5, 10, 1_000, 2_000, 2)];
+    let top_ups: [(i64, i64, i64, i64, i64); 3] =
+        [(1, 30, 300, 500, 5), (2, 20, 500, 900, 3), (5, 10, 1_000, 2_000, 2)];
     let mut add_ons: Vec<(Id, Id, i64)> = Vec::new();
     for (gb, weight, buy_price, sell_price, max) in top_ups {
         let buy_ao = b.plan(
@@ -567,7 +571,9 @@ fn bolt_on_add_on(b: &mut Builder) -> Result<()> {
             &format!("Mobile data top-up {gb} GB (buy)"),
             &Common {
                 external_name: &format!("{gb}GB Data Top-Up"),
-                description: &format!("Carrier {gb} GB data top-up on the 8 GB bolt-on; provisioned automatically on the network."),
+                description: &format!(
+                    "Carrier {gb} GB data top-up on the 8 GB bolt-on; provisioned automatically on the network."
+                ),
                 external_description: &format!("{gb} GB of extra data for the rest of the month"),
                 import_reference: Some(&format!("WS-MOB-TOPUP-{gb}GB")),
                 service_type: Some("MOBILE"),
@@ -635,8 +641,11 @@ fn bolt_on_add_on(b: &mut Builder) -> Result<()> {
         buy_allowances.push(al);
     }
     // 12. SELL link and SELL allowances, each hanging off its BUY allowance.
-    let sell_link =
-        b.created(Change::LinkBoltOn { service_plan: sell_sp, bolt_on: sell_bo, behaviour: Some(Behaviour::Optional) })?;
+    let sell_link = b.created(Change::LinkBoltOn {
+        service_plan: sell_sp,
+        bolt_on: sell_bo,
+        behaviour: Some(Behaviour::Optional),
+    })?;
     for ((_, sell_ao, max), parent) in add_ons.iter().zip(&buy_allowances) {
         b.apply(Change::AddAllowance {
             link: sell_link,

@@ -98,7 +98,10 @@ impl From<rusqlite::Error> for CoreError {
                     );
                 }
                 ErrorCode::NotADatabase => {
-                    return CoreError::new(ErrorKind::IncompatibleFile, "the file is not a Plansmith catalog (not an SQLite database)");
+                    return CoreError::new(
+                        ErrorKind::IncompatibleFile,
+                        "the file is not a Plansmith catalog (not an SQLite database)",
+                    );
                 }
                 ErrorCode::DatabaseCorrupt => {
                     return CoreError::new(

@@ -135,7 +135,12 @@ impl Id {
         } else {
             Err(CoreError::invalid(
                 field,
-                format!("{field} must be a {} id ({}-…), but {self} is a {}", kind.label(), kind.prefix(), self.kind.label()),
+                format!(
+                    "{field} must be a {} id ({}-…), but {self} is a {}",
+                    kind.label(),
+                    kind.prefix(),
+                    self.kind.label()
+                ),
             ))
         }
     }
@@ -153,7 +158,9 @@ impl FromStr for Id {
         let bad = || {
             CoreError::invalid(
                 "id",
-                format!("'{s}' is not an object id; ids look like PP-12 (PP package plan, SP service plan, BO bolt-on, AO bolt-on add-on, BG bolt-on group, BL bolt-on link, AL allowance, CU customer, SI site, ST structure)"),
+                format!(
+                    "'{s}' is not an object id; ids look like PP-12 (PP package plan, SP service plan, BO bolt-on, AO bolt-on add-on, BG bolt-on group, BL bolt-on link, AL allowance, CU customer, SI site, ST structure)"
+                ),
             )
         };
         let (p, n) = s.trim().split_once('-').ok_or_else(bad)?;

@@ -364,7 +364,11 @@ impl Index {
         if !self.ids.contains_key(&id) {
             return Err(bad(
                 path,
-                format!("{id} is not in the file; add {} {id} to {} or remove the reference", kind.label(), array_of(kind)),
+                format!(
+                    "{id} is not in the file; add {} {id} to {} or remove the reference",
+                    kind.label(),
+                    array_of(kind)
+                ),
             ));
         }
         Ok(())
@@ -401,11 +405,7 @@ pub fn array_of(kind: EntityKind) -> &'static str {
     }
 }
 
-fn no_duplicates<K: Ord + std::fmt::Display>(
-    path: &str,
-    items: impl IntoIterator<Item = K>,
-    what: &str,
-) -> Result<()> {
+fn no_duplicates<K: Ord + std::fmt::Display>(path: &str, items: impl IntoIterator<Item = K>, what: &str) -> Result<()> {
     let mut seen: BTreeMap<K, usize> = BTreeMap::new();
     for (i, k) in items.into_iter().enumerate() {
         if let Some(first) = seen.get(&k) {
@@ -424,11 +424,17 @@ fn check(doc: &Document) -> Result<()> {
     // Settings.
     let s = &doc.settings;
     if s.name.trim().is_empty() {
-        return Err(bad("settings.name", "the catalog needs a name; write one, e.g. \"Northwind Telecom plans\"".into()));
+        return Err(bad(
+            "settings.name",
+            "the catalog needs a name; write one, e.g. \"Northwind Telecom plans\"".into(),
+        ));
     }
     let cur = Currency::parse(&s.currency).map_err(|e| bad("settings.currency", e.message().to_string()))?;
     if cur.code != s.currency {
-        return Err(bad("settings.currency", format!("write the currency code as '{}', not '{}'", cur.code, s.currency)));
+        return Err(bad(
+            "settings.currency",
+            format!("write the currency code as '{}', not '{}'", cur.code, s.currency),
+        ));
     }
 
     // Reference data: unique codes, tariffs point at known codes.
@@ -445,7 +451,10 @@ fn check(doc: &Document) -> Result<()> {
     ] {
         for (i, code) in codes.into_iter().enumerate() {
             if code.trim().is_empty() {
-                return Err(bad(format!("{array}[{i}].code"), "the code is empty; give it a short code such as IPLINE".into()));
+                return Err(bad(
+                    format!("{array}[{i}].code"),
+                    "the code is empty; give it a short code such as IPLINE".into(),
+                ));
             }
             if !set.insert(code.clone()) {
                 return Err(bad(
@@ -457,9 +466,21 @@ fn check(doc: &Document) -> Result<()> {
     }
     for (i, t) in doc.tariffs.iter().enumerate() {
         let p = at("tariffs", i, &t.code);
-        index.code(&format!("{p}.service_type"), &index.service_types, "service type", "service_types", &t.service_type)?;
+        index.code(
+            &format!("{p}.service_type"),
+            &index.service_types,
+            "service type",
+            "service_types",
+            &t.service_type,
+        )?;
         if let Some(c) = &t.bolt_on_category {
-            index.code(&format!("{p}.bolt_on_category"), &index.categories, "bolt-on category", "bolt_on_categories", c)?;
+            index.code(
+                &format!("{p}.bolt_on_category"),
+                &index.categories,
+                "bolt-on category",
+                "bolt_on_categories",
+                c,
+            )?;
         }
     }
 
@@ -482,7 +503,9 @@ fn check(doc: &Document) -> Result<()> {
             if let Some(first) = index.ids.get(&id) {
                 return Err(bad(
                     format!("{array}[{i}].id"),
-                    format!("{id} appears twice in the file (also at {first}); every object needs its own id, so renumber one"),
+                    format!(
+                        "{id} appears twice in the file (also at {first}); every object needs its own id, so renumber one"
+                    ),
                 ));
             }
             index.ids.insert(id, format!("{array}[{i}]"));
@@ -547,7 +570,10 @@ fn check(doc: &Document) -> Result<()> {
         if let Some(parent) = a.buy_parent {
             index.refer(&format!("{p}.buy_parent"), parent, EntityKind::Allowance)?;
             if parent == a.id {
-                return Err(bad(format!("{p}.buy_parent"), format!("{} cannot be its own BUY parent; point it at the BUY allowance or use null", a.id)));
+                return Err(bad(
+                    format!("{p}.buy_parent"),
+                    format!("{} cannot be its own BUY parent; point it at the BUY allowance or use null", a.id),
+                ));
             }
         }
         if let Some(other) = allowance_pairs.insert((a.bolt_on_link, a.add_on), a.id) {
@@ -631,7 +657,10 @@ fn check_plan(index: &Index, p: &str, kind: EntityKind, plan: &Plan) -> Result<(
     if let Some(c) = plan.buy_counterpart {
         index.refer(&format!("{p}.buy_counterpart"), c, kind)?;
         if c == plan.id {
-            return Err(bad(format!("{p}.buy_counterpart"), format!("{} cannot be its own BUY counterpart; name the BUY {} or use null", plan.id, kind.label())));
+            return Err(bad(
+                format!("{p}.buy_counterpart"),
+                format!("{} cannot be its own BUY counterpart; name the BUY {} or use null", plan.id, kind.label()),
+            ));
         }
     }
     match &plan.service_type {
@@ -641,7 +670,9 @@ fn check_plan(index: &Index, p: &str, kind: EntityKind, plan: &Plan) -> Result<(
                 "a package plan has no service type (its service plans do); set it to null".into(),
             ));
         }
-        Some(code) => index.code(&format!("{p}.service_type"), &index.service_types, "service type", "service_types", code)?,
+        Some(code) => {
+            index.code(&format!("{p}.service_type"), &index.service_types, "service type", "service_types", code)?
+        }
         None => {}
     }
     let d = format!("{p}.detail.{}", kind.name());
@@ -650,13 +681,21 @@ fn check_plan(index: &Index, p: &str, kind: EntityKind, plan: &Plan) -> Result<(
             for (j, sp) in f.service_plans.iter().enumerate() {
                 index.refer(&format!("{d}.service_plans[{j}]"), *sp, EntityKind::ServicePlan)?;
             }
-            no_duplicates(&format!("{d}.service_plans"), f.service_plans.iter(), "a package plan contains a service plan once")?;
+            no_duplicates(
+                &format!("{d}.service_plans"),
+                f.service_plans.iter(),
+                "a package plan contains a service plan once",
+            )?;
         }
         PlanDetail::ServicePlan(f) => {
             if f.included_values.len() > 4 {
                 return Err(bad(
                     format!("{d}.included_values"),
-                    format!("{} slots given; Emersion allows at most 4, so remove {}", f.included_values.len(), f.included_values.len() - 4),
+                    format!(
+                        "{} slots given; Emersion allows at most 4, so remove {}",
+                        f.included_values.len(),
+                        f.included_values.len() - 4
+                    ),
                 ));
             }
             if let Some(pool) = f.data_billing.pool {
@@ -664,14 +703,23 @@ fn check_plan(index: &Index, p: &str, kind: EntityKind, plan: &Plan) -> Result<(
                 if pool == plan.id {
                     return Err(bad(
                         format!("{d}.data_billing.pool"),
-                        format!("{} cannot pool data from itself; name the data-allowance service plan or use null", plan.id),
+                        format!(
+                            "{} cannot pool data from itself; name the data-allowance service plan or use null",
+                            plan.id
+                        ),
                     ));
                 }
             }
         }
         PlanDetail::BoltOn(f) => {
             if let Some(c) = &f.bolt_on_category {
-                index.code(&format!("{d}.bolt_on_category"), &index.categories, "bolt-on category", "bolt_on_categories", c)?;
+                index.code(
+                    &format!("{d}.bolt_on_category"),
+                    &index.categories,
+                    "bolt-on category",
+                    "bolt_on_categories",
+                    c,
+                )?;
             }
             if let Some(t) = &f.tariff {
                 index.code(&format!("{d}.tariff"), &index.tariffs, "tariff", "tariffs", t)?;
@@ -679,11 +727,21 @@ fn check_plan(index: &Index, p: &str, kind: EntityKind, plan: &Plan) -> Result<(
             for (j, ao) in f.add_on_group.iter().enumerate() {
                 index.refer(&format!("{d}.add_on_group[{j}]"), *ao, EntityKind::BoltOnAddOn)?;
             }
-            no_duplicates(&format!("{d}.add_on_group"), f.add_on_group.iter(), "an add-on is in a bolt-on's add-on group once")?;
+            no_duplicates(
+                &format!("{d}.add_on_group"),
+                f.add_on_group.iter(),
+                "an add-on is in a bolt-on's add-on group once",
+            )?;
         }
         PlanDetail::BoltOnAddOn(f) => {
             if let Some(c) = &f.bolt_on_category {
-                index.code(&format!("{d}.bolt_on_category"), &index.categories, "bolt-on category", "bolt_on_categories", c)?;
+                index.code(
+                    &format!("{d}.bolt_on_category"),
+                    &index.categories,
+                    "bolt-on category",
+                    "bolt_on_categories",
+                    c,
+                )?;
             }
             if let Some(t) = &f.tariff {
                 index.code(&format!("{d}.tariff"), &index.tariffs, "tariff", "tariffs", t)?;
@@ -691,7 +749,11 @@ fn check_plan(index: &Index, p: &str, kind: EntityKind, plan: &Plan) -> Result<(
             if f.quotas.len() > 4 {
                 return Err(bad(
                     format!("{d}.quotas"),
-                    format!("{} quotas given; an add-on has at most 4, so remove {}", f.quotas.len(), f.quotas.len() - 4),
+                    format!(
+                        "{} quotas given; an add-on has at most 4, so remove {}",
+                        f.quotas.len(),
+                        f.quotas.len() - 4
+                    ),
                 ));
             }
         }
@@ -732,7 +794,11 @@ fn write_new_file(path: &Path, doc: &Document) -> Result<()> {
         // Rows reference each other in cycles (counterparts, pools, parents): check at commit.
         tx.pragma_update(None, "defer_foreign_keys", "ON")?;
         write_rows(&tx, doc)?;
-        tx.commit().map_err(|e| CoreError::internal(format!("the loaded rows do not hold together ({e}); this is a bug in the loader's checks")))?;
+        tx.commit().map_err(|e| {
+            CoreError::internal(format!(
+                "the loaded rows do not hold together ({e}); this is a bug in the loader's checks"
+            ))
+        })?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.close().map_err(|(_, e)| CoreError::from(e))?;
         Ok(())

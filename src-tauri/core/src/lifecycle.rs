@@ -47,11 +47,9 @@ fn owners(s: &Snapshot, f: &Finding) -> Vec<Id> {
     match f.object.kind {
         k if k.is_plan() => vec![f.object],
         EntityKind::BoltOnLink => s.link(f.object).map(|l| vec![l.service_plan]).unwrap_or_default(),
-        EntityKind::Allowance => s
-            .allowance(f.object)
-            .and_then(|a| s.link(a.bolt_on_link))
-            .map(|l| vec![l.service_plan])
-            .unwrap_or_default(),
+        EntityKind::Allowance => {
+            s.allowance(f.object).and_then(|a| s.link(a.bolt_on_link)).map(|l| vec![l.service_plan]).unwrap_or_default()
+        }
         EntityKind::BoltOnGroup => s.group(f.object).map(|g| g.members.clone()).unwrap_or_default(),
         _ => vec![],
     }
@@ -70,7 +68,10 @@ pub fn plan_approval(s: &Snapshot, ids: &[Id]) -> Result<ApprovalPlan> {
         match p.status {
             Status::Draft => queue.push(*id),
             st => {
-                return Err(CoreError::lifecycle(format!("{} is already {st}; only draft objects can be approved", p.describe())))
+                return Err(CoreError::lifecycle(format!(
+                    "{} is already {st}; only draft objects can be approved",
+                    p.describe()
+                )));
             }
         }
     }
@@ -86,7 +87,10 @@ pub fn plan_approval(s: &Snapshot, ids: &[Id]) -> Result<ApprovalPlan> {
                 object: id,
                 rule: "LIF-01".into(),
                 field: Some("status".into()),
-                message: format!("LIF-01 {} is retired, but something being approved depends on it; link a current plan instead", p.describe()),
+                message: format!(
+                    "LIF-01 {} is retired, but something being approved depends on it; link a current plan instead",
+                    p.describe()
+                ),
             }),
             Status::Approved | Status::Live => {}
         }
@@ -101,7 +105,12 @@ pub fn plan_approval(s: &Snapshot, ids: &[Id]) -> Result<ApprovalPlan> {
     }
     for (o, fs) in by_owner {
         for f in fs {
-            blockers.push(Blocker { object: o, rule: f.rule.to_string(), field: f.field.clone(), message: f.message.clone() });
+            blockers.push(Blocker {
+                object: o,
+                rule: f.rule.to_string(),
+                field: f.field.clone(),
+                message: f.message.clone(),
+            });
         }
     }
     for id in &closure {
@@ -123,7 +132,10 @@ pub fn plan_approval(s: &Snapshot, ids: &[Id]) -> Result<ApprovalPlan> {
 }
 
 fn set_status(tx: &Transaction, id: Id, status: Status) -> Result<()> {
-    tx.execute(&format!("UPDATE \"{}\" SET status = ?1 WHERE id = ?2", id.kind.table()), params![status.as_str(), id.n])?;
+    tx.execute(
+        &format!("UPDATE \"{}\" SET status = ?1 WHERE id = ?2", id.kind.table()),
+        params![status.as_str(), id.n],
+    )?;
     Ok(())
 }
 
@@ -182,7 +194,8 @@ impl Catalog {
         self.change(&label, stamp, |tx| {
             for id in &approves {
                 set_status(tx, *id, Status::Approved)?;
-                let detail = if ids.contains(id) { String::new() } else { format!("approved as a dependency of {asked}") };
+                let detail =
+                    if ids.contains(id) { String::new() } else { format!("approved as a dependency of {asked}") };
                 audit(tx, stamp, "approve", Some(*id), &detail)?;
             }
             Ok(())
@@ -227,16 +240,25 @@ impl Catalog {
     pub fn reopen(&mut self, id: Id, reason: &str, stamp: &Stamp) -> Result<Vec<Id>> {
         who(stamp)?;
         if reason.trim().is_empty() {
-            return Err(CoreError::invalid("reason", "reopening needs a reason (--reason TEXT); it is kept in the audit log"));
+            return Err(CoreError::invalid(
+                "reason",
+                "reopening needs a reason (--reason TEXT); it is kept in the audit log",
+            ));
         }
         let s = self.snapshot()?;
-        let p = s.plan(id).ok_or_else(|| CoreError::not_found(format!("there is no {} {id} in this catalog", id.kind.label())))?;
+        let p = s
+            .plan(id)
+            .ok_or_else(|| CoreError::not_found(format!("there is no {} {id} in this catalog", id.kind.label())))?;
         if p.status != Status::Approved {
             return Err(CoreError::lifecycle(format!(
                 "{} is {}; only approved objects can be reopened{}",
                 p.describe(),
                 p.status,
-                if p.status == Status::Live { " (a live object changes only its editable-when-live fields, or is replaced by a new plan)" } else { "" }
+                if p.status == Status::Live {
+                    " (a live object changes only its editable-when-live fields, or is replaced by a new plan)"
+                } else {
+                    ""
+                }
             )));
         }
         let r = Relations::new(&s);
@@ -252,7 +274,8 @@ impl Catalog {
         self.change(&format!("Reopen {id}"), stamp, |tx| {
             for o in &reopened {
                 set_status(tx, *o, Status::Draft)?;
-                let detail = if *o == id { reason.clone() } else { format!("approval withdrawn: depends on {id} ({reason})") };
+                let detail =
+                    if *o == id { reason.clone() } else { format!("approval withdrawn: depends on {id} ({reason})") };
                 audit(tx, stamp, "reopen", Some(*o), &detail)?;
             }
             Ok(())
@@ -265,14 +288,25 @@ impl Catalog {
         who(stamp)?;
         let pid = production_id.trim().to_string();
         if pid.is_empty() {
-            return Err(CoreError::invalid("production_id", "a production id is needed to mark an object live (the id Emersion assigned)"));
+            return Err(CoreError::invalid(
+                "production_id",
+                "a production id is needed to mark an object live (the id Emersion assigned)",
+            ));
         }
         let s = self.snapshot()?;
-        let p = s.plan(id).ok_or_else(|| CoreError::not_found(format!("there is no {} {id} in this catalog", id.kind.label())))?;
+        let p = s
+            .plan(id)
+            .ok_or_else(|| CoreError::not_found(format!("there is no {} {id} in this catalog", id.kind.label())))?;
         if p.status != Status::Approved {
-            return Err(CoreError::lifecycle(format!("{} is {}; only approved objects go live", p.describe(), p.status)));
+            return Err(CoreError::lifecycle(format!(
+                "{} is {}; only approved objects go live",
+                p.describe(),
+                p.status
+            )));
         }
-        if let Some(other) = s.plans_of(id.kind).iter().find(|o| o.id != id && o.production_id.as_deref() == Some(pid.as_str())) {
+        if let Some(other) =
+            s.plans_of(id.kind).iter().find(|o| o.id != id && o.production_id.as_deref() == Some(pid.as_str()))
+        {
             return Err(CoreError::new(
                 ErrorKind::Conflict,
                 format!("production id {pid} is already used by {}; check the id ops reported", other.describe()),
@@ -292,7 +326,9 @@ impl Catalog {
     pub fn retire(&mut self, id: Id, stamp: &Stamp) -> Result<()> {
         who(stamp)?;
         let s = self.snapshot()?;
-        let p = s.plan(id).ok_or_else(|| CoreError::not_found(format!("there is no {} {id} in this catalog", id.kind.label())))?;
+        let p = s
+            .plan(id)
+            .ok_or_else(|| CoreError::not_found(format!("there is no {} {id} in this catalog", id.kind.label())))?;
         if !matches!(p.status, Status::Approved | Status::Live) {
             return Err(CoreError::lifecycle(format!(
                 "{} is {}; only approved or live objects are retired (a draft can simply be deleted)",

@@ -216,9 +216,10 @@ impl PlanDetail {
             EntityKind::PackagePlan => {
                 PlanDetail::PackagePlan(PackagePlanFields { service_plans: vec![], weighting: 0, included_value: None })
             }
-            EntityKind::ServicePlan => {
-                PlanDetail::ServicePlan(ServicePlanFields { data_billing: DataBilling::default(), included_values: vec![] })
-            }
+            EntityKind::ServicePlan => PlanDetail::ServicePlan(ServicePlanFields {
+                data_billing: DataBilling::default(),
+                included_values: vec![],
+            }),
             EntityKind::BoltOn => PlanDetail::BoltOn(BoltOnFields {
                 bolt_on_category: None,
                 tariff: None,

@@ -91,10 +91,8 @@ pub fn overview(s: &Snapshot, findings: &[Finding]) -> Overview {
         .map(|st| {
             let objects = progress::objects(&r, st);
             let p = progress::progress(&r, st);
-            let (errors, warnings) = objects
-                .all()
-                .filter_map(|id| per_object.get(&id))
-                .fold((0, 0), |(e, w), (fe, fw)| (e + fe, w + fw));
+            let (errors, warnings) =
+                objects.all().filter_map(|id| per_object.get(&id)).fold((0, 0), |(e, w), (fe, fw)| (e + fe, w + fw));
             StructureSummary {
                 id: st.id.to_string(),
                 kind: st.kind,
@@ -143,7 +141,14 @@ impl Catalog {
         })?;
         rows.map(|row| {
             let (seq, at, by, action, object, detail) = row?;
-            Ok(crate::model::AuditEntry { seq, at: at.parse()?, by, action, object: object.map(|o| o.parse()).transpose()?, detail })
+            Ok(crate::model::AuditEntry {
+                seq,
+                at: at.parse()?,
+                by,
+                action,
+                object: object.map(|o| o.parse()).transpose()?,
+                detail,
+            })
         })
         .collect()
     }

@@ -195,7 +195,12 @@ impl Builder<'_, '_> {
     /// Packages among `pks` that contain at least one of `sps`.
     fn containing(&self, pks: &[Id], sps: &[Id]) -> Vec<Id> {
         pks.iter()
-            .filter(|p| self.r.plan(**p).and_then(|p| p.package()).is_some_and(|f| f.service_plans.iter().any(|s| sps.contains(s))))
+            .filter(|p| {
+                self.r
+                    .plan(**p)
+                    .and_then(|p| p.package())
+                    .is_some_and(|f| f.service_plans.iter().any(|s| sps.contains(s)))
+            })
             .copied()
             .collect()
     }
@@ -211,12 +216,17 @@ fn bolt_on_add_on_steps(b: &mut Builder, o: &StructureObjects) {
         .into_iter()
         .filter(|p| b.mirrors(*p, &buy_pp))
         .filter(|p| {
-            s.plan(*p).and_then(|p| p.package()).is_some_and(|f| {
-                f.service_plans.iter().any(|sp| sell_sp.contains(sp) && b.mirrors(*sp, &buy_sp))
-            })
+            s.plan(*p)
+                .and_then(|p| p.package())
+                .is_some_and(|f| f.service_plans.iter().any(|sp| sell_sp.contains(sp) && b.mirrors(*sp, &buy_sp)))
         })
         .collect();
-    b.step("Build the BUY service plan and BUY package plan and link them", true, buy_pp.clone(), "a BUY package plan containing a BUY service plan");
+    b.step(
+        "Build the BUY service plan and BUY package plan and link them",
+        true,
+        buy_pp.clone(),
+        "a BUY package plan containing a BUY service plan",
+    );
     b.step(
         "Build the SELL service plan and SELL package plan and link them",
         false,
@@ -269,11 +279,19 @@ fn bolt_on_add_on_steps(b: &mut Builder, o: &StructureObjects) {
     let allowances_under = |links: &[Id], need_parent: bool| -> Vec<Id> {
         o.allowances
             .iter()
-            .filter(|a| s.allowance(**a).is_some_and(|a| links.contains(&a.bolt_on_link) && (!need_parent || a.buy_parent.is_some())))
+            .filter(|a| {
+                s.allowance(**a)
+                    .is_some_and(|a| links.contains(&a.bolt_on_link) && (!need_parent || a.buy_parent.is_some()))
+            })
             .copied()
             .collect()
     };
-    b.step("Construct the BUY allowance", true, allowances_under(&buy_links, false), "a BUY allowance (max occurrence) under the BUY bolt-on link");
+    b.step(
+        "Construct the BUY allowance",
+        true,
+        allowances_under(&buy_links, false),
+        "a BUY allowance (max occurrence) under the BUY bolt-on link",
+    );
     let sell_links = links_on(&sell_sp);
     b.step(
         "Construct the SELL allowance: SELL service plan > SELL bolt-on > SELL add-on",
@@ -295,7 +313,9 @@ fn shared_data_steps(b: &mut Builder, o: &StructureObjects) {
         }
         v
     };
-    let pks = |role: &BTreeSet<Id>| -> Vec<Id> { role.iter().filter(|i| i.kind == EntityKind::PackagePlan).copied().collect() };
+    let pks = |role: &BTreeSet<Id>| -> Vec<Id> {
+        role.iter().filter(|i| i.kind == EntityKind::PackagePlan).copied().collect()
+    };
     let data_sp = role_sps(&o.data);
     let tail_sp = role_sps(&o.tails);
     let billing = |id: &Id| s.plan(*id).and_then(|p| p.service()).map(|f| &f.data_billing);
@@ -307,7 +327,12 @@ fn shared_data_steps(b: &mut Builder, o: &StructureObjects) {
         .filter(|x| billing(x).is_some_and(|d| d.mode == DataBillingMode::Own && d.quota_kb.is_some_and(|q| q > 0)))
         .filter(|x| b.mirrors(*x, &buy_data_sp))
         .collect();
-    b.step("BUY service plan for the data allowance, with the carrier's buy prices", true, buy_data_sp.clone(), "a BUY service plan for the data allowance");
+    b.step(
+        "BUY service plan for the data allowance, with the carrier's buy prices",
+        true,
+        buy_data_sp.clone(),
+        "a BUY service plan for the data allowance",
+    );
     b.step(
         "SELL service plan for the data allowance, with data billing (pool quota and excess rates)",
         false,
@@ -315,7 +340,12 @@ fn shared_data_steps(b: &mut Builder, o: &StructureObjects) {
         "a SELL data-allowance service plan with own data billing and a quota",
     );
     let buy_data_pp = b.containing(&b.of_side(&pks(&o.data), Side::Buy), &buy_data_sp);
-    b.step("BUY package plan for the data allowance, containing the BUY data service plan", true, buy_data_pp.clone(), "a BUY data package plan containing the BUY data service plan");
+    b.step(
+        "BUY package plan for the data allowance, containing the BUY data service plan",
+        true,
+        buy_data_pp.clone(),
+        "a BUY data package plan containing the BUY data service plan",
+    );
     let sell_data_pp: Vec<Id> = b
         .containing(&b.of_side(&pks(&o.data), Side::Sell), &sell_data_sp)
         .into_iter()
@@ -332,7 +362,10 @@ fn shared_data_steps(b: &mut Builder, o: &StructureObjects) {
     let sell_tail_sp: Vec<Id> = b
         .of_side(&tail_sp, Side::Sell)
         .into_iter()
-        .filter(|x| billing(x).is_some_and(|d| d.mode == DataBillingMode::Pooled && d.pool.is_some_and(|p| sell_data_sp.contains(&p))))
+        .filter(|x| {
+            billing(x)
+                .is_some_and(|d| d.mode == DataBillingMode::Pooled && d.pool.is_some_and(|p| sell_data_sp.contains(&p)))
+        })
         .filter(|x| b.mirrors(*x, &buy_tail_sp))
         .collect();
     b.step(
@@ -342,7 +375,12 @@ fn shared_data_steps(b: &mut Builder, o: &StructureObjects) {
         "a SELL tail service plan with pooled data billing on the SELL data service plan",
     );
     let buy_tail_pp = b.containing(&b.of_side(&pks(&o.tails), Side::Buy), &buy_tail_sp);
-    b.step("BUY package plan for the tail only, containing the BUY tail service plan", true, buy_tail_pp.clone(), "a BUY tail package plan containing the BUY tail service plan");
+    b.step(
+        "BUY package plan for the tail only, containing the BUY tail service plan",
+        true,
+        buy_tail_pp.clone(),
+        "a BUY tail package plan containing the BUY tail service plan",
+    );
     let sell_tail_pp: Vec<Id> = b
         .containing(&b.of_side(&pks(&o.tails), Side::Sell), &sell_tail_sp)
         .into_iter()
@@ -363,7 +401,11 @@ fn approval_step(b: &mut Builder, o: &StructureObjects, title: &str) {
     let plans: Vec<Id> = o.plans().collect();
     let pending: Vec<Id> = plans
         .iter()
-        .filter(|p| b.r.plan(**p).is_some_and(|p| !matches!(p.status, Status::Approved | Status::Live) && !(b.retail && p.side == Side::Buy)))
+        .filter(|p| {
+            b.r.plan(**p).is_some_and(|p| {
+                !matches!(p.status, Status::Approved | Status::Live) && !(b.retail && p.side == Side::Buy)
+            })
+        })
         .copied()
         .collect();
     let number = b.steps.len() as u32 + 1;
@@ -392,10 +434,12 @@ pub fn progress(r: &Relations, st: &Structure) -> Progress {
 
 /// The progress of the structure `id`.
 pub fn progress_of(r: &Relations, id: Id) -> Result<Progress> {
-    let st = id
-        .expect(EntityKind::Structure, "structure")
-        .ok()
-        .and_then(|id| r.snapshot.structure(id))
-        .ok_or_else(|| CoreError::not_found(format!("there is no structure {id} in this catalog; `plansmith list FILE --kind structure` lists them")))?;
+    let st = id.expect(EntityKind::Structure, "structure").ok().and_then(|id| r.snapshot.structure(id)).ok_or_else(
+        || {
+            CoreError::not_found(format!(
+                "there is no structure {id} in this catalog; `plansmith list FILE --kind structure` lists them"
+            ))
+        },
+    )?;
     Ok(progress(r, st))
 }

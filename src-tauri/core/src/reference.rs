@@ -16,12 +16,8 @@ pub const STARTER_SERVICE_TYPES: &[(&str, &str, &str, bool)] = &[
 ];
 
 /// (code, name)
-pub const STARTER_CATEGORIES: &[(&str, &str)] = &[
-    ("DATA", "Data"),
-    ("VOICE", "Voice"),
-    ("SMS", "SMS"),
-    ("INTL", "International roaming"),
-];
+pub const STARTER_CATEGORIES: &[(&str, &str)] =
+    &[("DATA", "Data"), ("VOICE", "Voice"), ("SMS", "SMS"), ("INTL", "International roaming")];
 
 /// (code, name, service type, bolt-on category)
 pub const STARTER_TARIFFS: &[(&str, &str, &str, Option<&str>)] = &[

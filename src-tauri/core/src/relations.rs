@@ -99,7 +99,9 @@ impl<'a> Relations<'a> {
     /// add-ons of its allowances and its data pool; an add-on's bolt-ons (it cannot exist
     /// without them).
     pub fn dependencies(&self, id: Id) -> Vec<Id> {
-        let Some(p) = self.plan(id) else { return vec![] };
+        let Some(p) = self.plan(id) else {
+            return vec![];
+        };
         let mut v: Vec<Id> = p.buy_counterpart.into_iter().collect();
         if let Some(f) = p.package() {
             v.extend(&f.service_plans);

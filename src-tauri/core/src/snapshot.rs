@@ -162,9 +162,20 @@ fn children<T>(rows: Vec<(i64, T)>) -> BTreeMap<i64, Vec<T>> {
 }
 
 pub fn read_settings(conn: &Connection) -> Result<Settings> {
-    conn.query_row("SELECT catalog_id, name, provider, tier, currency, created_at FROM settings WHERE id = 1", [], |r| {
-        Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get::<_, String>(3)?, r.get(4)?, r.get::<_, String>(5)?))
-    })
+    conn.query_row(
+        "SELECT catalog_id, name, provider, tier, currency, created_at FROM settings WHERE id = 1",
+        [],
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get::<_, String>(3)?,
+                r.get(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        },
+    )
     .map_err(|e| match e {
         rusqlite::Error::QueryReturnedNoRows => CoreError::internal("the catalog has no settings row"),
         e => e.into(),
@@ -226,10 +237,7 @@ pub fn read_service_plans(conn: &Connection, scope: &Scope) -> Result<Vec<Plan>>
         "service_plan",
         "service_plan, slot",
         |r| {
-            Ok((
-                r.get(0)?,
-                IncludedValue { value_type: text_enum(r, 1, IncludedValueType::parse)?, amount: r.get(2)? },
-            ))
+            Ok((r.get(0)?, IncludedValue { value_type: text_enum(r, 1, IncludedValueType::parse)?, amount: r.get(2)? }))
         },
     )?);
     let base = format!(

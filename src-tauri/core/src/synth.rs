@@ -202,11 +202,27 @@ const CARRIERS: &[&str] = &["Telstra Wholesale", "Optus Wholesale", "AAPT", "Voc
 const PLAN_WORDS: &[&str] = &["Business", "Corporate", "Essentials", "Premium", "Team", "Enterprise", "Fleet", "Value"];
 const BEHAVIOURS: &[&str] = &["forced_irremovable", "forced_removable", "optional"];
 const BONUS: &[&str] = &["none", "at_start", "at_end"];
-const COMPANY_A: &[&str] = &["Harbour", "Red Gum", "Southern", "Coastal", "Pacific", "Kookaburra", "Summit", "Riverina", "Banksia", "Outback"];
-const COMPANY_B: &[&str] = &["Logistics", "Health", "Motors", "Legal", "Retail", "Engineering", "Pharmacy", "Hotels", "Dental", "Builders"];
+const COMPANY_A: &[&str] =
+    &["Harbour", "Red Gum", "Southern", "Coastal", "Pacific", "Kookaburra", "Summit", "Riverina", "Banksia", "Outback"];
+const COMPANY_B: &[&str] =
+    &["Logistics", "Health", "Motors", "Legal", "Retail", "Engineering", "Pharmacy", "Hotels", "Dental", "Builders"];
 const SUBURBS: &[&str] = &[
-    "Parramatta", "Fitzroy", "Fremantle", "Newstead", "Glenelg", "Hobart CBD", "Geelong", "Chatswood", "Southport", "Wollongong",
-    "Ballarat", "Toowoomba", "Bendigo", "Cairns", "Launceston", "Dandenong",
+    "Parramatta",
+    "Fitzroy",
+    "Fremantle",
+    "Newstead",
+    "Glenelg",
+    "Hobart CBD",
+    "Geelong",
+    "Chatswood",
+    "Southport",
+    "Wollongong",
+    "Ballarat",
+    "Toowoomba",
+    "Bendigo",
+    "Cairns",
+    "Launceston",
+    "Dandenong",
 ];
 /// (technology, speed, monthly BUY access fee in cents)
 const TAILS: &[(&str, &str, i64)] = &[
@@ -386,20 +402,48 @@ type Billing = (&'static str, Option<&'static str>, Option<i64>, Option<i64>, Op
 const NO_BILLING: Billing = ("none", None, None, None, None);
 
 impl<'t> Gen<'t> {
-    fn package_pair(&mut self, buy_name: &str, sell_name: &str, sp: Pair, setup: i64, access: i64, from: &str) -> Result<Pair> {
+    fn package_pair(
+        &mut self,
+        buy_name: &str,
+        sell_name: &str,
+        sp: Pair,
+        setup: i64,
+        access: i64,
+        from: &str,
+    ) -> Result<Pair> {
         let weighting = self.rng.range(1, 100);
         let pro_rata = self.rng.chance(50);
         let sell_setup = mark_up(&mut self.rng, setup);
         let sell_access = mark_up(&mut self.rng, access);
         let buy = take(&mut self.next.pp);
         self.s.pp.execute(params![
-            buy, "BUY", buy_name, None::<String>, "Carrier package as bought", None::<String>, None::<i64>,
-            setup, access, pro_rata, from, weighting
+            buy,
+            "BUY",
+            buy_name,
+            None::<String>,
+            "Carrier package as bought",
+            None::<String>,
+            None::<i64>,
+            setup,
+            access,
+            pro_rata,
+            from,
+            weighting
         ])?;
         let sell = take(&mut self.next.pp);
         self.s.pp.execute(params![
-            sell, "SELL", sell_name, sell_name, "Package sold to customers", format!("{sell_name}: order online or via your account manager"),
-            buy, sell_setup, sell_access, pro_rata, from, weighting
+            sell,
+            "SELL",
+            sell_name,
+            sell_name,
+            "Package sold to customers",
+            format!("{sell_name}: order online or via your account manager"),
+            buy,
+            sell_setup,
+            sell_access,
+            pro_rata,
+            from,
+            weighting
         ])?;
         self.s.pp_sp.execute(params![buy, sp.buy, 1])?;
         self.s.pp_sp.execute(params![sell, sp.sell, 1])?;
@@ -423,15 +467,43 @@ impl<'t> Gen<'t> {
         let buy = take(&mut self.next.sp);
         let (m, bt, q, x, p) = buy_billing;
         self.s.sp.execute(params![
-            buy, "BUY", buy_name, None::<String>, "Service as bought from the carrier", service_type, None::<i64>,
-            None::<i64>, access, pro_rata, from, m, bt, q, x, p
+            buy,
+            "BUY",
+            buy_name,
+            None::<String>,
+            "Service as bought from the carrier",
+            service_type,
+            None::<i64>,
+            None::<i64>,
+            access,
+            pro_rata,
+            from,
+            m,
+            bt,
+            q,
+            x,
+            p
         ])?;
         let sell = take(&mut self.next.sp);
         let (m, bt, q, x, p) = sell_billing(&mut self.rng, buy);
         let sell_access = mark_up(&mut self.rng, access);
         self.s.sp.execute(params![
-            sell, "SELL", sell_name, sell_name, "Service sold to customers", service_type, buy,
-            None::<i64>, sell_access, pro_rata, from, m, bt, q, x, p
+            sell,
+            "SELL",
+            sell_name,
+            sell_name,
+            "Service sold to customers",
+            service_type,
+            buy,
+            None::<i64>,
+            sell_access,
+            pro_rata,
+            from,
+            m,
+            bt,
+            q,
+            x,
+            p
         ])?;
         self.sum.service_plans += 2;
         self.sum.n_rows += 2;
@@ -507,8 +579,23 @@ impl<'t> Gen<'t> {
         let excess = self.rng.range(1, 15) * 100;
         let bo_buy = take(&mut self.next.bo);
         self.s.bo.execute(params![
-            bo_buy, "BUY", format!("{carrier} {bo_label} #{n}"), None::<String>, "Bolt-on as bought", f.service_type, None::<i64>,
-            None::<i64>, bo_fee, false, from, f.category, f.tariff, f.iv_type, size, first, excess
+            bo_buy,
+            "BUY",
+            format!("{carrier} {bo_label} #{n}"),
+            None::<String>,
+            "Bolt-on as bought",
+            f.service_type,
+            None::<i64>,
+            None::<i64>,
+            bo_fee,
+            false,
+            from,
+            f.category,
+            f.tariff,
+            f.iv_type,
+            size,
+            first,
+            excess
         ])?;
         let bo_sell = take(&mut self.next.bo);
         let sell_name = format!("{plan} {bo_label} #{n}");
@@ -516,8 +603,23 @@ impl<'t> Gen<'t> {
         let sell_fee = mark_up(&mut self.rng, bo_fee);
         let sell_excess = mark_up(&mut self.rng, excess);
         self.s.bo.execute(params![
-            bo_sell, "SELL", sell_name, sell_name, "Bolt-on sold to customers", f.service_type, bo_buy,
-            None::<i64>, sell_fee, false, from, f.category, f.tariff, f.iv_type, size, sell_first, sell_excess
+            bo_sell,
+            "SELL",
+            sell_name,
+            sell_name,
+            "Bolt-on sold to customers",
+            f.service_type,
+            bo_buy,
+            None::<i64>,
+            sell_fee,
+            false,
+            from,
+            f.category,
+            f.tariff,
+            f.iv_type,
+            size,
+            sell_first,
+            sell_excess
         ])?;
         self.sum.bolt_ons += 2;
         self.sum.n_rows += 2;
@@ -533,7 +635,8 @@ impl<'t> Gen<'t> {
         let mut add_ons = Vec::with_capacity(k);
         let mut sizes: Vec<i64> = f.add_on_sizes.to_vec();
         for i in 0..k {
-            let size = if sizes.is_empty() { (i as i64 + 1) * f.per } else { sizes.remove(self.rng.below(sizes.len())) };
+            let size =
+                if sizes.is_empty() { (i as i64 + 1) * f.per } else { sizes.remove(self.rng.below(sizes.len())) };
             let label = format!("{} {} top-up", size / f.per, f.unit);
             let fee = self.rng.range(2, 20) * 100;
             let recurring = self.rng.chance(20);
@@ -544,8 +647,25 @@ impl<'t> Gen<'t> {
             let buy = take(&mut self.next.ao);
             let key = provisioned.then(|| format!("{}-{}", f.tariff, buy));
             self.s.ao.execute(params![
-                buy, "BUY", format!("{carrier} {label} #{n}.{}", i + 1), None::<String>, "Add-on as bought", f.service_type, None::<i64>,
-                None::<i64>, fee, recurring, pro_rata, from, f.category, f.tariff, f.iv_type, provisioned, key, None::<bool>, None::<bool>
+                buy,
+                "BUY",
+                format!("{carrier} {label} #{n}.{}", i + 1),
+                None::<String>,
+                "Add-on as bought",
+                f.service_type,
+                None::<i64>,
+                None::<i64>,
+                fee,
+                recurring,
+                pro_rata,
+                from,
+                f.category,
+                f.tariff,
+                f.iv_type,
+                provisioned,
+                key,
+                None::<bool>,
+                None::<bool>
             ])?;
             let sell = take(&mut self.next.ao);
             let sell_name = format!("{plan} {label} #{n}.{}", i + 1);
@@ -553,8 +673,25 @@ impl<'t> Gen<'t> {
             let portal = !api || self.rng.chance(70);
             let sell_fee = mark_up(&mut self.rng, fee);
             self.s.ao.execute(params![
-                sell, "SELL", sell_name, sell_name, "Add-on sold to customers", f.service_type, buy,
-                None::<i64>, sell_fee, recurring, pro_rata, from, f.category, f.tariff, f.iv_type, provisioned, key, Some(api), Some(portal)
+                sell,
+                "SELL",
+                sell_name,
+                sell_name,
+                "Add-on sold to customers",
+                f.service_type,
+                buy,
+                None::<i64>,
+                sell_fee,
+                recurring,
+                pro_rata,
+                from,
+                f.category,
+                f.tariff,
+                f.iv_type,
+                provisioned,
+                key,
+                Some(api),
+                Some(portal)
             ])?;
             for id in [buy, sell] {
                 self.s.quota.execute(params![id, 1, f.iv_type, bonus, size, weight])?;
@@ -673,7 +810,12 @@ impl<'t> Gen<'t> {
 
         // The customer orders the data package once; each site orders a tail package.
         let customer = take(&mut self.next.cu);
-        self.s.customer.execute(params![customer, customer_name, format!("{} sites sharing {label}", sites), data_pp.sell])?;
+        self.s.customer.execute(params![
+            customer,
+            customer_name,
+            format!("{} sites sharing {label}", sites),
+            data_pp.sell
+        ])?;
         self.sum.customers += 1;
         self.sum.n_rows += 1;
         for i in 0..sites {
@@ -686,7 +828,15 @@ impl<'t> Gen<'t> {
                 "Fibre" => format!("FIB{id:09}"),
                 _ => format!("N{id:010}"),
             };
-            self.s.site.execute(params![id, customer, format!("{suburb} office {}", i + 1), tech, speed, sid, tail_pp])?;
+            self.s.site.execute(params![
+                id,
+                customer,
+                format!("{suburb} office {}", i + 1),
+                tech,
+                speed,
+                sid,
+                tail_pp
+            ])?;
             self.sum.sites += 1;
             self.sum.n_rows += 1;
         }
@@ -699,7 +849,8 @@ impl<'t> Gen<'t> {
 /// The same spec and seed on the same catalog state give the same rows.
 pub fn generate(catalog: &mut Catalog, spec: &SynthSpec, seed: u64) -> Result<SynthSummary> {
     catalog.record(|tx| {
-        let capturing: Option<i64> = tx.query_row("SELECT history FROM history_capture WHERE id = 1", [], |r| r.get(0))?;
+        let capturing: Option<i64> =
+            tx.query_row("SELECT history FROM history_capture WHERE id = 1", [], |r| r.get(0))?;
         if capturing.is_some() {
             return Err(CoreError::internal("synthetic generation must not run inside an undoable change"));
         }
@@ -858,9 +1009,19 @@ mod tests {
         let findings = crate::rules::check(&s);
         let errors: Vec<&String> =
             findings.iter().filter(|f| f.severity == crate::rules::Severity::Error).map(|f| &f.message).collect();
-        assert!(errors.is_empty(), "{} errors, e.g.:\n{}", errors.len(), errors.iter().take(10).map(|m| m.as_str()).collect::<Vec<_>>().join("\n"));
+        assert!(
+            errors.is_empty(),
+            "{} errors, e.g.:\n{}",
+            errors.len(),
+            errors.iter().take(10).map(|m| m.as_str()).collect::<Vec<_>>().join("\n")
+        );
         let warnings: Vec<&String> = findings.iter().map(|f| &f.message).collect();
-        assert!(warnings.is_empty(), "{} warnings, e.g.:\n{}", warnings.len(), warnings.iter().take(10).map(|m| m.as_str()).collect::<Vec<_>>().join("\n"));
+        assert!(
+            warnings.is_empty(),
+            "{} warnings, e.g.:\n{}",
+            warnings.len(),
+            warnings.iter().take(10).map(|m| m.as_str()).collect::<Vec<_>>().join("\n")
+        );
     }
 
     #[test]

@@ -24,9 +24,27 @@ pub struct Currency {
 
 /// ISO 4217 currencies a consultant is likely to meet, with their minor-unit decimals.
 const CURRENCIES: &[(&str, u32)] = &[
-    ("AUD", 2), ("NZD", 2), ("USD", 2), ("EUR", 2), ("GBP", 2), ("CAD", 2), ("SGD", 2),
-    ("HKD", 2), ("ZAR", 2), ("INR", 2), ("CHF", 2), ("JPY", 0), ("KRW", 0), ("FJD", 2),
-    ("PGK", 2), ("IDR", 2), ("MYR", 2), ("PHP", 2), ("BHD", 3), ("KWD", 3), ("OMR", 3),
+    ("AUD", 2),
+    ("NZD", 2),
+    ("USD", 2),
+    ("EUR", 2),
+    ("GBP", 2),
+    ("CAD", 2),
+    ("SGD", 2),
+    ("HKD", 2),
+    ("ZAR", 2),
+    ("INR", 2),
+    ("CHF", 2),
+    ("JPY", 0),
+    ("KRW", 0),
+    ("FJD", 2),
+    ("PGK", 2),
+    ("IDR", 2),
+    ("MYR", 2),
+    ("PHP", 2),
+    ("BHD", 3),
+    ("KWD", 3),
+    ("OMR", 3),
 ];
 
 impl Currency {
@@ -38,7 +56,10 @@ impl Currency {
             .map(|(c, d)| Currency { code: (*c).to_string(), decimals: *d })
             .ok_or_else(|| {
                 let known: Vec<&str> = CURRENCIES.iter().map(|(c, _)| *c).collect();
-                CoreError::invalid("currency", format!("unknown currency '{code}'; use an ISO code such as {}", known.join(", ")))
+                CoreError::invalid(
+                    "currency",
+                    format!("unknown currency '{code}'; use an ISO code such as {}", known.join(", ")),
+                )
             })
     }
 
@@ -61,7 +82,10 @@ impl Currency {
         let bad = || {
             CoreError::invalid(
                 field,
-                format!("{field}: '{text}' is not an amount of money; write it like 12.50 ({} with at most {} decimals)", self.code, self.decimals),
+                format!(
+                    "{field}: '{text}' is not an amount of money; write it like 12.50 ({} with at most {} decimals)",
+                    self.code, self.decimals
+                ),
             )
         };
         let (neg, digits) = match cleaned.strip_prefix('-') {
@@ -80,13 +104,20 @@ impl Currency {
                 field,
                 format!(
                     "FEE-01 {field}: '{text}' has {} decimals but {} has {}; round it to {} decimals",
-                    frac.len(), self.code, self.decimals, self.decimals
+                    frac.len(),
+                    self.code,
+                    self.decimals,
+                    self.decimals
                 ),
             ));
         }
         let scale = 10i64.pow(self.decimals);
         let w: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| bad())? };
-        let f: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<width$}", width = self.decimals as usize).parse().map_err(|_| bad())? };
+        let f: i64 = if frac.is_empty() {
+            0
+        } else {
+            format!("{frac:0<width$}", width = self.decimals as usize).parse().map_err(|_| bad())?
+        };
         let v = w.checked_mul(scale).and_then(|x| x.checked_add(f)).ok_or_else(bad)?;
         Ok(Money(if neg { -v } else { v }))
     }
@@ -156,7 +187,8 @@ impl fmt::Display for Date {
 impl FromStr for Date {
     type Err = CoreError;
     fn from_str(s: &str) -> Result<Date, CoreError> {
-        let bad = || CoreError::invalid("date", format!("'{s}' is not a date; write it as YYYY-MM-DD, e.g. 2026-07-01"));
+        let bad =
+            || CoreError::invalid("date", format!("'{s}' is not a date; write it as YYYY-MM-DD, e.g. 2026-07-01"));
         let parts: Vec<&str> = s.trim().split('-').collect();
         if parts.len() != 3 || parts[0].len() != 4 || parts[1].len() != 2 || parts[2].len() != 2 {
             return Err(bad());

@@ -54,7 +54,8 @@ fn settings_name_the_demo() {
 #[test]
 fn the_demo_has_no_rule_findings() {
     let findings = plansmith_core::rules::check(&demo().1);
-    let errors: Vec<&str> = findings.iter().filter(|f| f.severity == Severity::Error).map(|f| f.message.as_str()).collect();
+    let errors: Vec<&str> =
+        findings.iter().filter(|f| f.severity == Severity::Error).map(|f| f.message.as_str()).collect();
     assert!(errors.is_empty(), "the demo has errors:\n{}", errors.join("\n"));
     let warnings: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
     assert!(warnings.is_empty(), "the demo has warnings:\n{}", warnings.join("\n"));
@@ -78,7 +79,12 @@ fn shared_data_structure_is_complete_on_both_sides() {
 
     // Members: data and tail packages and service plans, BUY and SELL.
     let members = |role: MemberRole, kind: EntityKind, side: Side| -> Vec<&Plan> {
-        st.members.iter().filter(|m| m.role == role && m.object.kind == kind).map(|m| plan(m.object)).filter(|p| p.side == side).collect()
+        st.members
+            .iter()
+            .filter(|m| m.role == role && m.object.kind == kind)
+            .map(|m| plan(m.object))
+            .filter(|p| p.side == side)
+            .collect()
     };
     let mut found = Vec::new();
     for role in [MemberRole::Data, MemberRole::Tail] {
@@ -92,8 +98,14 @@ fn shared_data_structure_is_complete_on_both_sides() {
     }
     assert_eq!(st.members.len(), 8);
     let one = |role, kind, side| members(role, kind, side)[0];
-    let (buy_data, sell_data) = (one(MemberRole::Data, EntityKind::ServicePlan, Side::Buy), one(MemberRole::Data, EntityKind::ServicePlan, Side::Sell));
-    let (buy_tail, sell_tail) = (one(MemberRole::Tail, EntityKind::ServicePlan, Side::Buy), one(MemberRole::Tail, EntityKind::ServicePlan, Side::Sell));
+    let (buy_data, sell_data) = (
+        one(MemberRole::Data, EntityKind::ServicePlan, Side::Buy),
+        one(MemberRole::Data, EntityKind::ServicePlan, Side::Sell),
+    );
+    let (buy_tail, sell_tail) = (
+        one(MemberRole::Tail, EntityKind::ServicePlan, Side::Buy),
+        one(MemberRole::Tail, EntityKind::ServicePlan, Side::Sell),
+    );
     let sell_data_pp = one(MemberRole::Data, EntityKind::PackagePlan, Side::Sell);
     let sell_tail_pp = one(MemberRole::Tail, EntityKind::PackagePlan, Side::Sell);
 
@@ -156,7 +168,10 @@ fn bolt_on_add_on_structure_is_complete_on_both_sides() {
         assert_eq!(bo(side).service_type.as_deref(), Some("MOBILE"));
         assert_eq!(b.bolt_on_category.as_deref(), Some("DATA"));
         assert_eq!(b.tariff.as_deref(), Some("MOB-DATA"));
-        assert_eq!(b.included_value, Some(IncludedValue { value_type: IncludedValueType::Kilobytes, amount: 8 * 1024 * 1024 }));
+        assert_eq!(
+            b.included_value,
+            Some(IncludedValue { value_type: IncludedValueType::Kilobytes, amount: 8 * 1024 * 1024 })
+        );
         assert!(b.excess_rate.is_some() && b.first_time_fee.is_some());
         // The add-on group holds the 1, 2 and 5 GB add-ons of the same side.
         let group: Vec<&Plan> = b.add_on_group.iter().map(|a| plan(*a)).collect();
@@ -182,13 +197,18 @@ fn bolt_on_add_on_structure_is_complete_on_both_sides() {
     assert_eq!(bo(Side::Sell).buy_counterpart, Some(bo(Side::Buy).id));
 
     // The SELL bolt-on is in a SELL bolt-on group.
-    let group = s.bolt_on_groups.iter().find(|g| g.members.contains(&bo(Side::Sell).id)).expect("a group holding the SELL bolt-on");
+    let group = s
+        .bolt_on_groups
+        .iter()
+        .find(|g| g.members.contains(&bo(Side::Sell).id))
+        .expect("a group holding the SELL bolt-on");
     assert_eq!(group.side, Side::Sell);
     assert_eq!(group.name, "Mobile data bolt-ons");
 
     // Links, both sides, with a behaviour; allowances per add-on; SELL ones hang off BUY ones.
     for side in [Side::Buy, Side::Sell] {
-        let link = s.bolt_on_links.iter().find(|l| l.service_plan == sp(side).id && l.bolt_on == bo(side).id).expect("a link");
+        let link =
+            s.bolt_on_links.iter().find(|l| l.service_plan == sp(side).id && l.bolt_on == bo(side).id).expect("a link");
         assert_eq!(link.behaviour, Some(Behaviour::Optional));
         let allowances: Vec<&Allowance> = s.allowances.iter().filter(|a| a.bolt_on_link == link.id).collect();
         assert_eq!(allowances.len(), 3);
@@ -259,7 +279,11 @@ fn the_demo_starts_with_an_empty_history_and_is_reproducible() {
     // A consultant's first edit is the first undo step.
     let mut cat = plansmith_core::Catalog::open(&path).unwrap();
     let sp = doc().service_plans[0].id;
-    cat.apply(&plansmith_core::Change::SetPlanField { id: sp, edit: plansmith_core::PlanField::AccessFee(Some(Money(1))) }, &stamp()).unwrap();
+    cat.apply(
+        &plansmith_core::Change::SetPlanField { id: sp, edit: plansmith_core::PlanField::AccessFee(Some(Money(1))) },
+        &stamp(),
+    )
+    .unwrap();
     assert!(cat.undo(&stamp()).unwrap().is_some());
     assert!(cat.undo(&stamp()).unwrap().is_none());
 }

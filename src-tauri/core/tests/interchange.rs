@@ -77,7 +77,9 @@ fn demo_round_trips_byte_identical() {
 #[test]
 fn every_field_set_with_unicode_and_quotes_round_trips_byte_identical() {
     let text = full_document().to_json();
-    assert!(text.contains("\\\"quoted\\\"") && text.contains("東京 🚀") && text.contains("\\n") && text.contains("\\u0001"));
+    assert!(
+        text.contains("\\\"quoted\\\"") && text.contains("東京 🚀") && text.contains("\\n") && text.contains("\\u0001")
+    );
     assert_eq!(load_dump(&text), text);
 }
 
@@ -137,14 +139,30 @@ fn the_loaded_catalog_keeps_ids_identity_and_starts_with_no_history() {
 fn the_dump_is_canonical() {
     let text = demo_json();
     assert!(text.ends_with("}\n") && !text.ends_with("\n\n"));
-    assert!(text.starts_with("{\n  \"format\": \"plansmith-catalog\",\n  \"format_version\": 1,\n  \"settings\": {\n    \"catalog_id\""));
+    assert!(text.starts_with(
+        "{\n  \"format\": \"plansmith-catalog\",\n  \"format_version\": 1,\n  \"settings\": {\n    \"catalog_id\""
+    ));
     let v: Value = serde_json::from_str(text).unwrap();
     let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
     // serde_json's map keeps insertion order only with preserve_order; check order in the text.
     let order = [
-        "format", "format_version", "settings", "service_types", "bolt_on_categories", "tariffs", "package_plans",
-        "service_plans", "bolt_ons", "bolt_on_add_ons", "bolt_on_groups", "bolt_on_links", "allowances", "customers",
-        "sites", "structures", "audit_log",
+        "format",
+        "format_version",
+        "settings",
+        "service_types",
+        "bolt_on_categories",
+        "tariffs",
+        "package_plans",
+        "service_plans",
+        "bolt_ons",
+        "bolt_on_add_ons",
+        "bolt_on_groups",
+        "bolt_on_links",
+        "allowances",
+        "customers",
+        "sites",
+        "structures",
+        "audit_log",
     ];
     assert_eq!(keys.len(), order.len());
     let positions: Vec<usize> = order.iter().map(|k| text.find(&format!("\n  \"{k}\": ")).unwrap()).collect();
@@ -243,13 +261,18 @@ fn a_newer_format_version_is_refused_with_update_advice() {
 
 #[test]
 fn unknown_fields_are_refused_with_their_path() {
-    let e = load_err(&demo_with(|v| v["service_plans"][0]["detail"]["service_plan"]["data_billing"]["quota_gb"] = json!(500)));
+    let e = load_err(&demo_with(|v| {
+        v["service_plans"][0]["detail"]["service_plan"]["data_billing"]["quota_gb"] = json!(500)
+    }));
     assert_eq!(e.kind(), ErrorKind::InvalidInput);
-    assert_mentions(&e, &[
-        "service_plans[0] (SP-1).detail.service_plan.data_billing.quota_gb:",
-        "unknown field `quota_gb`",
-        "remove it or correct its spelling",
-    ]);
+    assert_mentions(
+        &e,
+        &[
+            "service_plans[0] (SP-1).detail.service_plan.data_billing.quota_gb:",
+            "unknown field `quota_gb`",
+            "remove it or correct its spelling",
+        ],
+    );
     let e = load_err(&demo_with(|v| v["colour"] = json!("blue")));
     assert_mentions(&e, &["colour: unknown field `colour`", "remove it"]);
     let e = load_err(&demo_with(|v| v["settings"]["owner"] = json!("x")));
@@ -258,12 +281,17 @@ fn unknown_fields_are_refused_with_their_path() {
 
 #[test]
 fn wrong_types_name_the_path_and_what_was_expected() {
-    let e = load_err(&demo_with(|v| v["service_plans"][0]["detail"]["service_plan"]["data_billing"]["quota_kb"] = json!("lots")));
+    let e = load_err(&demo_with(|v| {
+        v["service_plans"][0]["detail"]["service_plan"]["data_billing"]["quota_kb"] = json!("lots")
+    }));
     assert_eq!(e.field(), Some("service_plans[0] (SP-1).detail.service_plan.data_billing.quota_kb"));
-    assert_mentions(&e, &[
-        "service_plans[0] (SP-1).detail.service_plan.data_billing.quota_kb: invalid type: string \"lots\", expected i64",
-        "correct the value",
-    ]);
+    assert_mentions(
+        &e,
+        &[
+            "service_plans[0] (SP-1).detail.service_plan.data_billing.quota_kb: invalid type: string \"lots\", expected i64",
+            "correct the value",
+        ],
+    );
     // Money is integer minor units, never a decimal.
     let e = load_err(&demo_with(|v| v["package_plans"][1]["setup_fee"] = json!(12.5)));
     assert_mentions(&e, &["package_plans[1] (PP-2).setup_fee: invalid type: floating point `12.5`, expected i64"]);
@@ -295,22 +323,31 @@ fn dangling_references_name_the_path_and_the_missing_id() {
     }));
     assert_eq!(e.kind(), ErrorKind::InvalidInput);
     assert_eq!(e.field(), Some("package_plans[0] (PP-1).detail.package_plan.service_plans[1]"));
-    assert_mentions(&e, &[
-        "package_plans[0] (PP-1).detail.package_plan.service_plans[1]: SP-99 is not in the file",
-        "add service plan SP-99 to service_plans or remove the reference",
-    ]);
+    assert_mentions(
+        &e,
+        &[
+            "package_plans[0] (PP-1).detail.package_plan.service_plans[1]: SP-99 is not in the file",
+            "add service plan SP-99 to service_plans or remove the reference",
+        ],
+    );
     let e = load_err(&demo_with(|v| v["service_plans"][1]["buy_counterpart"] = json!("SP-40")));
     assert_mentions(&e, &["service_plans[1] (SP-2).buy_counterpart: SP-40 is not in the file"]);
     let e = load_err(&demo_with(|v| v["allowances"][3]["buy_parent"] = json!("AL-77")));
-    assert_mentions(&e, &["allowances[3] (AL-4).buy_parent: AL-77 is not in the file", "add allowance AL-77 to allowances"]);
+    assert_mentions(
+        &e,
+        &["allowances[3] (AL-4).buy_parent: AL-77 is not in the file", "add allowance AL-77 to allowances"],
+    );
     let e = load_err(&demo_with(|v| v["structures"][0]["members"][0]["object"] = json!("AO-123")));
     assert_mentions(&e, &["structures[0] (ST-1).members[0].object: AO-123 is not in the file"]);
     // Reference data codes.
     let e = load_err(&demo_with(|v| v["service_plans"][0]["service_type"] = json!("FIBRE")));
-    assert_mentions(&e, &[
-        "service_plans[0] (SP-1).service_type: service type 'FIBRE' is not in the file's service_types",
-        "add it there or use one of: EQUIP, IPLINE",
-    ]);
+    assert_mentions(
+        &e,
+        &[
+            "service_plans[0] (SP-1).service_type: service type 'FIBRE' is not in the file's service_types",
+            "add it there or use one of: EQUIP, IPLINE",
+        ],
+    );
     let e = load_err(&demo_with(|v| v["bolt_ons"][0]["detail"]["bolt_on"]["tariff"] = json!("NOPE")));
     assert_mentions(&e, &["bolt_ons[0] (BO-1).detail.bolt_on.tariff: tariff 'NOPE' is not in the file's tariffs"]);
     let e = load_err(&demo_with(|v| {
@@ -321,12 +358,19 @@ fn dangling_references_name_the_path_and_the_missing_id() {
 
 #[test]
 fn references_of_the_wrong_kind_are_refused() {
-    let e = load_err(&demo_with(|v| v["package_plans"][0]["detail"]["package_plan"]["service_plans"][0] = json!("PP-2")));
-    assert_mentions(&e, &[
-        "package_plans[0] (PP-1).detail.package_plan.service_plans[0]: PP-2 is a package plan id, but this field takes a service plan id (SP-…)",
-    ]);
+    let e =
+        load_err(&demo_with(|v| v["package_plans"][0]["detail"]["package_plan"]["service_plans"][0] = json!("PP-2")));
+    assert_mentions(
+        &e,
+        &[
+            "package_plans[0] (PP-1).detail.package_plan.service_plans[0]: PP-2 is a package plan id, but this field takes a service plan id (SP-…)",
+        ],
+    );
     let e = load_err(&demo_with(|v| v["customers"][0]["data_package"] = json!("SP-2")));
-    assert_mentions(&e, &["customers[0] (CU-1).data_package: SP-2 is a service plan id, but this field takes a package plan id"]);
+    assert_mentions(
+        &e,
+        &["customers[0] (CU-1).data_package: SP-2 is a service plan id, but this field takes a package plan id"],
+    );
     let e = load_err(&demo_with(|v| v["structures"][0]["members"][0]["object"] = json!("CU-1")));
     assert_mentions(&e, &["structures[0] (ST-1).members[0].object: CU-1 is a customer; structures hold plans only"]);
 }
@@ -335,10 +379,13 @@ fn references_of_the_wrong_kind_are_refused() {
 fn an_id_in_the_wrong_array_is_refused() {
     let e = load_err(&demo_with(|v| v["service_plans"][0]["id"] = json!("PP-9")));
     assert_eq!(e.field(), Some("service_plans[0].id"));
-    assert_mentions(&e, &[
-        "service_plans[0].id: PP-9 is a package plan id, but service_plans holds service plan ids (SP-…)",
-        "move the object to package_plans or give it a SP id",
-    ]);
+    assert_mentions(
+        &e,
+        &[
+            "service_plans[0].id: PP-9 is a package plan id, but service_plans holds service plan ids (SP-…)",
+            "move the object to package_plans or give it a SP id",
+        ],
+    );
     let e = load_err(&demo_with(|v| v["sites"][0]["id"] = json!("CU-9")));
     assert_mentions(&e, &["sites[0].id: CU-9 is a customer id, but sites holds site ids"]);
     // The detail must match the array too.
@@ -346,14 +393,22 @@ fn an_id_in_the_wrong_array_is_refused() {
         let sp_detail = v["service_plans"][0]["detail"].clone();
         v["package_plans"][0]["detail"] = sp_detail;
     }));
-    assert_mentions(&e, &["package_plans[0] (PP-1).detail: a package plan holds a \"package_plan\" detail, but this one is \"service_plan\""]);
+    assert_mentions(
+        &e,
+        &[
+            "package_plans[0] (PP-1).detail: a package plan holds a \"package_plan\" detail, but this one is \"service_plan\"",
+        ],
+    );
 }
 
 #[test]
 fn duplicate_ids_and_codes_are_refused() {
     let e = load_err(&demo_with(|v| v["service_plans"][3]["id"] = json!("SP-1")));
     assert_eq!(e.field(), Some("service_plans[3].id"));
-    assert_mentions(&e, &["service_plans[3].id: SP-1 appears twice in the file (also at service_plans[0])", "renumber one"]);
+    assert_mentions(
+        &e,
+        &["service_plans[3].id: SP-1 appears twice in the file (also at service_plans[0])", "renumber one"],
+    );
     let e = load_err(&demo_with(|v| v["tariffs"][1]["code"] = json!("IPL-STD")));
     assert_mentions(&e, &["tariffs[1] (IPL-STD).code: 'IPL-STD' appears twice in tariffs", "remove or rename one"]);
     let e = load_err(&demo_with(|v| {
@@ -372,7 +427,12 @@ fn duplicate_memberships_links_and_allowances_are_refused() {
         let first = members[0].clone();
         members.push(first);
     }));
-    assert_mentions(&e, &["bolt_ons[0] (BO-1).detail.bolt_on.add_on_group[3]: AO-1 appears twice in this list (also at bolt_ons[0] (BO-1).detail.bolt_on.add_on_group[0])"]);
+    assert_mentions(
+        &e,
+        &[
+            "bolt_ons[0] (BO-1).detail.bolt_on.add_on_group[3]: AO-1 appears twice in this list (also at bolt_ons[0] (BO-1).detail.bolt_on.add_on_group[0])",
+        ],
+    );
     let e = load_err(&demo_with(|v| {
         let mut l = v["bolt_on_links"][0].clone();
         l["id"] = json!("BL-9");
@@ -390,12 +450,18 @@ fn duplicate_memberships_links_and_allowances_are_refused() {
 #[test]
 fn what_the_store_cannot_hold_is_refused() {
     let e = load_err(&demo_with(|v| v["package_plans"][0]["service_type"] = json!("IPLINE")));
-    assert_mentions(&e, &["package_plans[0] (PP-1).service_type: a package plan has no service type", "set it to null"]);
+    assert_mentions(
+        &e,
+        &["package_plans[0] (PP-1).service_type: a package plan has no service type", "set it to null"],
+    );
     let e = load_err(&demo_with(|v| {
         let q = v["bolt_on_add_ons"][0]["detail"]["bolt_on_add_on"]["quotas"][0].clone();
         v["bolt_on_add_ons"][0]["detail"]["bolt_on_add_on"]["quotas"] = json!([q, q, q, q, q]);
     }));
-    assert_mentions(&e, &["bolt_on_add_ons[0] (AO-1).detail.bolt_on_add_on.quotas: 5 quotas given; an add-on has at most 4"]);
+    assert_mentions(
+        &e,
+        &["bolt_on_add_ons[0] (AO-1).detail.bolt_on_add_on.quotas: 5 quotas given; an add-on has at most 4"],
+    );
     let e = load_err(&demo_with(|v| v["service_plans"][0]["buy_counterpart"] = json!("SP-1")));
     assert_mentions(&e, &["service_plans[0] (SP-1).buy_counterpart: SP-1 cannot be its own BUY counterpart"]);
     let e = load_err(&demo_with(|v| v["settings"]["currency"] = json!("aud")));

@@ -102,8 +102,18 @@ pub fn full_document() -> Document {
             is_provisioned: true,
             provisioning_key: t(&format!("TOPUP_{gb}GB")),
             quotas: vec![
-                Quota { value_type: IncludedValueType::Kilobytes, bonus_type: Some(bonus), amount: kb(gb), weight: Some(gb * 10) },
-                Quota { value_type: IncludedValueType::Dollar, bonus_type: Some(BonusType::AtEnd), amount: 100, weight: Some(1) },
+                Quota {
+                    value_type: IncludedValueType::Kilobytes,
+                    bonus_type: Some(bonus),
+                    amount: kb(gb),
+                    weight: Some(gb * 10),
+                },
+                Quota {
+                    value_type: IncludedValueType::Dollar,
+                    bonus_type: Some(BonusType::AtEnd),
+                    amount: 100,
+                    weight: Some(1),
+                },
             ],
             available_in_api: Some(true),
             available_in_user_portal: Some(false),
@@ -121,17 +131,49 @@ pub fn full_document() -> Document {
             created_at: ts("2026-03-01T09:30:00Z"),
         },
         service_types: vec![
-            ServiceType { code: "MÖBILE".into(), name: "Möbile “voice”".into(), category: ServiceCategory::Voice, auto_provisioned: true },
-            ServiceType { code: "DATA-ST".into(), name: "Data".into(), category: ServiceCategory::Data, auto_provisioned: false },
-            ServiceType { code: "OTHER".into(), name: "Other".into(), category: ServiceCategory::Other, auto_provisioned: false },
+            ServiceType {
+                code: "MÖBILE".into(),
+                name: "Möbile “voice”".into(),
+                category: ServiceCategory::Voice,
+                auto_provisioned: true,
+            },
+            ServiceType {
+                code: "DATA-ST".into(),
+                name: "Data".into(),
+                category: ServiceCategory::Data,
+                auto_provisioned: false,
+            },
+            ServiceType {
+                code: "OTHER".into(),
+                name: "Other".into(),
+                category: ServiceCategory::Other,
+                auto_provisioned: false,
+            },
         ],
         bolt_on_categories: vec![BoltOnCategory { code: "DÄTA".into(), name: "Däta \\ \"bolt-ons\"".into() }],
         tariffs: vec![
-            Tariff { code: "MOB-DATA “x”".into(), name: "Tariff\nwith newline".into(), service_type: "MÖBILE".into(), bolt_on_category: t("DÄTA") },
-            Tariff { code: "A-FIRST".into(), name: "First by code".into(), service_type: "DATA-ST".into(), bolt_on_category: None },
+            Tariff {
+                code: "MOB-DATA “x”".into(),
+                name: "Tariff\nwith newline".into(),
+                service_type: "MÖBILE".into(),
+                bolt_on_category: t("DÄTA"),
+            },
+            Tariff {
+                code: "A-FIRST".into(),
+                name: "First by code".into(),
+                service_type: "DATA-ST".into(),
+                bolt_on_category: None,
+            },
         ],
         package_plans: vec![
-            plan(K::PackagePlan, 7, Side::Sell, Status::Live, Some(3), package(vec![12, 4], 2, IncludedValueType::Dollar)),
+            plan(
+                K::PackagePlan,
+                7,
+                Side::Sell,
+                Status::Live,
+                Some(3),
+                package(vec![12, 4], 2, IncludedValueType::Dollar),
+            ),
             plan(K::PackagePlan, 3, Side::Buy, Status::Approved, None, package(vec![2], 1, IncludedValueType::Seconds)),
         ],
         service_plans: vec![
@@ -149,17 +191,58 @@ pub fn full_document() -> Document {
             plan(K::BoltOnAddOn, 11, Side::Sell, Status::Draft, Some(6), add_on(1, BonusType::AtEnd)),
         ],
         bolt_on_groups: vec![
-            BoltOnGroup { id: id(K::BoltOnGroup, 2), side: Side::Sell, name: "Grüppe “one”".into(), description: t("Alternatives\t\"tab\""), members: vec![id(K::BoltOn, 9)] },
-            BoltOnGroup { id: id(K::BoltOnGroup, 1), side: Side::Buy, name: "BUY group".into(), description: t("d"), members: vec![id(K::BoltOn, 5)] },
+            BoltOnGroup {
+                id: id(K::BoltOnGroup, 2),
+                side: Side::Sell,
+                name: "Grüppe “one”".into(),
+                description: t("Alternatives\t\"tab\""),
+                members: vec![id(K::BoltOn, 9)],
+            },
+            BoltOnGroup {
+                id: id(K::BoltOnGroup, 1),
+                side: Side::Buy,
+                name: "BUY group".into(),
+                description: t("d"),
+                members: vec![id(K::BoltOn, 5)],
+            },
         ],
         bolt_on_links: vec![
-            BoltOnLink { id: id(K::BoltOnLink, 8), service_plan: id(K::ServicePlan, 12), bolt_on: id(K::BoltOn, 9), behaviour: Some(Behaviour::ForcedRemovable) },
-            BoltOnLink { id: id(K::BoltOnLink, 3), service_plan: id(K::ServicePlan, 2), bolt_on: id(K::BoltOn, 5), behaviour: Some(Behaviour::ForcedIrremovable) },
-            BoltOnLink { id: id(K::BoltOnLink, 4), service_plan: id(K::ServicePlan, 4), bolt_on: id(K::BoltOn, 9), behaviour: Some(Behaviour::Optional) },
+            BoltOnLink {
+                id: id(K::BoltOnLink, 8),
+                service_plan: id(K::ServicePlan, 12),
+                bolt_on: id(K::BoltOn, 9),
+                behaviour: Some(Behaviour::ForcedRemovable),
+            },
+            BoltOnLink {
+                id: id(K::BoltOnLink, 3),
+                service_plan: id(K::ServicePlan, 2),
+                bolt_on: id(K::BoltOn, 5),
+                behaviour: Some(Behaviour::ForcedIrremovable),
+            },
+            BoltOnLink {
+                id: id(K::BoltOnLink, 4),
+                service_plan: id(K::ServicePlan, 4),
+                bolt_on: id(K::BoltOn, 9),
+                behaviour: Some(Behaviour::Optional),
+            },
         ],
         allowances: vec![
-            Allowance { id: id(K::Allowance, 10), bolt_on_link: id(K::BoltOnLink, 8), add_on: id(K::BoltOnAddOn, 11), max_occurrence: 3, description: t("Up to 3 “top-ups”"), buy_parent: Some(id(K::Allowance, 2)) },
-            Allowance { id: id(K::Allowance, 2), bolt_on_link: id(K::BoltOnLink, 3), add_on: id(K::BoltOnAddOn, 6), max_occurrence: 5, description: t("BUY"), buy_parent: None },
+            Allowance {
+                id: id(K::Allowance, 10),
+                bolt_on_link: id(K::BoltOnLink, 8),
+                add_on: id(K::BoltOnAddOn, 11),
+                max_occurrence: 3,
+                description: t("Up to 3 “top-ups”"),
+                buy_parent: Some(id(K::Allowance, 2)),
+            },
+            Allowance {
+                id: id(K::Allowance, 2),
+                bolt_on_link: id(K::BoltOnLink, 3),
+                add_on: id(K::BoltOnAddOn, 6),
+                max_occurrence: 5,
+                description: t("BUY"),
+                buy_parent: None,
+            },
         ],
         customers: vec![Customer {
             id: id(K::Customer, 4),
@@ -168,8 +251,24 @@ pub fn full_document() -> Document {
             data_package: Some(id(K::PackagePlan, 7)),
         }],
         sites: vec![
-            Site { id: id(K::Site, 3), customer: id(K::Customer, 4), name: "Site “B”".into(), technology: "SHDSL".into(), speed: "20/20 Mbps".into(), service_identifier: t("IPL-\"2\""), tail_package: Some(id(K::PackagePlan, 7)) },
-            Site { id: id(K::Site, 1), customer: id(K::Customer, 4), name: "Site A".into(), technology: "NBN FTTP".into(), speed: "100/40 Mbps".into(), service_identifier: t("AVC000123"), tail_package: Some(id(K::PackagePlan, 3)) },
+            Site {
+                id: id(K::Site, 3),
+                customer: id(K::Customer, 4),
+                name: "Site “B”".into(),
+                technology: "SHDSL".into(),
+                speed: "20/20 Mbps".into(),
+                service_identifier: t("IPL-\"2\""),
+                tail_package: Some(id(K::PackagePlan, 7)),
+            },
+            Site {
+                id: id(K::Site, 1),
+                customer: id(K::Customer, 4),
+                name: "Site A".into(),
+                technology: "NBN FTTP".into(),
+                speed: "100/40 Mbps".into(),
+                service_identifier: t("AVC000123"),
+                tail_package: Some(id(K::PackagePlan, 3)),
+            },
         ],
         structures: vec![
             Structure {
@@ -194,9 +293,30 @@ pub fn full_document() -> Document {
             },
         ],
         audit_log: vec![
-            AuditEntry { seq: 7, at: ts("2026-04-02T10:00:00Z"), by: "Bö \"ops\"".into(), action: "go_live".into(), object: Some(id(K::PackagePlan, 7)), detail: "production id 10729 — “ok”".into() },
-            AuditEntry { seq: 2, at: ts("2026-04-01T10:00:00Z"), by: "Ava".into(), action: "approve".into(), object: Some(id(K::ServicePlan, 99)), detail: "approved; object since deleted".into() },
-            AuditEntry { seq: 3, at: ts("2026-04-01T11:00:00Z"), by: "Ava".into(), action: "export".into(), object: None, detail: "bundle\nhand-over.zip".into() },
+            AuditEntry {
+                seq: 7,
+                at: ts("2026-04-02T10:00:00Z"),
+                by: "Bö \"ops\"".into(),
+                action: "go_live".into(),
+                object: Some(id(K::PackagePlan, 7)),
+                detail: "production id 10729 — “ok”".into(),
+            },
+            AuditEntry {
+                seq: 2,
+                at: ts("2026-04-01T10:00:00Z"),
+                by: "Ava".into(),
+                action: "approve".into(),
+                object: Some(id(K::ServicePlan, 99)),
+                detail: "approved; object since deleted".into(),
+            },
+            AuditEntry {
+                seq: 3,
+                at: ts("2026-04-01T11:00:00Z"),
+                by: "Ava".into(),
+                action: "export".into(),
+                object: None,
+                detail: "bundle\nhand-over.zip".into(),
+            },
         ],
     }
 }

@@ -4,7 +4,9 @@
 
 use plansmith_core::interchange;
 use plansmith_core::model::*;
-use plansmith_core::{Catalog, Change, Date, EntityKind, Id, Money, NewCatalog, PlanField, Scope, Snapshot, Stamp, Timestamp};
+use plansmith_core::{
+    Catalog, Change, Date, EntityKind, Id, Money, NewCatalog, PlanField, Scope, Snapshot, Stamp, Timestamp,
+};
 use proptest::prelude::*;
 
 fn stamp() -> Stamp {
@@ -58,12 +60,22 @@ fn included_value() -> impl Strategy<Value = IncludedValue> {
 }
 
 fn quota() -> impl Strategy<Value = Quota> {
-    (value_type(), proptest::option::of(proptest::sample::select(BonusType::ALL.to_vec())), 0i64..9_000_000, proptest::option::of(-1i64..50))
+    (
+        value_type(),
+        proptest::option::of(proptest::sample::select(BonusType::ALL.to_vec())),
+        0i64..9_000_000,
+        proptest::option::of(-1i64..50),
+    )
         .prop_map(|(value_type, bonus_type, amount, weight)| Quota { value_type, bonus_type, amount, weight })
 }
 
 fn code() -> impl Strategy<Value = String> {
-    prop_oneof![Just("MOBILE".to_string()), Just("IPLINE".to_string()), Just("NEW-Ü".to_string()), Just("NOPE".to_string())]
+    prop_oneof![
+        Just("MOBILE".to_string()),
+        Just("IPLINE".to_string()),
+        Just("NEW-Ü".to_string()),
+        Just("NOPE".to_string())
+    ]
 }
 
 fn field() -> impl Strategy<Value = PlanField> {
@@ -94,8 +106,10 @@ fn field() -> impl Strategy<Value = PlanField> {
         any::<bool>().prop_map(PlanField::ChargeInQuota),
         proptest::option::of(0i64..1_000_000).prop_map(PlanField::BonusKb),
         proptest::option::of(id(EntityKind::ServicePlan)).prop_map(PlanField::Pool),
-        proptest::option::of(prop_oneof![Just("DATA".to_string()), Just("SMS".to_string())]).prop_map(PlanField::BoltOnCategory),
-        proptest::option::of(prop_oneof![Just("MOB-DATA".to_string()), Just("IPL-STD".to_string())]).prop_map(PlanField::Tariff),
+        proptest::option::of(prop_oneof![Just("DATA".to_string()), Just("SMS".to_string())])
+            .prop_map(PlanField::BoltOnCategory),
+        proptest::option::of(prop_oneof![Just("MOB-DATA".to_string()), Just("IPL-STD".to_string())])
+            .prop_map(PlanField::Tariff),
         money().prop_map(PlanField::FirstTimeFee),
         proptest::option::of(value_type()).prop_map(PlanField::IncludedValueType),
         any::<bool>().prop_map(PlanField::IsProvisioned),

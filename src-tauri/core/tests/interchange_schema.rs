@@ -58,8 +58,20 @@ fn the_demo_dump_and_the_every_field_fixture_validate() {
     // An empty catalog too.
     let mut empty = full_value();
     for k in [
-        "service_types", "bolt_on_categories", "tariffs", "package_plans", "service_plans", "bolt_ons", "bolt_on_add_ons",
-        "bolt_on_groups", "bolt_on_links", "allowances", "customers", "sites", "structures", "audit_log",
+        "service_types",
+        "bolt_on_categories",
+        "tariffs",
+        "package_plans",
+        "service_plans",
+        "bolt_ons",
+        "bolt_on_add_ons",
+        "bolt_on_groups",
+        "bolt_on_links",
+        "allowances",
+        "customers",
+        "sites",
+        "structures",
+        "audit_log",
     ] {
         empty[k] = json!([]);
     }
@@ -72,41 +84,72 @@ fn invalid_documents_are_rejected() {
     let cases: Vec<(&str, Edit)> = vec![
         ("an unknown top-level key", Box::new(|v| v["extra"] = json!(1))),
         ("an unknown plan key", Box::new(|v| v["service_plans"][0]["colour"] = json!("red"))),
-        ("an unknown detail key", Box::new(|v| v["service_plans"][0]["detail"]["service_plan"]["data_billing"]["quota_gb"] = json!(1))),
+        (
+            "an unknown detail key",
+            Box::new(|v| v["service_plans"][0]["detail"]["service_plan"]["data_billing"]["quota_gb"] = json!(1)),
+        ),
         ("a foreign format", Box::new(|v| v["format"] = json!("kill-bill"))),
         ("a newer format version", Box::new(|v| v["format_version"] = json!(2))),
-        ("a missing array", Box::new(|v| {
-            v.as_object_mut().unwrap().remove("sites");
-        })),
+        (
+            "a missing array",
+            Box::new(|v| {
+                v.as_object_mut().unwrap().remove("sites");
+            }),
+        ),
         ("a decimal amount of money", Box::new(|v| v["package_plans"][0]["setup_fee"] = json!(12.5))),
         ("money as text", Box::new(|v| v["service_plans"][0]["access_fee"] = json!("35000"))),
         ("an unknown side", Box::new(|v| v["bolt_ons"][0]["side"] = json!("buy"))),
         ("an unknown behaviour", Box::new(|v| v["bolt_on_links"][0]["behaviour"] = json!("mandatory"))),
         ("an unknown status", Box::new(|v| v["bolt_ons"][0]["status"] = json!("published"))),
-        ("an unknown bonus type", Box::new(|v| v["bolt_on_add_ons"][0]["detail"]["bolt_on_add_on"]["quotas"][0]["bonus_type"] = json!("later"))),
+        (
+            "an unknown bonus type",
+            Box::new(|v| {
+                v["bolt_on_add_ons"][0]["detail"]["bolt_on_add_on"]["quotas"][0]["bonus_type"] = json!("later")
+            }),
+        ),
         ("a service plan id in package_plans", Box::new(|v| v["package_plans"][0]["id"] = json!("SP-1"))),
-        ("a package plan id where a service plan id goes", Box::new(|v| v["package_plans"][0]["detail"]["package_plan"]["service_plans"][0] = json!("PP-2"))),
+        (
+            "a package plan id where a service plan id goes",
+            Box::new(|v| v["package_plans"][0]["detail"]["package_plan"]["service_plans"][0] = json!("PP-2")),
+        ),
         ("a non-canonical id", Box::new(|v| v["sites"][0]["id"] = json!("SI-01"))),
-        ("a service plan detail in package_plans", Box::new(|v| {
-            let d = v["service_plans"][0]["detail"].clone();
-            v["package_plans"][0]["detail"] = d;
-        })),
-        ("two detail kinds at once", Box::new(|v| {
-            let d = v["service_plans"][0]["detail"]["service_plan"].clone();
-            v["package_plans"][0]["detail"]["service_plan"] = d;
-        })),
+        (
+            "a service plan detail in package_plans",
+            Box::new(|v| {
+                let d = v["service_plans"][0]["detail"].clone();
+                v["package_plans"][0]["detail"] = d;
+            }),
+        ),
+        (
+            "two detail kinds at once",
+            Box::new(|v| {
+                let d = v["service_plans"][0]["detail"]["service_plan"].clone();
+                v["package_plans"][0]["detail"]["service_plan"] = d;
+            }),
+        ),
         ("a service type on a package plan", Box::new(|v| v["package_plans"][0]["service_type"] = json!("IPLINE"))),
         ("a bad date", Box::new(|v| v["package_plans"][0]["saleable_from"] = json!("01/07/2026"))),
         ("a bad timestamp", Box::new(|v| v["settings"]["created_at"] = json!("2026-07-01 09:00"))),
-        ("five quotas", Box::new(|v| {
-            let q = v["bolt_on_add_ons"][0]["detail"]["bolt_on_add_on"]["quotas"][0].clone();
-            v["bolt_on_add_ons"][0]["detail"]["bolt_on_add_on"]["quotas"] = json!([q, q, q, q, q]);
-        })),
-        ("a duplicate service plan in a package", Box::new(|v| {
-            v["package_plans"][0]["detail"]["package_plan"]["service_plans"] = json!(["SP-1", "SP-1"]);
-        })),
+        (
+            "five quotas",
+            Box::new(|v| {
+                let q = v["bolt_on_add_ons"][0]["detail"]["bolt_on_add_on"]["quotas"][0].clone();
+                v["bolt_on_add_ons"][0]["detail"]["bolt_on_add_on"]["quotas"] = json!([q, q, q, q, q]);
+            }),
+        ),
+        (
+            "a duplicate service plan in a package",
+            Box::new(|v| {
+                v["package_plans"][0]["detail"]["package_plan"]["service_plans"] = json!(["SP-1", "SP-1"]);
+            }),
+        ),
         ("a customer as a structure member", Box::new(|v| v["structures"][0]["members"][0]["object"] = json!("CU-1"))),
-        ("an audit seq of 0", Box::new(|v| v["audit_log"] = json!([{"seq": 0, "at": "2026-01-01T00:00:00Z", "by": "a", "action": "x", "object": null, "detail": ""}]))),
+        (
+            "an audit seq of 0",
+            Box::new(
+                |v| v["audit_log"] = json!([{"seq": 0, "at": "2026-01-01T00:00:00Z", "by": "a", "action": "x", "object": null, "detail": ""}]),
+            ),
+        ),
     ];
     for (what, edit) in cases {
         let mut v = demo_value().clone();
@@ -232,7 +275,8 @@ fn every_object_schema_matches_what_serde_produces() {
 #[test]
 fn enums_match_the_model() {
     fn check<T: Copy>(name: &str, all: &[T], as_str: fn(T) -> &'static str) {
-        let schema_values: Vec<&str> = def(name)["enum"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        let schema_values: Vec<&str> =
+            def(name)["enum"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
         let model: Vec<&str> = all.iter().map(|v| as_str(*v)).collect();
         assert_eq!(schema_values, model, "$defs/{name}.enum differs from the model");
     }
@@ -277,7 +321,12 @@ fn money_and_units_are_documented() {
     assert_eq!(def("money")["type"], "integer");
     let quota = def("data_billing")["properties"]["quota_kb"]["description"].as_str().unwrap();
     assert!(quota.contains("KB") && quota.contains("1048576"));
-    for (d, p) in [("plan", "setup_fee"), ("plan", "access_fee"), ("data_billing", "excess_rate"), ("bolt_on_fields", "first_time_fee")] {
+    for (d, p) in [
+        ("plan", "setup_fee"),
+        ("plan", "access_fee"),
+        ("data_billing", "excess_rate"),
+        ("bolt_on_fields", "first_time_fee"),
+    ] {
         let desc = def(d)["properties"][p]["description"].as_str().unwrap();
         assert!(desc.contains("minor units"), "{d}.{p} does not say money is minor units");
     }

@@ -20,7 +20,8 @@ fn status(cat: &Catalog, id: Id) -> Status {
 /// The SELL package plan of the bolt-on add-on structure and its BUY counterpart.
 fn mobile_packages(cat: &Catalog) -> (Id, Id) {
     let s = cat.snapshot().unwrap();
-    let sell = s.package_plans.iter().find(|p| p.internal_name.contains("Mobile") && p.buy_counterpart.is_some()).unwrap();
+    let sell =
+        s.package_plans.iter().find(|p| p.internal_name.contains("Mobile") && p.buy_counterpart.is_some()).unwrap();
     (sell.id, sell.buy_counterpart.unwrap())
 }
 
@@ -57,7 +58,11 @@ fn approval_is_blocked_by_errors_anywhere_in_what_it_brings_along() {
     let (sell_pp, buy_pp) = mobile_packages(&cat);
     // Break the BUY package (a dependency): no saleable_from, and a negative fee (FEE-01).
     cat.apply(&Change::SetPlanField { id: buy_pp, edit: PlanField::SaleableFrom(None) }, &stamp()).unwrap();
-    cat.apply(&Change::SetPlanField { id: buy_pp, edit: PlanField::SetupFee(Some(plansmith_core::Money(-100))) }, &stamp()).unwrap();
+    cat.apply(
+        &Change::SetPlanField { id: buy_pp, edit: PlanField::SetupFee(Some(plansmith_core::Money(-100))) },
+        &stamp(),
+    )
+    .unwrap();
     let e = cat.approve(&[sell_pp], &stamp()).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Lifecycle);
     let m = e.message();
@@ -110,7 +115,12 @@ fn live_objects_change_only_their_editable_when_live_fields() {
     let d = tempfile::tempdir().unwrap();
     let mut cat = demo_catalog(&d);
     let s = cat.snapshot().unwrap();
-    let pool = s.service_plans.iter().find(|p| p.service().is_some_and(|f| f.data_billing.quota_kb.is_some()) && p.buy_counterpart.is_some()).unwrap().id;
+    let pool = s
+        .service_plans
+        .iter()
+        .find(|p| p.service().is_some_and(|f| f.data_billing.quota_kb.is_some()) && p.buy_counterpart.is_some())
+        .unwrap()
+        .id;
     let approved = cat.approve(&[pool], &stamp()).unwrap();
     let e = cat.mark_live(pool, " ", &stamp()).unwrap_err();
     assert_eq!(e.field(), Some("production_id"));
@@ -146,7 +156,8 @@ fn live_objects_change_only_their_editable_when_live_fields() {
     assert_eq!(cat.reopen(pool, "x", &stamp()).unwrap_err().kind(), ErrorKind::Lifecycle);
     cat.retire(pool, &stamp()).unwrap();
     assert_eq!(status(&cat, pool), Status::Retired);
-    let e = cat.apply(&Change::SetPlanField { id: pool, edit: PlanField::InternalName("x".into()) }, &stamp()).unwrap_err();
+    let e =
+        cat.apply(&Change::SetPlanField { id: pool, edit: PlanField::InternalName("x".into()) }, &stamp()).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::ReadOnly);
     let actions: Vec<String> = cat.audit_log().unwrap().into_iter().map(|e| e.action).collect();
     assert!(actions.contains(&"live".to_string()) && actions.contains(&"retire".to_string()));

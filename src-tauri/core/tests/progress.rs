@@ -35,7 +35,8 @@ impl Build<'_> {
 }
 
 fn catalog(dir: &tempfile::TempDir, tier: Tier) -> Catalog {
-    let new = NewCatalog { catalog_id: "p".into(), name: "P".into(), provider: "".into(), tier, currency: "AUD".into() };
+    let new =
+        NewCatalog { catalog_id: "p".into(), name: "P".into(), provider: "".into(), tier, currency: "AUD".into() };
     Catalog::create(&dir.path().join("p.plansmith"), &new, &stamp()).unwrap()
 }
 
@@ -44,7 +45,9 @@ fn each_article_step_turns_done_when_it_is_built_in_order() {
     let d = tempfile::tempdir().unwrap();
     let mut cat = catalog(&d, Tier::Wholesale);
     let mut b = Build { cat: &mut cat };
-    let st = b.apply(Change::CreateStructure { kind: StructureKind::BoltOnAddOn, name: "Mobile".into(), customer: None }).unwrap();
+    let st = b
+        .apply(Change::CreateStructure { kind: StructureKind::BoltOnAddOn, name: "Mobile".into(), customer: None })
+        .unwrap();
     let check = |b: &Build, n: usize| {
         let v = states(b.cat, st);
         assert_eq!(v.len(), 12);
@@ -91,13 +94,27 @@ fn each_article_step_turns_done_when_it_is_built_in_order() {
     check(&b, 10);
     // 11. BUY allowance.
     let buy_al = b
-        .apply(Change::AddAllowance { link: buy_link, add_on: buy_ao, max_occurrence: 3, description: None, buy_parent: None })
+        .apply(Change::AddAllowance {
+            link: buy_link,
+            add_on: buy_ao,
+            max_occurrence: 3,
+            description: None,
+            buy_parent: None,
+        })
         .unwrap();
     check(&b, 11);
     // 12. SELL allowance, hanging off the BUY one.
-    let sell_link = b.apply(Change::LinkBoltOn { service_plan: sell_sp, bolt_on: sell_bo, behaviour: Some(Behaviour::Optional) }).unwrap();
+    let sell_link = b
+        .apply(Change::LinkBoltOn { service_plan: sell_sp, bolt_on: sell_bo, behaviour: Some(Behaviour::Optional) })
+        .unwrap();
     let sell_al = b
-        .apply(Change::AddAllowance { link: sell_link, add_on: sell_ao, max_occurrence: 3, description: None, buy_parent: None })
+        .apply(Change::AddAllowance {
+            link: sell_link,
+            add_on: sell_ao,
+            max_occurrence: 3,
+            description: None,
+            buy_parent: None,
+        })
         .unwrap();
     check(&b, 11);
     b.apply(Change::UpdateAllowance { id: sell_al, max_occurrence: 3, description: None, buy_parent: Some(buy_al) });
@@ -109,9 +126,16 @@ fn a_retailer_skips_the_buy_steps() {
     let d = tempfile::tempdir().unwrap();
     let mut cat = catalog(&d, Tier::Retail);
     let mut b = Build { cat: &mut cat };
-    let st = b.apply(Change::CreateStructure { kind: StructureKind::BoltOnAddOn, name: "Retail mobile".into(), customer: None }).unwrap();
+    let st = b
+        .apply(Change::CreateStructure {
+            kind: StructureKind::BoltOnAddOn,
+            name: "Retail mobile".into(),
+            customer: None,
+        })
+        .unwrap();
     let v = states(b.cat, st);
-    let skipped: Vec<usize> = v.iter().enumerate().filter(|(_, s)| **s == StepState::Skipped).map(|(i, _)| i + 1).collect();
+    let skipped: Vec<usize> =
+        v.iter().enumerate().filter(|(_, s)| **s == StepState::Skipped).map(|(i, _)| i + 1).collect();
     assert_eq!(skipped, vec![1, 3, 6, 8, 10, 11]);
     let sp = b.plan(EntityKind::ServicePlan, Side::Sell, "Mobile");
     let pp = b.plan(EntityKind::PackagePlan, Side::Sell, "Mobile pkg");

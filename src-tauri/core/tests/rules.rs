@@ -104,12 +104,15 @@ fn run_rule_file(rule: &str) -> Vec<String> {
         got.sort();
         if got != expect {
             let messages: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
-            problems.push(format!("{rule} fires / {name}: expected {expect:?}\n  got {got:?}\n  all findings: {messages:#?}"));
+            problems.push(format!(
+                "{rule} fires / {name}: expected {expect:?}\n  got {got:?}\n  all findings: {messages:#?}"
+            ));
         }
         if !findings.iter().any(|f| f.rule == rule) {
             problems.push(format!("{rule} fires / {name}: the rule did not fire"));
         }
-        problems.extend(messages_name_what_they_are_about(&findings).into_iter().map(|p| format!("{rule} / {name}: {p}")));
+        problems
+            .extend(messages_name_what_they_are_about(&findings).into_iter().map(|p| format!("{rule} / {name}: {p}")));
         problems.extend(recheck_matches(&c, &s, &findings).into_iter().map(|p| format!("{rule} / {name}: {p}")));
     }
     for case in &holds {
@@ -148,7 +151,9 @@ fn every_rule_has_fixtures_that_fire_and_that_do_not() {
 fn no_fixture_file_names_an_unknown_rule() {
     for entry in std::fs::read_dir(fixtures()).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
-        let Some(rule) = name.strip_suffix(".json") else { continue };
+        let Some(rule) = name.strip_suffix(".json") else {
+            continue;
+        };
         assert!(rule == "base" || rules::rule_info(rule).is_some(), "fixture {name} names no rule");
     }
 }
@@ -158,10 +163,14 @@ fn findings_are_sorted_and_serialise_with_their_ids() {
     let mut c = base();
     apply_steps(
         &mut c.catalog,
-        &[serde_json::json!({"set": "SP-2", "external_name": null, "buy_counterpart": null}), serde_json::json!({"set": "AO-2", "available_in_api": false, "available_in_user_portal": null})],
+        &[
+            serde_json::json!({"set": "SP-2", "external_name": null, "buy_counterpart": null}),
+            serde_json::json!({"set": "AO-2", "available_in_api": false, "available_in_user_portal": null}),
+        ],
     );
     let findings = rules::check(&snapshot(&c.catalog));
-    let order: Vec<(Id, &str, Option<&str>)> = findings.iter().map(|f| (f.object, f.rule, f.field.as_deref())).collect();
+    let order: Vec<(Id, &str, Option<&str>)> =
+        findings.iter().map(|f| (f.object, f.rule, f.field.as_deref())).collect();
     let mut sorted = order.clone();
     sorted.sort();
     assert_eq!(order, sorted);

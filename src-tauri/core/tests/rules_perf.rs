@@ -70,8 +70,13 @@ fn rules_on_a_100k_entity_catalog() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.plansmith");
     let stamp = Stamp::new("perf", Timestamp::from_unix_seconds(1_767_225_600));
-    let new =
-        NewCatalog { catalog_id: "perf".into(), name: "Perf".into(), provider: "Acme".into(), tier: Tier::Wholesale, currency: "AUD".into() };
+    let new = NewCatalog {
+        catalog_id: "perf".into(),
+        name: "Perf".into(),
+        provider: "Acme".into(),
+        tier: Tier::Wholesale,
+        currency: "AUD".into(),
+    };
     let mut cat = Catalog::create(&path, &new, &stamp).unwrap();
     let summary = synth::generate(&mut cat, &SynthSpec::sized(100_000), 7).unwrap();
     println!("{} entities", summary.n_entities);

@@ -60,7 +60,12 @@ fn side() -> impl Strategy<Value = Side> {
     prop_oneof![Just(Side::Buy), Just(Side::Sell)]
 }
 fn name() -> impl Strategy<Value = String> {
-    prop_oneof![Just("Mobile 4G".to_string()), Just("IP-Line tail".to_string()), Just("New".to_string()), Just(" ".to_string())]
+    prop_oneof![
+        Just("Mobile 4G".to_string()),
+        Just("IP-Line tail".to_string()),
+        Just("New".to_string()),
+        Just(" ".to_string())
+    ]
 }
 fn money() -> impl Strategy<Value = Option<Money>> {
     prop_oneof![Just(None), (-500i64..100_000).prop_map(|m| Some(Money(m)))]
@@ -75,7 +80,12 @@ fn value_type() -> impl Strategy<Value = IncludedValueType> {
     prop::sample::select(IncludedValueType::ALL.to_vec())
 }
 fn quota() -> impl Strategy<Value = Quota> {
-    (value_type(), prop::option::of(prop::sample::select(BonusType::ALL.to_vec())), -5i64..2_000_000, prop::option::of(0i64..20))
+    (
+        value_type(),
+        prop::option::of(prop::sample::select(BonusType::ALL.to_vec())),
+        -5i64..2_000_000,
+        prop::option::of(0i64..20),
+    )
         .prop_map(|(value_type, bonus_type, amount, weight)| Quota { value_type, bonus_type, amount, weight })
 }
 fn role() -> impl Strategy<Value = MemberRole> {
@@ -94,16 +104,22 @@ fn field() -> impl Strategy<Value = (Option<EntityKind>, PlanField)> {
         money().prop_map(move |m| (every, F::AccessFee(m))),
         date().prop_map(move |d| (every, F::SaleableFrom(d))),
         date().prop_map(move |d| (every, F::SaleableTo(d))),
-        prop::sample::select(DataBillingMode::ALL.to_vec()).prop_map(|m| (Some(EntityKind::ServicePlan), F::DataBilling(m))),
+        prop::sample::select(DataBillingMode::ALL.to_vec())
+            .prop_map(|m| (Some(EntityKind::ServicePlan), F::DataBilling(m))),
         prop::option::of(Just(BillingType::Volume)).prop_map(|b| (Some(EntityKind::ServicePlan), F::BillingType(b))),
         prop::option::of(-1i64..1_000_000).prop_map(|q| (Some(EntityKind::ServicePlan), F::QuotaKb(q))),
         money().prop_map(|m| (None, F::ExcessRate(m))),
         prop::option::of(sp()).prop_map(|p| (Some(EntityKind::ServicePlan), F::Pool(p))),
         money().prop_map(|m| (Some(EntityKind::BoltOn), F::FirstTimeFee(m))),
-        prop::option::of((value_type(), -5i64..10_000).prop_map(|(value_type, amount)| IncludedValue { value_type, amount }))
-            .prop_map(|v| (None, F::IncludedValue(v))),
-        prop::collection::vec((value_type(), -5i64..100).prop_map(|(value_type, amount)| IncludedValue { value_type, amount }), 0..3)
-            .prop_map(|v| (Some(EntityKind::ServicePlan), F::IncludedValues(v))),
+        prop::option::of(
+            (value_type(), -5i64..10_000).prop_map(|(value_type, amount)| IncludedValue { value_type, amount })
+        )
+        .prop_map(|v| (None, F::IncludedValue(v))),
+        prop::collection::vec(
+            (value_type(), -5i64..100).prop_map(|(value_type, amount)| IncludedValue { value_type, amount }),
+            0..3
+        )
+        .prop_map(|v| (Some(EntityKind::ServicePlan), F::IncludedValues(v))),
         prop::option::of(value_type()).prop_map(|t| (Some(EntityKind::BoltOnAddOn), F::IncludedValueType(t))),
         any::<bool>().prop_map(|b| (Some(EntityKind::BoltOnAddOn), F::IsProvisioned(b))),
         prop::option::of(Just("KEY".to_string())).prop_map(|k| (Some(EntityKind::BoltOnAddOn), F::ProvisioningKey(k))),
@@ -195,7 +211,9 @@ fn edited(c: &Change) -> Vec<Id> {
     match c {
         CreateSellCounterpart { of } => vec![*of],
         SetPlanField { id, .. } | DeletePlan { id } => vec![*id],
-        AddServicePlan { package_plan, .. } | RemoveServicePlan { package_plan, .. } => vec![*package_plan],
+        AddServicePlan { package_plan, .. } | RemoveServicePlan { package_plan, .. } => {
+            vec![*package_plan]
+        }
         UpdateBoltOnGroup { id, .. } | DeleteBoltOnGroup { id } => vec![*id],
         AddGroupMember { group, .. } | RemoveGroupMember { group, .. } => vec![*group],
         AddToAddOnGroup { bolt_on, .. } | RemoveFromAddOnGroup { bolt_on, .. } => vec![*bolt_on],
@@ -203,7 +221,9 @@ fn edited(c: &Change) -> Vec<Id> {
         UpdateAllowance { id, .. } | RemoveAllowance { id } => vec![*id],
         UpdateCustomer { id, .. } | DeleteCustomer { id } => vec![*id],
         UpdateStructure { id, .. } | DeleteStructure { id } => vec![*id],
-        AddStructureMember { structure, .. } | RemoveStructureMember { structure, .. } => vec![*structure],
+        AddStructureMember { structure, .. } | RemoveStructureMember { structure, .. } => {
+            vec![*structure]
+        }
         _ => vec![],
     }
 }
@@ -221,7 +241,12 @@ fn affected_all(cat: &Catalog, ids: &[Id]) -> BTreeSet<Id> {
 }
 
 fn retail(cat: &mut Catalog) {
-    let c = Change::UpdateSettings { name: "Rules test".into(), provider: "Acme Telecom".into(), tier: Tier::Retail, currency: "AUD".into() };
+    let c = Change::UpdateSettings {
+        name: "Rules test".into(),
+        provider: "Acme Telecom".into(),
+        tier: Tier::Retail,
+        currency: "AUD".into(),
+    };
     cat.apply(&c, &stamp()).unwrap();
 }
 

@@ -4,7 +4,9 @@
 use std::path::Path;
 
 use plansmith_core::model::{Side, Tier};
-use plansmith_core::{Catalog, Change, EntityKind, ErrorKind, Id, NewCatalog, PlanField, Scope, Snapshot, Stamp, Timestamp};
+use plansmith_core::{
+    Catalog, Change, EntityKind, ErrorKind, Id, NewCatalog, PlanField, Scope, Snapshot, Stamp, Timestamp,
+};
 
 fn stamp() -> Stamp {
     Stamp::new("tester", Timestamp::from_unix_seconds(1_767_225_600))
@@ -87,7 +89,13 @@ fn create_never_overwrites() {
     let d = tempfile::tempdir().unwrap();
     let p = d.path().join("c.plansmith");
     std::fs::write(&p, "precious").unwrap();
-    let new = NewCatalog { catalog_id: "x".into(), name: "X".into(), provider: "".into(), tier: Tier::Retail, currency: "AUD".into() };
+    let new = NewCatalog {
+        catalog_id: "x".into(),
+        name: "X".into(),
+        provider: "".into(),
+        tier: Tier::Retail,
+        currency: "AUD".into(),
+    };
     let e = Catalog::create(&p, &new, &stamp()).err().unwrap();
     assert_eq!(e.kind(), ErrorKind::Conflict);
     assert_eq!(std::fs::read_to_string(&p).unwrap(), "precious");
@@ -118,11 +126,15 @@ fn undo_and_redo_survive_closing_the_catalog() {
     let p = d.path().join("c.plansmith");
     let mut cat = new_catalog(&p);
     let a = cat
-        .apply(&Change::CreatePlan { kind: EntityKind::ServicePlan, side: Side::Buy, internal_name: "Mobile BUY".into() }, &stamp())
+        .apply(
+            &Change::CreatePlan { kind: EntityKind::ServicePlan, side: Side::Buy, internal_name: "Mobile BUY".into() },
+            &stamp(),
+        )
         .unwrap();
     let sp = a.created.unwrap();
     assert_eq!(sp, Id::new(EntityKind::ServicePlan, 1));
-    cat.apply(&Change::SetPlanField { id: sp, edit: PlanField::InternalName("Mobile 40 BUY".into()) }, &stamp()).unwrap();
+    cat.apply(&Change::SetPlanField { id: sp, edit: PlanField::InternalName("Mobile 40 BUY".into()) }, &stamp())
+        .unwrap();
     drop(cat);
 
     let mut cat = Catalog::open(&p).unwrap();
@@ -154,13 +166,19 @@ fn a_refused_change_writes_nothing_and_leaves_no_undo_step() {
     let before = Snapshot::load(cat.conn(), &Scope::All).unwrap();
     let e = cat
         .apply(
-            &Change::SetPlanField { id: Id::new(EntityKind::ServicePlan, 7), edit: PlanField::InternalName("x".into()) },
+            &Change::SetPlanField {
+                id: Id::new(EntityKind::ServicePlan, 7),
+                edit: PlanField::InternalName("x".into()),
+            },
             &stamp(),
         )
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound);
     let sp = cat
-        .apply(&Change::CreatePlan { kind: EntityKind::ServicePlan, side: Side::Buy, internal_name: "A".into() }, &stamp())
+        .apply(
+            &Change::CreatePlan { kind: EntityKind::ServicePlan, side: Side::Buy, internal_name: "A".into() },
+            &stamp(),
+        )
         .unwrap()
         .created
         .unwrap();
@@ -168,7 +186,9 @@ fn a_refused_change_writes_nothing_and_leaves_no_undo_step() {
     assert_eq!(e.kind(), ErrorKind::InvalidInput);
     assert_eq!(e.field(), Some("weighting"));
     assert!(e.message().contains("has no field 'weighting'"), "{e}");
-    let e = cat.apply(&Change::SetPlanField { id: sp, edit: PlanField::ServiceType(Some("NOPE".into())) }, &stamp()).unwrap_err();
+    let e = cat
+        .apply(&Change::SetPlanField { id: sp, edit: PlanField::ServiceType(Some("NOPE".into())) }, &stamp())
+        .unwrap_err();
     assert!(e.message().contains("no service type with code 'NOPE'"), "{e}");
     cat.undo(&stamp()).unwrap().unwrap();
     assert_eq!(Snapshot::load(cat.conn(), &Scope::All).unwrap(), before);
@@ -190,12 +210,21 @@ fn currency_change_rescales_money_or_refuses_when_it_would_round() {
     let p = d.path().join("c.plansmith");
     let mut cat = new_catalog(&p);
     let sp = cat
-        .apply(&Change::CreatePlan { kind: EntityKind::ServicePlan, side: Side::Buy, internal_name: "A".into() }, &stamp())
+        .apply(
+            &Change::CreatePlan { kind: EntityKind::ServicePlan, side: Side::Buy, internal_name: "A".into() },
+            &stamp(),
+        )
         .unwrap()
         .created
         .unwrap();
-    cat.apply(&Change::SetPlanField { id: sp, edit: PlanField::SetupFee(Some(plansmith_core::Money(1250))) }, &stamp()).unwrap();
-    let to = |c: &str| Change::UpdateSettings { name: "Test".into(), provider: "Acme".into(), tier: Tier::Wholesale, currency: c.into() };
+    cat.apply(&Change::SetPlanField { id: sp, edit: PlanField::SetupFee(Some(plansmith_core::Money(1250))) }, &stamp())
+        .unwrap();
+    let to = |c: &str| Change::UpdateSettings {
+        name: "Test".into(),
+        provider: "Acme".into(),
+        tier: Tier::Wholesale,
+        currency: c.into(),
+    };
     let e = cat.apply(&to("JPY"), &stamp()).unwrap_err();
     assert!(e.message().contains("more decimals than JPY allows"), "{e}");
     cat.apply(&to("BHD"), &stamp()).unwrap();

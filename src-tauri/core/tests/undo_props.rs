@@ -2,7 +2,9 @@
 //! catalog exactly, and redoing them all restores the edited catalog exactly.
 
 use plansmith_core::model::*;
-use plansmith_core::{Catalog, Change, EntityKind, Id, Money, NewCatalog, PlanField, Scope, Snapshot, Stamp, Timestamp};
+use plansmith_core::{
+    Catalog, Change, EntityKind, Id, Money, NewCatalog, PlanField, Scope, Snapshot, Stamp, Timestamp,
+};
 use proptest::prelude::*;
 
 fn stamp() -> Stamp {
@@ -40,11 +42,20 @@ fn field() -> impl Strategy<Value = PlanField> {
         proptest::option::of(Just("MOBILE".to_string())).prop_map(PlanField::ServiceType),
         (0i64..9).prop_map(PlanField::Weighting),
         proptest::option::of(0i64..10_000_000).prop_map(PlanField::QuotaKb),
-        prop_oneof![Just(DataBillingMode::None), Just(DataBillingMode::Own), Just(DataBillingMode::Pooled)].prop_map(PlanField::DataBilling),
-        proptest::collection::vec((0i64..100).prop_map(|a| IncludedValue { value_type: IncludedValueType::Units, amount: a }), 0..4)
-            .prop_map(PlanField::IncludedValues),
+        prop_oneof![Just(DataBillingMode::None), Just(DataBillingMode::Own), Just(DataBillingMode::Pooled)]
+            .prop_map(PlanField::DataBilling),
         proptest::collection::vec(
-            (1i64..9).prop_map(|a| Quota { value_type: IncludedValueType::Kilobytes, bonus_type: Some(BonusType::None), amount: a, weight: Some(1) }),
+            (0i64..100).prop_map(|a| IncludedValue { value_type: IncludedValueType::Units, amount: a }),
+            0..4
+        )
+        .prop_map(PlanField::IncludedValues),
+        proptest::collection::vec(
+            (1i64..9).prop_map(|a| Quota {
+                value_type: IncludedValueType::Kilobytes,
+                bonus_type: Some(BonusType::None),
+                amount: a,
+                weight: Some(1)
+            }),
             0..2
         )
         .prop_map(PlanField::Quotas),
@@ -54,25 +65,27 @@ fn field() -> impl Strategy<Value = PlanField> {
 
 fn change() -> impl Strategy<Value = Change> {
     prop_oneof![
-        (plan_kind(), side(), "[A-Z][a-z]{0,6}").prop_map(|(kind, side, internal_name)| Change::CreatePlan { kind, side, internal_name }),
+        (plan_kind(), side(), "[A-Z][a-z]{0,6}")
+            .prop_map(|(kind, side, internal_name)| { Change::CreatePlan { kind, side, internal_name } }),
         (any_plan(), field()).prop_map(|(id, edit)| Change::SetPlanField { id, edit }),
         any_plan().prop_map(|id| Change::DeletePlan { id }),
         any_plan().prop_map(|of| Change::CreateSellCounterpart { of }),
         (id(EntityKind::PackagePlan), id(EntityKind::ServicePlan))
             .prop_map(|(package_plan, service_plan)| Change::AddServicePlan { package_plan, service_plan }),
-        (id(EntityKind::ServicePlan), id(EntityKind::BoltOn))
-            .prop_map(|(service_plan, bolt_on)| Change::LinkBoltOn { service_plan, bolt_on, behaviour: Some(Behaviour::Optional) }),
-        (id(EntityKind::BoltOn), id(EntityKind::BoltOnAddOn)).prop_map(|(bolt_on, add_on)| Change::AddToAddOnGroup { bolt_on, add_on }),
-        (id(EntityKind::BoltOnLink), id(EntityKind::BoltOnAddOn)).prop_map(|(link, add_on)| Change::AddAllowance {
-            link,
-            add_on,
-            max_occurrence: 2,
-            description: None,
-            buy_parent: None
+        (id(EntityKind::ServicePlan), id(EntityKind::BoltOn)).prop_map(|(service_plan, bolt_on)| Change::LinkBoltOn {
+            service_plan,
+            bolt_on,
+            behaviour: Some(Behaviour::Optional)
+        }),
+        (id(EntityKind::BoltOn), id(EntityKind::BoltOnAddOn))
+            .prop_map(|(bolt_on, add_on)| Change::AddToAddOnGroup { bolt_on, add_on }),
+        (id(EntityKind::BoltOnLink), id(EntityKind::BoltOnAddOn)).prop_map(|(link, add_on)| {
+            Change::AddAllowance { link, add_on, max_occurrence: 2, description: None, buy_parent: None }
         }),
         id(EntityKind::BoltOnLink).prop_map(|link| Change::UnlinkBoltOn { link }),
         side().prop_map(|side| Change::CreateBoltOnGroup { side, name: "G".into() }),
-        (id(EntityKind::BoltOnGroup), id(EntityKind::BoltOn)).prop_map(|(group, bolt_on)| Change::AddGroupMember { group, bolt_on }),
+        (id(EntityKind::BoltOnGroup), id(EntityKind::BoltOn))
+            .prop_map(|(group, bolt_on)| Change::AddGroupMember { group, bolt_on }),
         Just(Change::CreateCustomer { name: "Cust".into() }),
     ]
 }

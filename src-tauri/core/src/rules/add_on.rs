@@ -36,7 +36,9 @@ pub(super) fn check(ix: &Index, out: &mut Vec<Finding>) {
 
 /// ADD-01.
 fn in_a_group(ix: &Index, a: &Plan, out: &mut Vec<Finding>) {
-    let Some(first) = ix.allowances_of_add_on(a.id).next() else { return };
+    let Some(first) = ix.allowances_of_add_on(a.id).next() else {
+        return;
+    };
     if ix.bolt_ons_of_add_on(a.id).any(|b| b.side == a.side) {
         return;
     }
@@ -45,7 +47,10 @@ fn in_a_group(ix: &Index, a: &Plan, out: &mut Vec<Finding>) {
         a.id,
         &a.describe(),
         Some("add_on_group"),
-        format!("is empty (no {} bolt-on's add-on group holds it) while allowance {} under {} names it", a.side, first.id, first.bolt_on_link),
+        format!(
+            "is empty (no {} bolt-on's add-on group holds it) while allowance {} under {} names it",
+            a.side, first.id, first.bolt_on_link
+        ),
         format!("an add-on is placed in its {} bolt-on's add-on group before it appears under a bolt-on link", a.side),
         "add it to the add-on group of the bolt-on it is bought with".into(),
     ));
@@ -103,7 +108,10 @@ fn quotas(a: &Plan, f: &BoltOnAddOnFields, out: &mut Vec<Finding>) {
         let slot = i + 1;
         let vt = q.value_type;
         if let Some(j) = f.quotas[..i].iter().position(|p| p.value_type == vt) {
-            report(format!("slot {slot} repeats the {vt} quota of slot {}", j + 1), "merge them into one quota per value type");
+            report(
+                format!("slot {slot} repeats the {vt} quota of slot {}", j + 1),
+                "merge them into one quota per value type",
+            );
         }
         if q.bonus_type.is_none() {
             report(format!("slot {slot} ({vt}) has no bonus type"), "choose none, at_start or at_end");
@@ -133,7 +141,9 @@ fn provisioning(ix: &Index, a: &Plan, f: &BoltOnAddOnFields, out: &mut Vec<Findi
             "enter the provisioning key the carrier gave, or set is_provisioned to no".into(),
         ));
     }
-    let Some(st) = a.service_type.as_deref().and_then(|c| ix.s.service_type(c)) else { return };
+    let Some(st) = a.service_type.as_deref().and_then(|c| ix.s.service_type(c)) else {
+        return;
+    };
     if !st.auto_provisioned {
         out.push(Finding::new(
             "ADD-04",
@@ -150,7 +160,9 @@ fn provisioning(ix: &Index, a: &Plan, f: &BoltOnAddOnFields, out: &mut Vec<Findi
 /// ADD-05 and ADD-06.
 fn availability(a: &Plan, f: &BoltOnAddOnFields, out: &mut Vec<Finding>) {
     if a.side == Side::Buy {
-        for (field, value) in [("available_in_api", f.available_in_api), ("available_in_user_portal", f.available_in_user_portal)] {
+        for (field, value) in
+            [("available_in_api", f.available_in_api), ("available_in_user_portal", f.available_in_user_portal)]
+        {
             if let Some(v) = value {
                 out.push(Finding::new(
                     "ADD-05",
@@ -169,7 +181,8 @@ fn availability(a: &Plan, f: &BoltOnAddOnFields, out: &mut Vec<Finding>) {
             a.id,
             &a.describe(),
             None,
-            "is available neither in the API (available_in_api) nor in the user portal (available_in_user_portal)".into(),
+            "is available neither in the API (available_in_api) nor in the user portal (available_in_user_portal)"
+                .into(),
             "a SELL add-on that customers cannot reach can only be sold by staff".into(),
             "tick available_in_user_portal or available_in_api, unless only staff should sell it".into(),
         ));

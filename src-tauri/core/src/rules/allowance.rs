@@ -28,8 +28,12 @@ struct Context<'a> {
 
 pub(super) fn check(ix: &Index, out: &mut Vec<Finding>) {
     for a in &ix.s.allowances {
-        let Some(l) = ix.link(a.bolt_on_link) else { continue };
-        let (Some(service_plan), Some(bolt_on)) = (ix.plan(l.service_plan), ix.plan(l.bolt_on)) else { continue };
+        let Some(l) = ix.link(a.bolt_on_link) else {
+            continue;
+        };
+        let (Some(service_plan), Some(bolt_on)) = (ix.plan(l.service_plan), ix.plan(l.bolt_on)) else {
+            continue;
+        };
         if ix.reference_only(service_plan.side) {
             continue;
         }
@@ -45,7 +49,9 @@ pub(super) fn check(ix: &Index, out: &mut Vec<Finding>) {
 
 /// ALW-01.
 fn in_the_group(ix: &Index, c: &Context, out: &mut Vec<Finding>) {
-    let Some(group) = c.bolt_on.bolt_on().map(|f| &f.add_on_group) else { return };
+    let Some(group) = c.bolt_on.bolt_on().map(|f| &f.add_on_group) else {
+        return;
+    };
     if group.contains(&c.a.add_on) {
         return;
     }
@@ -89,21 +95,32 @@ fn parent(ix: &Index, c: &Context, out: &mut Vec<Finding>) {
     let report = |out: &mut Vec<Finding>, found: String, expected: &str, fix: String| {
         out.push(Finding::new("ALW-03", a.id, &ix.who(a.id), Some("buy_parent"), found, expected.into(), fix))
     };
-    let expected = "a SELL allowance hangs off the BUY allowance on the BUY counterparts of its service plan, bolt-on and add-on";
+    let expected =
+        "a SELL allowance hangs off the BUY allowance on the BUY counterparts of its service plan, bolt-on and add-on";
     match (side, a.buy_parent) {
-        (Side::Buy, Some(p)) => report(out, format!("names {p}"), "only a SELL allowance has a BUY parent", "clear buy_parent".into()),
+        (Side::Buy, Some(p)) => {
+            report(out, format!("names {p}"), "only a SELL allowance has a BUY parent", "clear buy_parent".into())
+        }
         (Side::Sell, None) => report(
             out,
             "is empty".into(),
             expected,
-            format!("choose the BUY allowance of {}'s BUY counterpart, under the BUY counterpart of {}", a.add_on, c.bolt_on.id),
+            format!(
+                "choose the BUY allowance of {}'s BUY counterpart, under the BUY counterpart of {}",
+                a.add_on, c.bolt_on.id
+            ),
         ),
         (Side::Sell, Some(p)) => {
-            let Some((parent, link)) = parent_of(ix, a) else { return };
+            let Some((parent, link)) = parent_of(ix, a) else {
+                return;
+            };
             match ix.link_side(link) {
-                Some(Side::Sell) => {
-                    report(out, format!("names {p}, which is a SELL allowance"), expected, "choose the BUY allowance it resells".into())
-                }
+                Some(Side::Sell) => report(
+                    out,
+                    format!("names {p}, which is a SELL allowance"),
+                    expected,
+                    "choose the BUY allowance it resells".into(),
+                ),
                 Some(Side::Buy) => {
                     let wrong = mismatches(c, parent, link);
                     if !wrong.is_empty() {
@@ -140,7 +157,9 @@ fn more_than_parent(ix: &Index, c: &Context, out: &mut Vec<Finding>) {
     if c.service_plan.side != Side::Sell {
         return;
     }
-    let Some((parent, link)) = parent_of(ix, c.a) else { return };
+    let Some((parent, link)) = parent_of(ix, c.a) else {
+        return;
+    };
     if ix.link_side(link) != Some(Side::Buy) || c.a.max_occurrence <= parent.max_occurrence {
         return;
     }

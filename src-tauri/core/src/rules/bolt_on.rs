@@ -23,7 +23,9 @@ pub(super) fn check(ix: &Index, out: &mut Vec<Finding>) {
 
 /// BOL-01.
 fn in_a_group(ix: &Index, b: &Plan, out: &mut Vec<Finding>) {
-    let Some(first) = ix.links_of_bolt_on(b.id).next() else { return };
+    let Some(first) = ix.links_of_bolt_on(b.id).next() else {
+        return;
+    };
     if ix.groups_of(b.id).next().is_some() {
         return;
     }

@@ -22,7 +22,9 @@ use crate::model::{DataBilling, DataBillingMode, MemberRole, Plan, ServiceCatego
 
 pub(super) fn check(ix: &Index, out: &mut Vec<Finding>) {
     for p in ix.s.service_plans.iter().filter(|p| !ix.reference_only(p.side)) {
-        let Some(db) = p.service().map(|f| &f.data_billing) else { continue };
+        let Some(db) = p.service().map(|f| &f.data_billing) else {
+            continue;
+        };
         match db.mode {
             DataBillingMode::None => billed(ix, p, out),
             DataBillingMode::Own => {
@@ -36,7 +38,9 @@ pub(super) fn check(ix: &Index, out: &mut Vec<Finding>) {
 
 /// DAT-01.
 fn billed(ix: &Index, p: &Plan, out: &mut Vec<Finding>) {
-    let Some(st) = p.service_type.as_deref().and_then(|c| ix.s.service_type(c)) else { return };
+    let Some(st) = p.service_type.as_deref().and_then(|c| ix.s.service_type(c)) else {
+        return;
+    };
     if st.category != ServiceCategory::Data {
         return;
     }
@@ -69,7 +73,9 @@ fn own(p: &Plan, db: &DataBilling, out: &mut Vec<Finding>) {
     }
     match db.quota_kb {
         None => report("quota_kb", "is empty".into(), "enter the quota in KB (the pool, for a data-allowance plan)"),
-        Some(q) if q <= 0 => report("quota_kb", format!("is {q}"), "enter the quota in KB (the pool, for a data-allowance plan)"),
+        Some(q) if q <= 0 => {
+            report("quota_kb", format!("is {q}"), "enter the quota in KB (the pool, for a data-allowance plan)")
+        }
         Some(_) => {}
     }
     if db.excess_rate.is_none() {
@@ -117,7 +123,11 @@ fn pooled(ix: &Index, p: &Plan, db: &DataBilling, out: &mut Vec<Finding>) {
             continue;
         }
         report(
-            format!("is {}, which is neither in {} that holds this plan nor in its customer's data package", t.id, ix.s.describe(st.id)),
+            format!(
+                "is {}, which is neither in {} that holds this plan nor in its customer's data package",
+                t.id,
+                ix.s.describe(st.id)
+            ),
             "a pooled plan draws from the pool of its own customer structure".into(),
             format!("choose the data-allowance service plan of {}, or add {} to it", st.id, t.id),
         );
@@ -135,7 +145,9 @@ fn customer_data_package_holds(ix: &Index, st: &Structure, service_plan: Id) -> 
 
 /// DAT-04.
 fn tail_with_own(ix: &Index, p: &Plan, out: &mut Vec<Finding>) {
-    let Some((st, _)) = ix.memberships(p.id).find(|(_, role)| *role == MemberRole::Tail) else { return };
+    let Some((st, _)) = ix.memberships(p.id).find(|(_, role)| *role == MemberRole::Tail) else {
+        return;
+    };
     out.push(Finding::new(
         "DAT-04",
         p.id,
@@ -143,6 +155,7 @@ fn tail_with_own(ix: &Index, p: &Plan, out: &mut Vec<Finding>) {
         Some("data_billing"),
         format!("is own while it is a tail of {}", ix.s.describe(st.id)),
         "a tail shares its customer's pool through pooled data billing, and with a quota of its own it does not".into(),
-        "set data_billing to pooled on the structure's data-allowance plan, unless this tail really has its own quota".into(),
+        "set data_billing to pooled on the structure's data-allowance plan, unless this tail really has its own quota"
+            .into(),
     ));
 }

@@ -37,7 +37,12 @@ fn prices(p: &Plan) -> [(&'static str, Option<Money>); 4] {
         PlanDetail::BoltOn(f) => (f.first_time_fee, f.excess_rate),
         _ => (None, None),
     };
-    [("setup_fee", p.setup_fee), ("access_fee", p.access_fee), ("first_time_fee", first_time_fee), ("excess_rate", excess_rate)]
+    [
+        ("setup_fee", p.setup_fee),
+        ("access_fee", p.access_fee),
+        ("first_time_fee", first_time_fee),
+        ("excess_rate", excess_rate),
+    ]
 }
 
 /// FEE-01: negative prices.
@@ -65,7 +70,12 @@ fn negative_dollar_values(ix: &Index, p: &Plan, out: &mut Vec<Finding>) {
         }
         PlanDetail::ServicePlan(f) => {
             for (i, v) in f.included_values.iter().enumerate().filter(|(_, v)| dollars(v)) {
-                out.push(negative(ix, p, "included_values", format!("slot {} is {}", i + 1, ix.money(Money(v.amount)))));
+                out.push(negative(
+                    ix,
+                    p,
+                    "included_values",
+                    format!("slot {} is {}", i + 1, ix.money(Money(v.amount))),
+                ));
             }
         }
         PlanDetail::BoltOnAddOn(f) => {
@@ -92,7 +102,9 @@ fn negative(ix: &Index, p: &Plan, field: &'static str, found: String) -> Finding
 
 /// FEE-01: the sale window.
 fn sale_window(p: &Plan, out: &mut Vec<Finding>) {
-    let (Some(from), Some(to)) = (p.saleable_from, p.saleable_to) else { return };
+    let (Some(from), Some(to)) = (p.saleable_from, p.saleable_to) else {
+        return;
+    };
     if to > from {
         return;
     }
@@ -109,7 +121,9 @@ fn sale_window(p: &Plan, out: &mut Vec<Finding>) {
 
 /// FEE-02.
 fn below_buy(ix: &Index, p: &Plan, out: &mut Vec<Finding>) {
-    let Some(buy) = p.buy_counterpart.and_then(|c| ix.plan(c)).filter(|c| c.side == Side::Buy) else { return };
+    let Some(buy) = p.buy_counterpart.and_then(|c| ix.plan(c)).filter(|c| c.side == Side::Buy) else {
+        return;
+    };
     for ((field, sell), (_, cost)) in prices(p).into_iter().zip(prices(buy)) {
         let (sell, cost) = (sell.unwrap_or(Money(0)), cost.unwrap_or(Money(0)));
         if sell.0 >= cost.0 {

@@ -12,7 +12,9 @@
 use std::collections::HashMap;
 
 use crate::id::{EntityKind, Id};
-use crate::model::{Allowance, BoltOnGroup, BoltOnLink, MemberRole, Plan, Side, Status, Structure, StructureKind, Tier};
+use crate::model::{
+    Allowance, BoltOnGroup, BoltOnLink, MemberRole, Plan, Side, Status, Structure, StructureKind, Tier,
+};
 use crate::snapshot::Snapshot;
 use crate::value::{Currency, Money};
 
@@ -32,7 +34,9 @@ impl<V: Copy> Reverse<V> {
         for i in 0..keys {
             start[i + 1] += start[i];
         }
-        let Some(&(_, first)) = pairs.first() else { return Reverse { start, values: Vec::new() } };
+        let Some(&(_, first)) = pairs.first() else {
+            return Reverse { start, values: Vec::new() };
+        };
         let mut next = start.clone();
         let mut values = vec![first; pairs.len()];
         for (k, v) in pairs {
@@ -94,19 +98,31 @@ pub(super) struct Index<'a> {
 
 impl<'a> Index<'a> {
     pub fn new(s: &'a Snapshot) -> Index<'a> {
-        let currency =
-            Currency::parse(&s.settings.currency).unwrap_or(Currency { code: s.settings.currency.clone(), decimals: 2 });
+        let currency = Currency::parse(&s.settings.currency)
+            .unwrap_or(Currency { code: s.settings.currency.clone(), decimals: 2 });
         Index {
             s,
             currency,
             retail: s.settings.tier == Tier::Retail,
             packages_of: packages_of(s),
-            links_of_service: by_link_end(s, |l| position(&s.service_plans, l.service_plan.n, |p| p.id.n), s.service_plans.len()),
+            links_of_service: by_link_end(
+                s,
+                |l| position(&s.service_plans, l.service_plan.n, |p| p.id.n),
+                s.service_plans.len(),
+            ),
             links_of_bolt_on: by_link_end(s, |l| position(&s.bolt_ons, l.bolt_on.n, |p| p.id.n), s.bolt_ons.len()),
             groups_of: groups_of(s),
             bolt_ons_of_add_on: bolt_ons_of_add_on(s),
-            allowances_of_link: by_allowance(s, |a| position(&s.bolt_on_links, a.bolt_on_link.n, |l| l.id.n), s.bolt_on_links.len()),
-            allowances_of_add_on: by_allowance(s, |a| position(&s.bolt_on_add_ons, a.add_on.n, |p| p.id.n), s.bolt_on_add_ons.len()),
+            allowances_of_link: by_allowance(
+                s,
+                |a| position(&s.bolt_on_links, a.bolt_on_link.n, |l| l.id.n),
+                s.bolt_on_links.len(),
+            ),
+            allowances_of_add_on: by_allowance(
+                s,
+                |a| position(&s.bolt_on_add_ons, a.add_on.n, |p| p.id.n),
+                s.bolt_on_add_ons.len(),
+            ),
             memberships: memberships(s),
             names: names(s),
         }
@@ -290,7 +306,9 @@ fn memberships(s: &Snapshot) -> Reverse<(u32, MemberRole)> {
                     }
                 }
                 EntityKind::PackagePlan => {
-                    let Some(pp) = position(&s.package_plans, m.object.n, |p| p.id.n) else { continue };
+                    let Some(pp) = position(&s.package_plans, m.object.n, |p| p.id.n) else {
+                        continue;
+                    };
                     for sp in s.package_plans[pp].package().map(|f| f.service_plans.as_slice()).unwrap_or(&[]) {
                         if let Some(k) = position(&s.service_plans, sp.n, |p| p.id.n) {
                             pairs.push((k as u32, (i as u32, m.role)));

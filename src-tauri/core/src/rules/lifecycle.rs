@@ -82,7 +82,9 @@ fn held_by(ix: &Index, p: &Plan) -> Vec<Id> {
 fn errors_held(ix: &Index, p: &Plan, errors: &Errors, out: &mut Vec<Finding>) {
     let mut listed: Vec<String> = Vec::new();
     for id in held_by(ix, p) {
-        let Some(rules) = errors.get(&id) else { continue };
+        let Some(rules) = errors.get(&id) else {
+            continue;
+        };
         for rule in rules {
             listed.push(if id == p.id { rule.to_string() } else { format!("{rule} on {id}") });
         }
@@ -130,7 +132,8 @@ fn production_id(p: &Plan, out: &mut Vec<Finding>) {
         &p.describe(),
         Some("production_id"),
         "is empty on a live plan".into(),
-        "a live object carries the id Emersion assigned, and from then on changes only its editable-when-live fields".into(),
+        "a live object carries the id Emersion assigned, and from then on changes only its editable-when-live fields"
+            .into(),
         "enter the production id ops reported back".into(),
     ));
 }
@@ -164,7 +167,9 @@ fn depends_on(ix: &Index, p: &Plan) -> Vec<(&'static str, Id)> {
 /// LIF-03.
 fn dependencies(ix: &Index, p: &Plan, out: &mut Vec<Finding>) {
     for (field, id) in depends_on(ix, p) {
-        let Some(d) = ix.plan(id).filter(|d| !ix.reference_only(d.side)) else { continue };
+        let Some(d) = ix.plan(id).filter(|d| !ix.reference_only(d.side)) else {
+            continue;
+        };
         let fix = match d.status {
             Status::Draft => format!("approve {} too, or reopen this {}", d.id, p.kind().label()),
             Status::Retired => format!("use a current plan instead of {}, or reopen this {}", d.id, p.kind().label()),

@@ -97,7 +97,9 @@ impl<'c> Needs<'c> {
             .prepare_cached(&format!("SELECT buy_counterpart, side, internal_name FROM \"{t}\" WHERE id = ?1"))?
             .query_row([id.n], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?;
-        let Some((counterpart, side, name)) = row else { return Ok(()) };
+        let Some((counterpart, side, name)) = row else {
+            return Ok(());
+        };
         if let Some(c) = counterpart {
             self.add(Id::new(id.kind, c));
         }
@@ -120,7 +122,8 @@ impl<'c> Needs<'c> {
 
     fn service_plan(&mut self, id: Id) -> Result<()> {
         self.plan(id)?;
-        let one = self.ids("SELECT MIN(package_plan) FROM package_plan_service_plan WHERE service_plan = ?1", id, PP)?;
+        let one =
+            self.ids("SELECT MIN(package_plan) FROM package_plan_service_plan WHERE service_plan = ?1", id, PP)?;
         self.add_all(one);
         self.structures_of(id)?;
         for pool in self.ids("SELECT pool FROM service_plan WHERE id = ?1", id, SP)? {
@@ -160,7 +163,9 @@ impl<'c> Needs<'c> {
             self.add(s);
             let row: Option<(i64, Option<i64>)> = self
                 .conn
-                .prepare_cached("SELECT c.id, c.data_package FROM structure s JOIN customer c ON c.id = s.customer WHERE s.id = ?1")?
+                .prepare_cached(
+                    "SELECT c.id, c.data_package FROM structure s JOIN customer c ON c.id = s.customer WHERE s.id = ?1",
+                )?
                 .query_row([s.n], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?;
             if let Some((c, data_package)) = row {
@@ -222,7 +227,9 @@ impl<'c> Needs<'c> {
             )?
             .query_row([id.n], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
             .optional()?;
-        let Some((link, add_on, parent, sp, bo)) = row else { return Ok(()) };
+        let Some((link, add_on, parent, sp, bo)) = row else {
+            return Ok(());
+        };
         self.add_all(vec![Id::new(BL, link), Id::new(AO, add_on), Id::new(SP, sp), Id::new(BO, bo)]);
         let Some(parent) = parent else { return Ok(()) };
         self.add(Id::new(AL, parent));
@@ -352,7 +359,9 @@ fn held_by_structure(conn: &Connection, structure: Id) -> Result<Vec<Id>> {
     let mut st = conn.prepare_cached("SELECT object FROM structure_member WHERE structure = ?1")?;
     let members: Vec<String> = st.query_map([structure.n], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     for m in members {
-        let Ok(member) = m.parse::<Id>() else { continue };
+        let Ok(member) = m.parse::<Id>() else {
+            continue;
+        };
         match member.kind {
             SP => out.push(member),
             PP => out.extend(ids(
@@ -380,7 +389,12 @@ fn lifecycle_owners(conn: &Connection, out: &mut BTreeSet<Id>) -> Result<()> {
                 [id.n],
                 SP,
             )?),
-            BG => owners.extend(ids(conn, "SELECT bolt_on FROM bolt_on_group_member WHERE bolt_on_group = ?1", [id.n], BO)?),
+            BG => owners.extend(ids(
+                conn,
+                "SELECT bolt_on FROM bolt_on_group_member WHERE bolt_on_group = ?1",
+                [id.n],
+                BO,
+            )?),
             _ => {}
         }
     }

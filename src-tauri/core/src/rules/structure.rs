@@ -161,10 +161,16 @@ fn mirror(ix: &Index, p: &Plan, out: &mut Vec<Finding>) {
     if p.side != Side::Sell || ix.retail() {
         return;
     }
-    let (Some(f), Some(buy)) = (p.package(), p.buy_counterpart.and_then(|c| ix.plan(c))) else { return };
-    let Some(buy_contents) = buy.package().filter(|_| buy.side == Side::Buy) else { return };
+    let (Some(f), Some(buy)) = (p.package(), p.buy_counterpart.and_then(|c| ix.plan(c))) else {
+        return;
+    };
+    let Some(buy_contents) = buy.package().filter(|_| buy.side == Side::Buy) else {
+        return;
+    };
     for sp in f.service_plans.iter().filter_map(|id| ix.plan(*id)).filter(|sp| sp.side == Side::Sell) {
-        let Some(bc) = sp.buy_counterpart else { continue };
+        let Some(bc) = sp.buy_counterpart else {
+            continue;
+        };
         if !buy_contents.service_plans.contains(&bc) {
             out.push(Finding::new(
                 "STR-04",
@@ -245,7 +251,9 @@ fn group_sides(ix: &Index, g: &BoltOnGroup, out: &mut Vec<Finding>) {
 
 /// STR-02 and STR-05 on a bolt-on link.
 fn link(ix: &Index, l: &BoltOnLink, out: &mut Vec<Finding>) {
-    let (Some(sp), Some(bo)) = (ix.plan(l.service_plan), ix.plan(l.bolt_on)) else { return };
+    let (Some(sp), Some(bo)) = (ix.plan(l.service_plan), ix.plan(l.bolt_on)) else {
+        return;
+    };
     if ix.reference_only(sp.side) {
         return;
     }
@@ -277,7 +285,9 @@ fn link(ix: &Index, l: &BoltOnLink, out: &mut Vec<Finding>) {
 
 /// STR-02: an allowance names an add-on of its service plan's side.
 fn allowance_side(ix: &Index, a: &Allowance, out: &mut Vec<Finding>) {
-    let Some(side) = ix.link(a.bolt_on_link).and_then(|l| ix.link_side(l)) else { return };
+    let Some(side) = ix.link(a.bolt_on_link).and_then(|l| ix.link_side(l)) else {
+        return;
+    };
     let Some(ao) = ix.plan(a.add_on) else { return };
     if ix.reference_only(side) || ao.side == side {
         return;

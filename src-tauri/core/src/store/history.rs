@@ -32,15 +32,13 @@ fn columns(conn: &Connection, table: &str) -> Result<Vec<String>> {
 pub fn install_triggers(conn: &Connection) -> Result<()> {
     for t in CONTENT_TABLES {
         let cols = columns(conn, t)?;
-        let set = cols
-            .iter()
-            .map(|c| format!("'\"{c}\"='||quote(old.\"{c}\")"))
-            .collect::<Vec<_>>()
-            .join("||','||");
+        let set = cols.iter().map(|c| format!("'\"{c}\"='||quote(old.\"{c}\")")).collect::<Vec<_>>().join("||','||");
         let names = cols.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(",");
         let values = cols.iter().map(|c| format!("quote(old.\"{c}\")")).collect::<Vec<_>>().join("||','||");
         let capture = |stmt: String| {
-            format!("INSERT INTO history_entry (history, stmt) SELECT history, {stmt} FROM history_capture WHERE history IS NOT NULL;")
+            format!(
+                "INSERT INTO history_entry (history, stmt) SELECT history, {stmt} FROM history_capture WHERE history IS NOT NULL;"
+            )
         };
         let sql = format!(
             "DROP TRIGGER IF EXISTS \"undo_{t}_insert\";
@@ -60,30 +58,36 @@ pub fn install_triggers(conn: &Connection) -> Result<()> {
 
 /// Starts capturing a change: drops the redo stack and opens a history row.
 pub fn begin(tx: &Transaction, label: &str, stamp: &Stamp) -> Result<i64> {
-    if tx.query_row("SELECT EXISTS (SELECT 1 FROM history WHERE undone = 1)", [], |r| r.get::<_, bool>(0))? {
-        tx.execute("DELETE FROM history_entry WHERE history IN (SELECT id FROM history WHERE undone = 1)", [])?;
-        tx.execute("DELETE FROM history WHERE undone = 1", [])?;
+    if tx
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM history WHERE undone = 1)")?
+        .query_row([], |r| r.get::<_, bool>(0))?
+    {
+        tx.prepare_cached("DELETE FROM history_entry WHERE history IN (SELECT id FROM history WHERE undone = 1)")?
+            .execute([])?;
+        tx.prepare_cached("DELETE FROM history WHERE undone = 1")?.execute([])?;
     }
-    tx.execute(
-        "INSERT INTO history (label, at, by, undone) VALUES (?1, ?2, ?3, 0)",
-        params![label, stamp.at.to_string(), stamp.by],
-    )?;
+    tx.prepare_cached("INSERT INTO history (label, at, by, undone) VALUES (?1, ?2, ?3, 0)")?.execute(params![
+        label,
+        stamp.at.to_string(),
+        stamp.by
+    ])?;
     let id = tx.last_insert_rowid();
-    tx.execute("UPDATE history_capture SET history = ?1 WHERE id = 1", [id])?;
+    tx.prepare_cached("UPDATE history_capture SET history = ?1 WHERE id = 1")?.execute([id])?;
     Ok(id)
 }
 
 /// Stops capturing. A change that captured nothing is no undo step. Keeps at most `MAX_UNDO`.
 pub fn finish(tx: &Transaction, hid: i64) -> Result<()> {
-    tx.execute("UPDATE history_capture SET history = NULL WHERE id = 1", [])?;
-    let captured: bool =
-        tx.query_row("SELECT EXISTS (SELECT 1 FROM history_entry WHERE history = ?1)", [hid], |r| r.get(0))?;
+    tx.prepare_cached("UPDATE history_capture SET history = NULL WHERE id = 1")?.execute([])?;
+    let captured: bool = tx
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM history_entry WHERE history = ?1)")?
+        .query_row([hid], |r| r.get(0))?;
     if !captured {
-        tx.execute("DELETE FROM history WHERE id = ?1", [hid])?;
+        tx.prepare_cached("DELETE FROM history WHERE id = ?1")?.execute([hid])?;
     } else if hid % 64 == 0 {
         let cutoff = hid - MAX_UNDO;
-        tx.execute("DELETE FROM history_entry WHERE history <= ?1", [cutoff])?;
-        tx.execute("DELETE FROM history WHERE id <= ?1", [cutoff])?;
+        tx.prepare_cached("DELETE FROM history_entry WHERE history <= ?1")?.execute([cutoff])?;
+        tx.prepare_cached("DELETE FROM history WHERE id <= ?1")?.execute([cutoff])?;
     }
     Ok(())
 }
@@ -145,8 +149,7 @@ pub fn replay(conn: &mut Connection, dir: Direction, stamp: &Stamp) -> Result<Op
     tx.pragma_update(None, "defer_foreign_keys", "ON")?;
     tx.execute("UPDATE history_capture SET history = ?1 WHERE id = 1", [step.id])?;
     for (_, stmt) in &stmts {
-        tx.execute_batch(stmt)
-            .map_err(|e| CoreError::internal(format!("could not replay '{}': {e}", step.label)))?;
+        tx.execute_batch(stmt).map_err(|e| CoreError::internal(format!("could not replay '{}': {e}", step.label)))?;
     }
     tx.execute("UPDATE history_capture SET history = NULL WHERE id = 1", [])?;
     let undone = matches!(dir, Direction::Undo);

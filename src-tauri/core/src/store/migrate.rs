@@ -14,8 +14,7 @@ pub fn upgrade(conn: &mut Connection) -> Result<()> {
         return Err(CoreError::internal("upgrade called on a newer catalog"));
     }
     for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(from as usize) {
-        tx.execute_batch(sql)
-            .map_err(|e| CoreError::internal(format!("catalog migration {} failed: {e}", i + 1)))?;
+        tx.execute_batch(sql).map_err(|e| CoreError::internal(format!("catalog migration {} failed: {e}", i + 1)))?;
     }
     history::install_triggers(&tx)?;
     tx.pragma_update(None, "application_id", schema::APPLICATION_ID)?;
