@@ -30,19 +30,20 @@ pub const STARTER_TARIFFS: &[(&str, &str, &str, Option<&str>)] = &[
     ("VOIP-STD", "Hosted voice standard calls", "VOIP", None),
 ];
 
+/// Adds the starter set; rows whose code already exists are left as they are.
 pub fn seed_starter_set(conn: &Connection) -> Result<()> {
     for (code, name, cat, auto) in STARTER_SERVICE_TYPES {
         conn.execute(
-            "INSERT INTO service_type (code, name, category, auto_provisioned) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT OR IGNORE INTO service_type (code, name, category, auto_provisioned) VALUES (?1, ?2, ?3, ?4)",
             params![code, name, cat, auto],
         )?;
     }
     for (code, name) in STARTER_CATEGORIES {
-        conn.execute("INSERT INTO bolt_on_category (code, name) VALUES (?1, ?2)", params![code, name])?;
+        conn.execute("INSERT OR IGNORE INTO bolt_on_category (code, name) VALUES (?1, ?2)", params![code, name])?;
     }
     for (code, name, st, cat) in STARTER_TARIFFS {
         conn.execute(
-            "INSERT INTO tariff (code, name, service_type, bolt_on_category) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT OR IGNORE INTO tariff (code, name, service_type, bolt_on_category) VALUES (?1, ?2, ?3, ?4)",
             params![code, name, st, cat],
         )?;
     }

@@ -249,22 +249,7 @@ fn mark_up(rng: &mut Rng, buy: i64) -> i64 {
 
 /// The reference data the generator uses, put back if a user removed it.
 fn ensure_reference(tx: &Transaction) -> Result<()> {
-    use crate::reference::{STARTER_CATEGORIES, STARTER_SERVICE_TYPES, STARTER_TARIFFS};
-    for (code, name, cat, auto) in STARTER_SERVICE_TYPES {
-        tx.execute(
-            "INSERT OR IGNORE INTO service_type (code, name, category, auto_provisioned) VALUES (?1, ?2, ?3, ?4)",
-            params![code, name, cat, auto],
-        )?;
-    }
-    for (code, name) in STARTER_CATEGORIES {
-        tx.execute("INSERT OR IGNORE INTO bolt_on_category (code, name) VALUES (?1, ?2)", params![code, name])?;
-    }
-    for (code, name, st, cat) in STARTER_TARIFFS {
-        tx.execute(
-            "INSERT OR IGNORE INTO tariff (code, name, service_type, bolt_on_category) VALUES (?1, ?2, ?3, ?4)",
-            params![code, name, st, cat],
-        )?;
-    }
+    crate::reference::seed_starter_set(tx)?;
     // The generator relies on these being what the starter set says.
     let ok: bool = tx.query_row(
         "SELECT (SELECT category FROM service_type WHERE code = 'MBB') = 'data'
