@@ -15,6 +15,7 @@ pub mod lifecycle;
 pub mod model;
 pub mod overview;
 pub mod progress;
+pub mod query;
 pub mod reference;
 pub mod relations;
 pub mod rules;
