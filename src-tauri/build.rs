@@ -11,8 +11,7 @@ const COMMANDS: &[&str] = &["catalog_overview"];
 fn main() {
     println!("cargo:rerun-if-changed=capabilities");
     tauri_build::try_build(
-        tauri_build::Attributes::new()
-            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
     )
     .expect("tauri-build failed: check tauri.conf.json and capabilities/");
 }

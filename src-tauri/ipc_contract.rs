@@ -15,22 +15,13 @@ use serde_json::Value;
 
 use crate::test_folder::TestFolder;
 
-const FIXTURE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/ui/src/lib/fixtures/overview.demo.json"
-);
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/ui/src/lib/fixtures/overview.demo.json");
 
 fn demo_overview() -> Value {
     let folder = TestFolder::new();
-    let stamp = Stamp {
-        by: "contract-test".into(),
-        at: Timestamp::from_unix_seconds(1_767_225_600),
-    };
-    let catalog = demo::write_demo(&folder.file("demo.plansmith"), &stamp)
-        .expect("the core writes the demo catalog");
-    let overview = catalog
-        .overview()
-        .expect("the demo catalog has an overview");
+    let stamp = Stamp { by: "contract-test".into(), at: Timestamp::from_unix_seconds(1_767_225_600) };
+    let catalog = demo::write_demo(&folder.file("demo.plansmith"), &stamp).expect("the core writes the demo catalog");
+    let overview = catalog.overview().expect("the demo catalog has an overview");
     serde_json::to_value(&overview).unwrap()
 }
 
@@ -75,9 +66,8 @@ fn overview_fixture_matches_what_the_core_sends() {
         std::fs::write(FIXTURE, text).unwrap();
         return;
     }
-    let fixture: Value =
-        serde_json::from_str(&std::fs::read_to_string(FIXTURE).expect("the UI fixture exists"))
-            .expect("the UI fixture is JSON");
+    let fixture: Value = serde_json::from_str(&std::fs::read_to_string(FIXTURE).expect("the UI fixture exists"))
+        .expect("the UI fixture is JSON");
     assert_eq!(
         shape_of(&actual),
         shape_of(&fixture),

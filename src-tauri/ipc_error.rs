@@ -20,11 +20,7 @@ pub struct IpcError {
 
 impl IpcError {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        IpcError {
-            kind,
-            message: message.into(),
-            field: None,
-        }
+        IpcError { kind, message: message.into(), field: None }
     }
 
     /// The app could not do its own part of the job (not the core's): a bug or a broken host.
@@ -35,11 +31,7 @@ impl IpcError {
 
 impl From<CoreError> for IpcError {
     fn from(error: CoreError) -> Self {
-        IpcError {
-            kind: error.kind(),
-            message: error.to_string(),
-            field: error.field().map(str::to_owned),
-        }
+        IpcError { kind: error.kind(), message: error.to_string(), field: error.field().map(str::to_owned) }
     }
 }
 

@@ -46,18 +46,12 @@ where
         let path = args.next().context("--demo needs a catalog file path")?;
         CatalogChoice::DemoAt(PathBuf::from(path))
     } else if first.to_string_lossy().starts_with('-') {
-        bail!(
-            "unknown option {}; usage: plansmith-app [FILE | --demo FILE]",
-            first.to_string_lossy()
-        );
+        bail!("unknown option {}; usage: plansmith-app [FILE | --demo FILE]", first.to_string_lossy());
     } else {
         CatalogChoice::File(PathBuf::from(first))
     };
     if let Some(extra) = args.next() {
-        bail!(
-            "unexpected argument {}; usage: plansmith-app [FILE | --demo FILE]",
-            extra.to_string_lossy()
-        );
+        bail!("unexpected argument {}; usage: plansmith-app [FILE | --demo FILE]", extra.to_string_lossy());
     }
     Ok(choice)
 }
@@ -77,14 +71,8 @@ impl CatalogChoice {
                 path: user_data_dir.join("plansmith").join(DEMO_FILE_NAME),
                 write_demo_if_missing: true,
             },
-            CatalogChoice::File(path) => CatalogTarget {
-                path: path.clone(),
-                write_demo_if_missing: false,
-            },
-            CatalogChoice::DemoAt(path) => CatalogTarget {
-                path: path.clone(),
-                write_demo_if_missing: true,
-            },
+            CatalogChoice::File(path) => CatalogTarget { path: path.clone(), write_demo_if_missing: false },
+            CatalogChoice::DemoAt(path) => CatalogTarget { path: path.clone(), write_demo_if_missing: true },
         }
     }
 }
@@ -114,10 +102,7 @@ pub fn stamp_now() -> Stamp {
         .iter()
         .find_map(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
         .unwrap_or_else(|| "plansmith".to_owned());
-    Stamp {
-        by,
-        at: Timestamp::from_unix_seconds(seconds),
-    }
+    Stamp { by, at: Timestamp::from_unix_seconds(seconds) }
 }
 
 #[cfg(test)]
@@ -143,10 +128,7 @@ mod tests {
 
     #[test]
     fn demo_flag_takes_a_path() {
-        assert_eq!(
-            parse_args(args(&["--demo", "x.plansmith"])).unwrap(),
-            CatalogChoice::DemoAt("x.plansmith".into())
-        );
+        assert_eq!(parse_args(args(&["--demo", "x.plansmith"])).unwrap(), CatalogChoice::DemoAt("x.plansmith".into()));
         assert!(parse_args(args(&["--demo"])).is_err());
     }
 
@@ -159,10 +141,7 @@ mod tests {
     #[test]
     fn user_demo_lives_in_the_plansmith_data_folder() {
         let target = CatalogChoice::UserDemo.target(Path::new("/home/ana/.local/share"));
-        assert_eq!(
-            target.path,
-            Path::new("/home/ana/.local/share/plansmith/demo.plansmith")
-        );
+        assert_eq!(target.path, Path::new("/home/ana/.local/share/plansmith/demo.plansmith"));
         assert!(target.write_demo_if_missing);
         let target = CatalogChoice::File("a.plansmith".into()).target(Path::new("/ignored"));
         assert!(!target.write_demo_if_missing);

@@ -33,10 +33,7 @@ pub fn run() -> anyhow::Result<()> {
     tauri::Builder::default()
         .invoke_handler(tauri::generate_handler![commands::catalog_overview])
         .setup(move |app| {
-            let data_dir = app
-                .path()
-                .data_dir()
-                .context("cannot find the user's data folder for the demo catalog")?;
+            let data_dir = app.path().data_dir().context("cannot find the user's data folder for the demo catalog")?;
             let catalog = OpenCatalog::open(choice.target(&data_dir));
             let path = catalog.path().to_path_buf();
             app.manage(catalog);

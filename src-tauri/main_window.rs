@@ -28,9 +28,7 @@ pub fn open(app: &App, catalog_path: &Path) -> anyhow::Result<()> {
         .iter()
         .find(|window| window.label == LABEL)
         .context("tauri.conf.json declares no window labelled \"main\"")?;
-    WebviewWindowBuilder::from_config(app.handle(), config)?
-        .title(title(catalog_path))
-        .build()?;
+    WebviewWindowBuilder::from_config(app.handle(), config)?.title(title(catalog_path)).build()?;
     Ok(())
 }
 
@@ -40,9 +38,6 @@ mod tests {
 
     #[test]
     fn title_names_the_file_not_the_folder() {
-        assert_eq!(
-            title(Path::new("/home/ana/.local/share/plansmith/demo.plansmith")),
-            "Plansmith — demo.plansmith"
-        );
+        assert_eq!(title(Path::new("/home/ana/.local/share/plansmith/demo.plansmith")), "Plansmith — demo.plansmith");
     }
 }

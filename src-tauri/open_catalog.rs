@@ -29,10 +29,7 @@ impl OpenCatalog {
     /// Opens the catalog the app was started for; a failure is kept to be shown in the window.
     pub fn open(target: CatalogTarget) -> Self {
         let opened = target.open(stamp_now).map_err(IpcError::from);
-        OpenCatalog {
-            target,
-            slot: Arc::new(Mutex::new(opened)),
-        }
+        OpenCatalog { target, slot: Arc::new(Mutex::new(opened)) }
     }
 
     /// The catalog file this window is about.
@@ -69,10 +66,7 @@ mod tests {
     use plansmith_core::{ErrorKind, Stamp, Timestamp, demo};
 
     fn target(path: std::path::PathBuf, write_demo_if_missing: bool) -> CatalogTarget {
-        CatalogTarget {
-            path,
-            write_demo_if_missing,
-        }
+        CatalogTarget { path, write_demo_if_missing }
     }
 
     #[tokio::test]
@@ -80,16 +74,10 @@ mod tests {
         let folder = TestFolder::new();
         let path = folder.file("nested").join("demo.plansmith");
         let catalog = OpenCatalog::open(target(path.clone(), true));
-        let overview = catalog
-            .with(|c| c.overview())
-            .await
-            .expect("the demo opens");
+        let overview = catalog.with(|c| c.overview()).await.expect("the demo opens");
         assert!(path.exists());
         assert!(!overview.name.is_empty());
-        assert!(
-            !overview.structures.is_empty(),
-            "the demo shows at least one structure"
-        );
+        assert!(!overview.structures.is_empty(), "the demo shows at least one structure");
     }
 
     #[tokio::test]
@@ -99,39 +87,36 @@ mod tests {
         let catalog = OpenCatalog::open(target(path.clone(), false));
         let error = catalog.with(|c| c.overview()).await.unwrap_err();
         assert_eq!(error.kind, ErrorKind::NotFound, "{error:?}");
-        assert!(
-            !path.exists(),
-            "opening never creates a catalog that was not asked for"
-        );
+        assert!(!path.exists(), "opening never creates a catalog that was not asked for");
 
-        let stamp = Stamp {
-            by: "test".into(),
-            at: Timestamp::from_unix_seconds(0),
-        };
+        let stamp = Stamp { by: "test".into(), at: Timestamp::from_unix_seconds(0) };
         drop(demo::write_demo(&path, &stamp).unwrap());
-        assert!(
-            catalog.with(|c| c.overview()).await.is_ok(),
-            "the next call opens it"
-        );
+        assert!(catalog.with(|c| c.overview()).await.is_ok(), "the next call opens it");
+    }
+
+    #[tokio::test]
+    async fn a_catalog_open_in_another_window_is_reported_as_locked() {
+        let folder = TestFolder::new();
+        let path = folder.file("shared.plansmith");
+        let first = OpenCatalog::open(target(path.clone(), true));
+        assert!(first.with(|c| c.overview()).await.is_ok());
+        let second = OpenCatalog::open(target(path, true));
+        let error = second.with(|c| c.overview()).await.unwrap_err();
+        assert_eq!(error.kind, ErrorKind::Locked, "{error:?}");
+        drop(first);
+        assert!(second.with(|c| c.overview()).await.is_ok(), "free again once the first closes");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn calls_never_overlap() {
         use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
         let folder = TestFolder::new();
-        let catalog = Arc::new(OpenCatalog::open(target(
-            folder.file("demo.plansmith"),
-            true,
-        )));
+        let catalog = Arc::new(OpenCatalog::open(target(folder.file("demo.plansmith"), true)));
         let busy = Arc::new(AtomicBool::new(false));
         let overlaps = Arc::new(AtomicU32::new(0));
         let calls: Vec<_> = (0..4)
             .map(|_| {
-                let (catalog, busy, overlaps) = (
-                    Arc::clone(&catalog),
-                    Arc::clone(&busy),
-                    Arc::clone(&overlaps),
-                );
+                let (catalog, busy, overlaps) = (Arc::clone(&catalog), Arc::clone(&busy), Arc::clone(&overlaps));
                 tokio::spawn(async move {
                     catalog
                         .with(move |c| {

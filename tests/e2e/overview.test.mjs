@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Session } from './webdriver.mjs';
-import { TauriDriver } from './tauri-driver.mjs';
+import { TauriDriver, endLeftovers, waitUntilGone } from './tauri-driver.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -22,8 +22,37 @@ const app = process.env.PLANSMITH_APP ?? join(root, 'target/debug/plansmith-app'
 const artifacts = join(here, 'artifacts');
 const expected = JSON.parse(readFileSync(join(root, 'ui/src/lib/fixtures/overview.demo.json'), 'utf8'));
 
+/** Starts tauri-driver and, through a WebDriver session, the app with `args`. */
+async function openWindow(args) {
+  const driver = await TauriDriver.start();
+  try {
+    const session = await Session.start(driver.url, { 'tauri:options': { application: app, args } });
+    return { driver, session };
+  } catch (error) {
+    await driver.stop();
+    throw error;
+  }
+}
+
+/** Closes the window, stops the driver (SIGTERM) and makes sure the app of this test ended:
+ * `folder`, a fresh temp folder in the app's arguments, tells its process apart. */
+async function closeWindow(window, folder) {
+  try {
+    if (window?.session) {
+      await window.session.end().catch(() => {});
+      await waitUntilGone(folder, 5_000);
+    }
+  } finally {
+    if (window?.driver) await window.driver.stop();
+    if (folder) {
+      await endLeftovers(folder);
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }
+}
+
 describe('Plansmith window on a fresh demo catalog', () => {
-  let driver;
+  let window;
   let session;
   let folder;
   let catalog;
@@ -33,20 +62,11 @@ describe('Plansmith window on a fresh demo catalog', () => {
     assert.ok(process.env.DISPLAY, 'no X display: run under xvfb-run -a');
     folder = mkdtempSync(join(tmpdir(), 'plansmith-e2e-'));
     catalog = join(folder, 'e2e-demo.plansmith');
-    driver = await TauriDriver.start();
-    session = await Session.start(driver.url, {
-      'tauri:options': { application: app, args: ['--demo', catalog] },
-    });
+    window = await openWindow(['--demo', catalog]);
+    session = window.session;
   });
 
-  after(async () => {
-    try {
-      if (session) await session.end().catch(() => {});
-    } finally {
-      if (driver) await driver.stop();
-      if (folder) rmSync(folder, { recursive: true, force: true });
-    }
-  });
+  after(() => closeWindow(window, folder));
 
   it('shows the catalog header that the core wrote into the demo', async () => {
     const { text } = await session.waitForText('[data-testid="catalog-name"]');
@@ -92,6 +112,18 @@ describe('Plansmith window on a fresh demo catalog', () => {
     assert.match(tree.stdout, /Plansmith\s.{1,16}\se2e-demo\.plansmith/);
   });
 
+  it('runs under the strict content security policy (no inline script)', async () => {
+    const outcome = await session.script(`
+      return new Promise((resolve) => {
+        document.addEventListener('securitypolicyviolation', (e) => resolve('blocked ' + e.violatedDirective));
+        const script = document.createElement('script');
+        script.textContent = 'window.__plansmithInline = true';
+        document.body.appendChild(script);
+        setTimeout(() => resolve(window.__plansmithInline ? 'ran' : 'silent'), 1000);
+      });`);
+    assert.match(outcome, /^blocked script-src/);
+  });
+
   it('leaves a screenshot of the window', async () => {
     const png = await session.screenshot();
     mkdirSync(artifacts, { recursive: true });
@@ -99,5 +131,30 @@ describe('Plansmith window on a fresh demo catalog', () => {
     assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG');
     // A blank window compresses to about 1 kB; the drawn overview is several times that.
     assert.ok(png.length > 4_000, `screenshot is only ${png.length} bytes: is the window blank?`);
+  });
+});
+
+describe('Plansmith window on a catalog that does not exist', () => {
+  let window;
+  let session;
+  let folder;
+
+  before(async () => {
+    assert.ok(existsSync(app), `no app binary at ${app}: build it first (make app-build)`);
+    folder = mkdtempSync(join(tmpdir(), 'plansmith-e2e-'));
+    window = await openWindow([join(folder, 'missing.plansmith')]);
+    session = window.session;
+  });
+
+  after(() => closeWindow(window, folder));
+
+  it('says which file is missing instead of creating it', async () => {
+    const { element, text } = await session.waitForText('[data-testid="failure"]');
+    assert.equal(await session.attribute(element, 'data-kind'), 'not_found');
+    assert.match(text, /missing\.plansmith/);
+    assert.equal(existsSync(join(folder, 'missing.plansmith')), false);
+    const png = await session.screenshot();
+    mkdirSync(artifacts, { recursive: true });
+    writeFileSync(join(artifacts, 'missing-catalog.png'), png);
   });
 });

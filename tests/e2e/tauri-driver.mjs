@@ -3,7 +3,7 @@
 // leave WebKitWebDriver running.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -67,12 +67,55 @@ export class TauriDriver {
 
   /** SIGTERM, then wait for it (and so WebKitWebDriver) to exit. */
   async stop(timeoutMs = 10_000) {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    this.child.kill('SIGTERM');
-    const stopped = await Promise.race([
-      this.exited.then(() => true),
-      new Promise((resolve) => setTimeout(() => resolve(false), timeoutMs)),
-    ]);
-    if (!stopped) throw new Error(`tauri-driver did not stop within ${timeoutMs} ms of SIGTERM`);
+    try {
+      if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+      this.child.kill('SIGTERM');
+      const stopped = await Promise.race([
+        this.exited.then(() => true),
+        new Promise((resolve) => setTimeout(() => resolve(false), timeoutMs)),
+      ]);
+      if (!stopped) throw new Error(`tauri-driver did not stop within ${timeoutMs} ms of SIGTERM`);
+    } finally {
+      // An app that outlived its driver would hold these pipes open and keep node running.
+      this.child.stdout.destroy();
+      this.child.stderr.destroy();
+    }
   }
+}
+
+/** Ids of the running processes whose command line contains `marker` (a unique temp path). */
+export function processesWith(marker) {
+  const ids = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const commandLine = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (commandLine.includes(marker)) ids.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return ids;
+}
+
+/** Waits until no process started with `marker` in its arguments is left. */
+export async function waitUntilGone(marker, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (processesWith(marker).length > 0) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return true;
+}
+
+/** Ends, by id and with SIGTERM, the app processes of one test that are still running. */
+export async function endLeftovers(marker) {
+  for (const id of processesWith(marker)) {
+    try {
+      process.kill(id, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+  return waitUntilGone(marker, 5_000);
 }
