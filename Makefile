@@ -9,7 +9,9 @@ SHELL := bash
 export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
 export NPM_CONFIG_UPDATE_NOTIFIER := false
 
-APP := target/debug/plansmith-app
+# Honour CARGO_TARGET_DIR, so a shared or relocated target directory works too.
+APP := $(or $(CARGO_TARGET_DIR),target)/debug/plansmith-app
+export PLANSMITH_APP := $(abspath $(APP))
 CATALOG ?=
 
 .PHONY: setup ui app-build app test test-rust test-ui test-e2e
