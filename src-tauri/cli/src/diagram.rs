@@ -1,0 +1,89 @@
+//! `plansmith diagram`: draws a structure (or the whole catalog) as SVG, or prints the layout
+//! as JSON, headless. The picture is the core's; this only opens the catalog read-only (so it
+//! works while the app has the file open), picks the diagram and writes the file.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use plansmith_core::{Catalog, Id, diagram, rules};
+
+use crate::Outcome;
+
+/// What to draw and where to put it.
+pub struct Request<'a> {
+    pub file: &'a Path,
+    pub structure: Option<&'a str>,
+    pub shared_data: bool,
+    pub out: Option<&'a Path>,
+    pub json: bool,
+}
+
+pub fn run(req: Request) -> Result<Outcome> {
+    if req.out.is_none() && !req.json {
+        bail!("say where the diagram goes: --out FILE.svg (an SVG picture) or --json (the layout, on stdout)");
+    }
+    if req.shared_data && req.structure.is_none() {
+        bail!("--shared-data draws one shared-data structure; name it with --structure ST-…");
+    }
+    let cat = Catalog::open_read_only(req.file)?;
+    let s = cat.snapshot()?;
+    let findings = rules::check(&s);
+    let d = match req.structure {
+        Some(text) => {
+            let id: Id = text.parse()?;
+            if req.shared_data {
+                diagram::shared_data(&s, &findings, id)?
+            } else {
+                diagram::structure(&s, &findings, id)?
+            }
+        }
+        None => diagram::catalog(&s, &findings),
+    };
+    if let Some(out) = req.out {
+        write_replacing(out, diagram::svg::write(&d).as_bytes())?;
+        if !req.json {
+            println!(
+                "wrote {} ({} boxes, {} lines, {}×{} px)",
+                out.display(),
+                d.nodes.len(),
+                d.edges.len(),
+                d.width,
+                d.height
+            );
+        }
+    }
+    if req.json {
+        let mut stdout = std::io::stdout().lock();
+        serde_json::to_writer_pretty(&mut stdout, &d)?;
+        writeln!(stdout)?;
+    }
+    Ok(Outcome::Done)
+}
+
+/// Writes `bytes` to `path` through a temporary file beside it, renamed into place, so a
+/// reader never sees half a picture and an existing picture is replaced whole or not at all.
+fn write_replacing(path: &Path, bytes: &[u8]) -> Result<()> {
+    if path.is_dir() {
+        bail!("{} is a folder; give a file name such as {}/diagram.svg", path.display(), path.display());
+    }
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "diagram.svg".into());
+    let tmp = dir.join(format!(".{name}.partial"));
+    let written = (|| -> Result<()> {
+        let mut f = std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+        f.write_all(bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+        f.sync_all().with_context(|| format!("cannot write {}", tmp.display()))?;
+        Ok(())
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    std::fs::rename(&tmp, path)
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&tmp);
+        })
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
