@@ -1,0 +1,163 @@
+//! The bundle export benchmark: exporting a 10 000-structure catalog, timed beside a reference
+//! pipeline on the same data in the same run, interleaved so both share the machine's noise.
+//! Goal (issue): the export within 1.5× of the reference.
+//!
+//! - export: `Catalog::export_bundle` end to end: read the snapshot, close over the
+//!   structures, check the rules, write catalog.json, the build sheet, the ID return sheet and
+//!   the manifest, zip them, write and fsync the file, rename, record the audit entry.
+//! - reference: `sqlite3 -json` of every content table of the same catalog into one file,
+//!   `zip -6` of it, `openssl dgst -sha256` of the zip.
+//!
+//! Run: `cargo bench -p plansmith-core --bench bundle`. Environment:
+//! `PLANSMITH_BENCH_STRUCTURES` (default 10000, half of each article's structure),
+//! `PLANSMITH_BENCH_RUNS` (default 3), `PLANSMITH_BENCH_DIR` (default the system temp dir).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use plansmith_core::bundle::ExportOptions;
+use plansmith_core::model::Tier;
+use plansmith_core::synth::{self, SynthSpec};
+use plansmith_core::{Catalog, NewCatalog, Stamp, Timestamp};
+
+const TABLES: &[&str] = &[
+    "settings",
+    "service_type",
+    "bolt_on_category",
+    "tariff",
+    "package_plan",
+    "package_plan_service_plan",
+    "service_plan",
+    "service_plan_included_value",
+    "bolt_on",
+    "add_on_group_member",
+    "bolt_on_add_on",
+    "add_on_quota",
+    "bolt_on_group",
+    "bolt_on_group_member",
+    "bolt_on_link",
+    "allowance",
+    "customer",
+    "site",
+    "structure",
+    "structure_member",
+];
+
+fn stamp() -> Stamp {
+    Stamp::new("bench", Timestamp::from_unix_seconds(1_767_225_600))
+}
+
+fn env_or(name: &str, default: usize) -> usize {
+    std::env::var(name).ok().and_then(|s| s.parse().ok()).unwrap_or(default)
+}
+
+/// The synthetic catalog, every plan approved (one bulk UPDATE: approving 120 000 plans one
+/// closure at a time is not what is measured here).
+fn build(dir: &Path, structures: usize) -> PathBuf {
+    let path = dir.join("bundle-bench.plansmith");
+    let new = NewCatalog {
+        catalog_id: "bench".into(),
+        name: "Bundle benchmark".into(),
+        provider: "Bench Telco".into(),
+        tier: Tier::Wholesale,
+        currency: "AUD".into(),
+    };
+    let spec = SynthSpec {
+        bolt_on_structures: structures / 2,
+        shared_data_structures: structures - structures / 2,
+        ..SynthSpec::default()
+    };
+    let mut cat = Catalog::create(&path, &new, &stamp()).expect("create");
+    let t = Instant::now();
+    let sum = synth::generate(&mut cat, &spec, 7).expect("generate");
+    cat.record(|tx| {
+        for table in ["package_plan", "service_plan", "bolt_on", "bolt_on_add_on"] {
+            tx.execute(&format!("UPDATE {table} SET status = 'approved'"), [])?;
+        }
+        Ok(())
+    })
+    .expect("approve");
+    drop(cat);
+    println!(
+        "catalog: {} structures, {} entities ({} plans), {:.1} MB; generated and approved in {:.1} s",
+        sum.structures,
+        sum.n_entities,
+        sum.plans(),
+        std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) as f64 / 1e6,
+        t.elapsed().as_secs_f64()
+    );
+    path
+}
+
+fn export(catalog: &Path, out: &Path) -> (Duration, u64) {
+    let _ = std::fs::remove_file(out);
+    let t = Instant::now();
+    let mut cat = Catalog::open(catalog).expect("open");
+    let done = cat.export_bundle(out, &ExportOptions::default(), None, &stamp()).expect("export");
+    let d = t.elapsed();
+    (d, done.bytes)
+}
+
+fn reference(catalog: &Path, dir: &Path) -> (Duration, u64) {
+    let json = dir.join("reference.json");
+    let zip = dir.join("reference.zip");
+    let _ = std::fs::remove_file(&zip);
+    let sql: String = TABLES.iter().map(|t| format!("SELECT * FROM {t};")).collect::<Vec<_>>().join("\n");
+    let t = Instant::now();
+    let dump = Command::new("sqlite3").arg("-json").arg("-readonly").arg(catalog).arg(&sql).output().expect("sqlite3");
+    assert!(dump.status.success(), "sqlite3: {}", String::from_utf8_lossy(&dump.stderr));
+    std::fs::write(&json, &dump.stdout).unwrap();
+    let z = Command::new("zip").args(["-6", "-q", "-j"]).arg(&zip).arg(&json).status().expect("zip");
+    assert!(z.success());
+    let h = Command::new("openssl").args(["dgst", "-sha256"]).arg(&zip).output().expect("openssl");
+    assert!(h.status.success());
+    let d = t.elapsed();
+    (d, std::fs::metadata(&zip).map(|m| m.len()).unwrap_or(0))
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn main() {
+    for tool in ["sqlite3", "zip", "openssl"] {
+        let ok =
+            Command::new("sh").arg("-c").arg(format!("command -v {tool}")).output().is_ok_and(|o| o.status.success());
+        assert!(ok, "the reference pipeline needs `{tool}` (apt-get install -y sqlite3 zip openssl)");
+    }
+    let structures = env_or("PLANSMITH_BENCH_STRUCTURES", 10_000);
+    let runs = env_or("PLANSMITH_BENCH_RUNS", 3).max(1);
+    let base = std::env::var_os("PLANSMITH_BENCH_DIR").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
+    let dir = tempfile::Builder::new().prefix("plansmith-bundle-bench").tempdir_in(base).expect("temp dir");
+    let catalog = build(dir.path(), structures);
+    let out = dir.path().join("bundle.zip");
+    // One untimed round each, to warm the page cache the same way for both.
+    export(&catalog, &out);
+    reference(&catalog, dir.path());
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    let (mut our_size, mut their_size) = (0, 0);
+    for _ in 0..runs {
+        let (d, n) = export(&catalog, &out);
+        ours.push(d);
+        our_size = n;
+        let (d, n) = reference(&catalog, dir.path());
+        theirs.push(d);
+        their_size = n;
+    }
+    let (a, b) = (median(ours.clone()), median(theirs.clone()));
+    println!(
+        "export (plansmith export_bundle)                  median {:>8.3} s  runs {:?}  bundle {:.1} MB",
+        a.as_secs_f64(),
+        ours.iter().map(|d| format!("{:.3}", d.as_secs_f64())).collect::<Vec<_>>(),
+        our_size as f64 / 1e6
+    );
+    println!(
+        "reference (sqlite3 -json + zip -6 + openssl sha256) median {:>8.3} s  runs {:?}  zip {:.1} MB",
+        b.as_secs_f64(),
+        theirs.iter().map(|d| format!("{:.3}", d.as_secs_f64())).collect::<Vec<_>>(),
+        their_size as f64 / 1e6
+    );
+    println!("ratio export / reference: {:.2}× (goal ≤ 1.5×)", a.as_secs_f64() / b.as_secs_f64());
+}

@@ -1,0 +1,336 @@
+//! Exporting a bundle: preview (what goes in, what blocks it), build the bytes, write them so
+//! that no partial bundle ever sits at the final path, and record the export in the audit log.
+//!
+//! [`preview`] and [`build`] are pure functions of a snapshot (and the stamp), so the window can
+//! show the preview, the CLI and tests can build without a file, and the benchmark times the
+//! real thing. [`Catalog::export_bundle`] adds the file and the audit record.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use minisign::SecretKey;
+use serde::Serialize;
+
+use super::diff::{self, FieldChange};
+use super::manifest::{self, Application, DeltaOf, EntryRecord, Manifest, sha256_hex};
+use super::order::{self, Action};
+use super::read::Bundle;
+use super::select::{self, Contents};
+use super::{CATALOG, CATALOG_SCHEMA, CHANGES, DIAGRAMS_DIR, IDS, MANIFEST, SCHEMA, SHEET, SIGNATURE};
+use super::{archive, diagrams, ids_return, sheet, sign};
+use crate::error::{CoreError, Result};
+use crate::id::Id;
+use crate::interchange::Document;
+use crate::lifecycle::{Blocker, audit};
+use crate::relations::Relations;
+use crate::snapshot::Snapshot;
+use crate::store::Catalog;
+use crate::value::Stamp;
+
+/// What to export.
+#[derive(Debug, Clone, Default)]
+pub struct ExportOptions {
+    /// The structures to export; empty: the whole catalog (every plan not retired, every
+    /// structure, customer and site).
+    pub structures: Vec<Id>,
+    /// A delta against this earlier bundle: the sheet, the ID return sheet and `changes.json`
+    /// cover only what changed since (catalog.json stays complete, so the bundle still
+    /// verifies and imports on its own).
+    pub since: Option<Bundle>,
+}
+
+/// What an export would hold and what blocks it; nothing is written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Preview {
+    pub structures: Vec<Id>,
+    /// Every object in the bundle.
+    pub objects: Vec<Id>,
+    pub counts: BTreeMap<String, u64>,
+    /// Why it cannot be exported (empty: it can).
+    pub blockers: Vec<Blocker>,
+    /// On a delta: the changes since the earlier bundle.
+    pub delta: Option<DeltaOf>,
+}
+
+/// A built bundle, not yet written anywhere.
+#[derive(Debug, Clone)]
+pub struct Built {
+    pub bytes: Vec<u8>,
+    pub manifest: Manifest,
+    /// SHA-256 of the zip file.
+    pub sha256: String,
+}
+
+/// A bundle written to disk and recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Exported {
+    pub path: PathBuf,
+    pub bundle_id: String,
+    pub sha256: String,
+    pub bytes: u64,
+    pub counts: BTreeMap<String, u64>,
+    pub structures: Vec<String>,
+    pub signed: bool,
+    pub delta_of: Option<String>,
+}
+
+struct Planned {
+    contents: Contents,
+    doc: Document,
+    alone: Snapshot,
+    blockers: Vec<Blocker>,
+    delta: Option<(DeltaOf, BTreeMap<Id, Vec<FieldChange>>, diff::Diff)>,
+}
+
+fn plan(s: &Snapshot, opts: &ExportOptions) -> Result<Planned> {
+    let r = Relations::new(s);
+    let contents = select::contents(&r, &opts.structures)?;
+    let doc = select::document(s, &contents);
+    let alone = select::snapshot_of(&doc);
+    let blockers = select::blockers(s, &contents, &alone);
+    let delta = opts.since.as_ref().map(|b| delta(b, &doc));
+    Ok(Planned { contents, doc, alone, blockers, delta })
+}
+
+fn delta(since: &Bundle, doc: &Document) -> (DeltaOf, BTreeMap<Id, Vec<FieldChange>>, diff::Diff) {
+    let d = diff::diff(&since.catalog, doc);
+    let changes: BTreeMap<Id, Vec<FieldChange>> =
+        d.changed.iter().filter_map(|c| c.object.parse::<Id>().ok().map(|id| (id, c.fields.clone()))).collect();
+    let of = DeltaOf {
+        bundle_id: since.manifest.bundle_id.clone(),
+        created_at: since.manifest.created_at,
+        added: d.added.clone(),
+        changed: d.changed.iter().map(|c| c.object.clone()).collect(),
+        removed: d.removed.clone(),
+    };
+    (of, changes, d)
+}
+
+/// What exporting `opts` from `s` would hold, and what blocks it.
+pub fn preview(s: &Snapshot, opts: &ExportOptions) -> Result<Preview> {
+    let p = plan(s, opts)?;
+    Ok(Preview {
+        structures: p.contents.structures.clone(),
+        objects: p.contents.objects.iter().copied().collect(),
+        counts: p.contents.counts(),
+        blockers: p.blockers,
+        delta: p.delta.map(|d| d.0),
+    })
+}
+
+fn refused(blockers: &[Blocker]) -> CoreError {
+    let mut objects: Vec<String> = blockers.iter().map(|b| b.object.to_string()).collect();
+    objects.dedup();
+    let lines: Vec<String> = blockers.iter().map(|b| format!("  - {}", b.message)).collect();
+    CoreError::lifecycle(format!(
+        "the export was refused: {} object(s) block it ({}); fix these first:\n{}",
+        objects.len(),
+        objects.join(", "),
+        lines.join("\n")
+    ))
+}
+
+/// The plans of the sheet, in its order, once each: the ID return sheet's lines.
+fn sheet_plans(sections: &[order::Section]) -> Vec<Id> {
+    let mut seen = BTreeSet::new();
+    let mut v = Vec::new();
+    for step in sections.iter().flat_map(|s| &s.steps) {
+        if let Action::Plan { id } = step.action
+            && !step.reference_only
+            && seen.insert(id)
+        {
+            v.push(id);
+        }
+    }
+    v
+}
+
+/// `sections` cut into at most `n` runs of about the same number of steps, in order.
+fn split(sections: &[order::Section], n: usize) -> Vec<&[order::Section]> {
+    let total: usize = sections.iter().map(|s| s.steps.len()).sum();
+    let per = total.div_ceil(n.max(1)).max(1);
+    let mut runs = Vec::new();
+    let (mut start, mut count) = (0, 0);
+    for (i, s) in sections.iter().enumerate() {
+        count += s.steps.len();
+        if count >= per && runs.len() + 1 < n {
+            runs.push(&sections[start..=i]);
+            start = i + 1;
+            count = 0;
+        }
+    }
+    if start < sections.len() || runs.is_empty() {
+        runs.push(&sections[start..]);
+    }
+    runs
+}
+
+fn record(name: &str, data: &[u8]) -> EntryRecord {
+    EntryRecord { name: name.to_string(), size: data.len() as u64, sha256: sha256_hex(data) }
+}
+
+/// Builds the bundle of `opts` from `s`, signed with `key` when given. Refused (listing every
+/// blocker) when anything in it is not approved or live, or has errors.
+pub fn build(s: &Snapshot, opts: &ExportOptions, key: Option<&SecretKey>, stamp: &Stamp) -> Result<Built> {
+    let p = plan(s, opts)?;
+    if !p.blockers.is_empty() {
+        return Err(refused(&p.blockers));
+    }
+    let within: BTreeSet<Id> = match &p.delta {
+        Some((of, ..)) => of.added.iter().chain(&of.changed).filter_map(|k| k.parse::<Id>().ok()).collect(),
+        None => p.contents.objects.clone(),
+    };
+    let changes = p.delta.as_ref().map(|d| d.1.clone()).unwrap_or_default();
+    // The catalog JSON is written, hashed and deflated on one core while the sheet's sections
+    // are worked out and rendered in runs on the others; then the sheet is deflated on all.
+    let (json, sections, body, files) = std::thread::scope(|scope| -> Result<_> {
+        let json = scope.spawn(|| -> Result<(EntryRecord, archive::Packed)> {
+            // The canonical text of `Document::to_json`, without its defensive copy: the
+            // document is already in canonical order.
+            let mut text = serde_json::to_vec_pretty(&p.doc).expect("the catalog model always serialises");
+            text.push(b'\n');
+            Ok((record(CATALOG, &text), archive::pack(CATALOG, &text, 1)?))
+        });
+        let sections = order::sections(&p.alone, &p.contents.structures, &within);
+        let body: Vec<String> = std::thread::scope(|inner| {
+            let workers: Vec<_> = split(&sections, 2)
+                .into_iter()
+                .enumerate()
+                .map(|(i, run)| {
+                    let (alone, changes) = (&p.alone, &changes);
+                    inner.spawn(move || sheet::render_sections(alone, run, i == 0, changes))
+                })
+                .collect();
+            workers.into_iter().map(|w| w.join().expect("the sheet renderer does not panic")).collect()
+        });
+        let files = diagrams::diagrams(&p.alone, &p.contents.structures);
+        Ok((json.join().expect("the JSON writer does not panic")?, sections, body, files))
+    })?;
+    let (catalog_record, catalog_packed) = json;
+    let since_id = p.delta.as_ref().map(|d| d.0.bundle_id.clone());
+    let mut m = Manifest {
+        format: manifest::FORMAT.into(),
+        format_version: manifest::FORMAT_VERSION,
+        bundle_id: manifest::bundle_id(stamp.at, &catalog_record.sha256, since_id.as_deref()),
+        catalog_id: s.settings.catalog_id.clone(),
+        catalog_name: s.settings.name.clone(),
+        customer: s.settings.provider.clone(),
+        currency: s.settings.currency.clone(),
+        created_at: stamp.at,
+        created_by: stamp.by.clone(),
+        application: Application { name: "plansmith".into(), version: env!("CARGO_PKG_VERSION").into() },
+        structures: p.contents.structures.iter().map(|i| i.to_string()).collect(),
+        counts: p.contents.counts(),
+        delta_of: p.delta.as_ref().map(|d| d.0.clone()),
+        entries: Vec::new(),
+    };
+    let diagram_names: Vec<String> = files.iter().map(|(n, _)| format!("{DIAGRAMS_DIR}{n}")).collect();
+    let html = sheet::render(&m, &body, &diagram_names);
+    drop(body);
+    let csv = ids_return::write(&p.alone, &sheet_plans(&sections));
+    let entry = |name: &str, data: Vec<u8>| archive::Entry { name: name.to_string(), data };
+    let mut rest: Vec<archive::Entry> = vec![
+        entry(SCHEMA, CATALOG_SCHEMA.as_bytes().to_vec()),
+        entry(SHEET, html.into_bytes()),
+        entry(IDS, csv.into_bytes()),
+    ];
+    if let Some((_, _, d)) = &p.delta {
+        let mut text = serde_json::to_string_pretty(d).expect("a diff serialises");
+        text.push('\n');
+        rest.push(entry(CHANGES, text.into_bytes()));
+    }
+    rest.extend(diagram_names.iter().zip(files).map(|(name, (_, svg))| entry(name, svg.into_bytes())));
+    m.entries = std::iter::once(catalog_record).chain(rest.iter().map(|e| record(&e.name, &e.data))).collect();
+    let mut packed = Vec::with_capacity(rest.len() + 3);
+    let manifest_json = m.to_json();
+    packed.push(archive::pack(MANIFEST, manifest_json.as_bytes(), 1)?);
+    if let Some(sk) = key {
+        let comment = format!("timestamp:{}\tfile:{MANIFEST}\tbundle:{}", stamp.at.unix_seconds(), m.bundle_id);
+        let sig = sign::sign(manifest_json.as_bytes(), sk, &comment)?;
+        packed.push(archive::pack(SIGNATURE, sig.as_bytes(), 1)?);
+    }
+    packed.push(catalog_packed);
+    packed.extend(archive::pack_all(&rest)?);
+    let bytes = archive::write_packed(&packed, stamp.at)?;
+    let sha256 = sha256_hex(&bytes);
+    Ok(Built { bytes, manifest: m, sha256 })
+}
+
+/// Writes `bytes` to a new file at `path`: a temporary file beside it, flushed to disk, then
+/// renamed, so `path` never holds a partial bundle. Refuses an existing `path`.
+pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
+    if path.exists() {
+        return Err(CoreError::conflict(format!(
+            "{} already exists; choose another file name (an export never overwrites a file)",
+            path.display()
+        )));
+    }
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().ok_or_else(|| CoreError::invalid("out", "the bundle path has no file name"))?;
+    let tmp = dir.join(format!(".{}.partial", name.to_string_lossy()));
+    let written = (|| -> std::io::Result<()> {
+        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, path)?;
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    written.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        CoreError::from(e)
+    })
+}
+
+impl Catalog {
+    /// What exporting `opts` would hold and what blocks it (nothing is written).
+    pub fn preview_bundle(&self, opts: &ExportOptions) -> Result<Preview> {
+        preview(&self.snapshot()?, opts)
+    }
+
+    /// Builds the bundle, writes it to `out` (never partially, never over an existing file)
+    /// and records the export (bundle id, SHA-256, who, when) in the audit log.
+    pub fn export_bundle(
+        &mut self,
+        out: &Path,
+        opts: &ExportOptions,
+        key: Option<&SecretKey>,
+        stamp: &Stamp,
+    ) -> Result<Exported> {
+        self.ensure_writable()?;
+        if stamp.by.trim().is_empty() {
+            return Err(CoreError::invalid("by", "an export records who made it; give a name (--by NAME)"));
+        }
+        let built = build(&self.snapshot()?, opts, key, stamp)?;
+        write_new(out, &built.bytes)?;
+        let m = &built.manifest;
+        let file = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let detail = format!(
+            "bundle {} sha256 {} ({} bytes, {} structure(s){}{}) to {file}",
+            m.bundle_id,
+            built.sha256,
+            built.bytes.len(),
+            m.structures.len(),
+            if key.is_some() { ", signed" } else { "" },
+            m.delta_of.as_ref().map(|d| format!(", delta of {}", d.bundle_id)).unwrap_or_default(),
+        );
+        if let Err(e) = self.record(|tx| audit(tx, stamp, "export", None, &detail)) {
+            let _ = std::fs::remove_file(out);
+            return Err(e);
+        }
+        Ok(Exported {
+            path: out.to_path_buf(),
+            bundle_id: m.bundle_id.clone(),
+            sha256: built.sha256,
+            bytes: built.bytes.len() as u64,
+            counts: m.counts.clone(),
+            structures: m.structures.clone(),
+            signed: key.is_some(),
+            delta_of: m.delta_of.as_ref().map(|d| d.bundle_id.clone()),
+        })
+    }
+}

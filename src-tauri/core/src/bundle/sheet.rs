@@ -1,0 +1,600 @@
+//! The printable build sheet (`build-sheet.html`): what ops key into Emersion, step by step in
+//! the articles' order, each object with the Emersion screen to use and every field as that
+//! screen labels it, and a box to write the production id Emersion assigns.
+//!
+//! Why HTML and why like this: every ops desk has a browser and a printer. The page is
+//! self-contained (inline CSS, no script, no image, no link, no font to fetch), prints one
+//! structure per page run with no step split across pages, and every value is HTML-escaped.
+//! Field labels are Emersion's own (the Bolt-On Add-On screens of seed 2; the other screens
+//! use the same labels for the same fields). Money is shown with the catalog's currency, an
+//! empty optional field says "(leave blank)" as the article asks, and other objects are named
+//! by internal name and id, with their production id once they are live.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use crate::bundle::diff::FieldChange;
+use crate::bundle::manifest::Manifest;
+use crate::bundle::order::{Action, Section, Step};
+use crate::id::{EntityKind, Id};
+use crate::model::*;
+use crate::snapshot::Snapshot;
+use crate::value::{Currency, Date, Money};
+
+const CSS: &str = "body{font:10.5pt/1.35 'DejaVu Sans',Arial,sans-serif;color:#111;margin:1.5cm}\
+h1{font-size:17pt;margin:0 0 .3em}h2{font-size:13.5pt;border-bottom:2px solid #111;padding-bottom:.2em;margin-top:1.2em}\
+h3{font-size:11pt;margin:0 0 .3em}table{border-collapse:collapse;width:100%}\
+th,td{border:1px solid #999;padding:2px 6px;text-align:left;vertical-align:top}th{width:34%;background:#f1f1f1;font-weight:600}\
+.step{border:1px solid #444;padding:.5em .7em;margin:.7em 0;break-inside:avoid;page-break-inside:avoid}\
+.n{display:inline-block;min-width:1.8em;padding:0 .3em;margin-right:.4em;background:#111;color:#fff;text-align:center;border-radius:3px}\
+.art{color:#555;font-weight:400;font-size:9.5pt}.obj{margin:0 0 .2em;font-weight:600}\
+.scr{margin:.1em 0 .4em;font-family:'DejaVu Sans Mono',monospace;font-size:9.5pt;background:#eef3fb;padding:2px 5px}\
+.sub{margin:.5em 0 .2em;font-weight:600;font-size:9.5pt}.e::after{content:'(leave blank)';color:#888;font-style:italic}\
+.pid{margin-top:.5em;font-weight:600}.box{display:inline-block;width:16em;height:1.5em;border:1.5px solid #111;vertical-align:middle;margin-left:.5em}\
+.done{color:#555;font-style:italic}.ref{color:#555;font-style:italic}.chg td{background:#fff6d6}\
+section+section{break-before:page;page-break-before:always}.meta th{width:22%}.note{font-size:9.5pt;color:#333}\
+@media print{body{margin:0}.step{border-color:#000}}";
+
+/// Appends `text` HTML-escaped.
+pub fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// A field value as shown: `None` is an empty field ("leave blank").
+type Value = Option<String>;
+
+struct Ctx<'a> {
+    s: &'a Snapshot,
+    currency: Currency,
+}
+
+impl Ctx<'_> {
+    fn money(&self, m: Option<Money>) -> Value {
+        m.map(|m| format!("{} {}", self.currency.code, self.currency.format(m)))
+    }
+    fn name_of(&self, id: Id) -> String {
+        let (name, pid) = match self.s.plan(id) {
+            Some(p) => (p.internal_name.clone(), p.production_id.clone()),
+            None => match id.kind {
+                EntityKind::BoltOnGroup => (self.s.group(id).map(|g| g.name.clone()).unwrap_or_default(), None),
+                EntityKind::Allowance => (String::from("allowance"), None),
+                _ => (String::new(), None),
+            },
+        };
+        match pid {
+            Some(pid) => format!("{name} ({id}, Emersion id {pid})"),
+            None => format!("{name} ({id})"),
+        }
+    }
+    fn amount(&self, v: IncludedValue) -> String {
+        amount(&self.currency, v.value_type, v.amount)
+    }
+}
+
+/// An included value amount in words ops type: "8 GB", "50 units", "AUD 10.00", "120 minutes".
+pub fn amount(currency: &Currency, t: IncludedValueType, a: i64) -> String {
+    const GB: i64 = 1024 * 1024;
+    match t {
+        IncludedValueType::Kilobytes if a != 0 && a % GB == 0 => format!("{} GB ({a} KB)", a / GB),
+        IncludedValueType::Kilobytes if a != 0 && a % 1024 == 0 => format!("{} MB ({a} KB)", a / 1024),
+        IncludedValueType::Kilobytes => format!("{a} KB"),
+        IncludedValueType::Seconds if a != 0 && a % 60 == 0 => format!("{} minutes ({a} seconds)", a / 60),
+        IncludedValueType::Seconds => format!("{a} seconds"),
+        IncludedValueType::Dollar => format!("{} {}", currency.code, currency.format(Money(a))),
+        IncludedValueType::Units => format!("{a} units"),
+    }
+}
+
+fn yes_no(b: bool) -> Value {
+    Some(if b { "Yes" } else { "No" }.to_string())
+}
+fn text(t: &Option<String>) -> Value {
+    t.as_ref().filter(|t| !t.trim().is_empty()).cloned()
+}
+fn date(d: Option<Date>) -> Value {
+    d.map(|d| d.to_string())
+}
+fn iv_type(t: IncludedValueType) -> &'static str {
+    match t {
+        IncludedValueType::Dollar => "Dollar",
+        IncludedValueType::Kilobytes => "Kilobytes",
+        IncludedValueType::Units => "Units",
+        IncludedValueType::Seconds => "Seconds",
+    }
+}
+fn behaviour(b: Behaviour) -> &'static str {
+    match b {
+        Behaviour::ForcedIrremovable => "Forced, irremovable",
+        Behaviour::ForcedRemovable => "Forced, removable",
+        Behaviour::Optional => "Completely Optional",
+    }
+}
+fn bonus(b: BonusType) -> &'static str {
+    match b {
+        BonusType::None => "None",
+        BonusType::AtStart => "At start",
+        BonusType::AtEnd => "At end",
+    }
+}
+
+/// One screen (or tab) of Emersion with its fields.
+struct Screen {
+    path: String,
+    rows: Vec<(&'static str, Value)>,
+}
+
+const MGMT: &str = "Packages &amp; Plans › Management › ";
+
+fn names(p: &Plan) -> Vec<(&'static str, Value)> {
+    vec![
+        ("Name", Some(p.internal_name.clone())),
+        ("External Name", text(&p.external_name)),
+        ("Reference Name", text(&p.reference_name)),
+        ("Reference Key", text(&p.reference_key)),
+        ("Import Reference", text(&p.import_reference)),
+        ("Description", text(&p.description)),
+        ("External Description", text(&p.external_description)),
+        ("Buy or Sell", Some(p.side.to_string())),
+    ]
+}
+
+fn pricing(c: &Ctx, p: &Plan) -> Vec<(&'static str, Value)> {
+    vec![
+        ("Recurring Plan", yes_no(p.recurring)),
+        ("Set up fee", c.money(p.setup_fee)),
+        ("Access fee", c.money(p.access_fee)),
+        ("Pro Rata", yes_no(p.pro_rata)),
+        ("Saleable from", date(p.saleable_from)),
+        ("Saleable to", date(p.saleable_to)),
+    ]
+}
+
+fn counterpart(c: &Ctx, p: &Plan, label: &'static str) -> Option<(&'static str, Value)> {
+    (p.side == Side::Sell).then(|| (label, p.buy_counterpart.map(|b| c.name_of(b))))
+}
+
+fn service_type(c: &Ctx, p: &Plan) -> Value {
+    p.service_type.as_ref().map(|code| match c.s.service_type(code) {
+        Some(t) => format!("{} ({code})", t.name),
+        None => code.clone(),
+    })
+}
+
+fn coded(list: &[(String, String)], code: &Option<String>) -> Value {
+    code.as_ref().map(|code| match list.iter().find(|(c, _)| c == code) {
+        Some((_, name)) => format!("{name} ({code})"),
+        None => code.clone(),
+    })
+}
+
+fn category(c: &Ctx, code: &Option<String>) -> Value {
+    let list: Vec<(String, String)> = c.s.bolt_on_categories.iter().map(|x| (x.code.clone(), x.name.clone())).collect();
+    coded(&list, code)
+}
+
+fn tariff(c: &Ctx, code: &Option<String>) -> Value {
+    let list: Vec<(String, String)> = c.s.tariffs.iter().map(|x| (x.code.clone(), x.name.clone())).collect();
+    coded(&list, code)
+}
+
+fn package_screens(c: &Ctx, p: &Plan, f: &PackagePlanFields) -> Vec<Screen> {
+    let mut rows = names(p);
+    rows.extend(counterpart(c, p, "Buy Package Plan"));
+    rows.extend(pricing(c, p));
+    rows.push(("Weighting", Some(f.weighting.to_string())));
+    rows.push(("Included Value Type", f.included_value.map(|v| iv_type(v.value_type).to_string())));
+    rows.push(("Included Value", f.included_value.map(|v| c.amount(v))));
+    let sps = f.service_plans.iter().map(|sp| c.name_of(*sp)).collect::<Vec<_>>().join("; ");
+    vec![
+        Screen { path: format!("{MGMT}Package Plan › Create New"), rows },
+        Screen {
+            path: format!("{MGMT}Package Plan › (this plan) › Service Plans"),
+            rows: vec![("Service Plans", Some(sps))],
+        },
+    ]
+}
+
+fn service_screens(c: &Ctx, p: &Plan, f: &ServicePlanFields) -> Vec<Screen> {
+    let mut rows = names(p);
+    rows.push(("Service type", service_type(c, p)));
+    rows.extend(counterpart(c, p, "Buy Service Plan"));
+    rows.extend(pricing(c, p));
+    for (i, v) in f.included_values.iter().enumerate() {
+        rows.push((
+            ["Included Value 1", "Included Value 2", "Included Value 3", "Included Value 4"][i.min(3)],
+            Some(format!("{}: {}", iv_type(v.value_type), c.amount(*v))),
+        ));
+    }
+    let mut screens = vec![Screen { path: format!("{MGMT}Service Plan › Create New"), rows }];
+    let b = &f.data_billing;
+    let billing = match b.mode {
+        DataBillingMode::None => vec![("Data Billing", None)],
+        DataBillingMode::Pooled => vec![(
+            "Data Billing",
+            Some(format!(
+                "Leave empty: this plan draws on the shared pool of {}",
+                b.pool.map(|x| c.name_of(x)).unwrap_or_else(|| "(no pool named)".into())
+            )),
+        )],
+        DataBillingMode::Own => vec![
+            (
+                "Billing Type",
+                b.billing_type.map(|t| if t == BillingType::Volume { "Volume".to_string() } else { t.to_string() }),
+            ),
+            ("Quota", b.quota_kb.map(|q| amount(&c.currency, IncludedValueType::Kilobytes, q))),
+            ("Excess Rate (per GB)", c.money(b.excess_rate)),
+            ("Charge Usage Within Quota", yes_no(b.charge_in_quota)),
+            ("Bonus", b.bonus_kb.map(|q| amount(&c.currency, IncludedValueType::Kilobytes, q))),
+        ],
+    };
+    if b.mode != DataBillingMode::None
+        || p.service_type
+            .as_deref()
+            .and_then(|t| c.s.service_type(t))
+            .is_some_and(|t| t.category == ServiceCategory::Data)
+    {
+        screens.push(Screen { path: format!("{MGMT}Service Plan › (this plan) › Data Billing"), rows: billing });
+    }
+    screens
+}
+
+fn bolt_on_screens(c: &Ctx, p: &Plan, f: &BoltOnFields) -> Vec<Screen> {
+    let mut rows = names(p);
+    rows.push(("Service type", service_type(c, p)));
+    rows.push(("Bolt-On Category", category(c, &f.bolt_on_category)));
+    rows.push(("Tariff", tariff(c, &f.tariff)));
+    rows.extend(counterpart(c, p, "Bolt-On Plan (Buy)"));
+    rows.push(("Included Value Type", f.included_value.map(|v| iv_type(v.value_type).to_string())));
+    rows.push(("Included Value", f.included_value.map(|v| c.amount(v))));
+    rows.extend(pricing(c, p));
+    rows.push(("First time fee", c.money(f.first_time_fee)));
+    let per = match f.included_value.map(|v| v.value_type) {
+        Some(IncludedValueType::Kilobytes) => "Excess rate (per GB)",
+        Some(IncludedValueType::Seconds) => "Excess rate (per minute)",
+        _ => "Excess rate (per unit)",
+    };
+    rows.push((per, c.money(f.excess_rate)));
+    vec![Screen { path: format!("{MGMT}Bolt-ons › Create New"), rows }]
+}
+
+fn add_on_screens(c: &Ctx, p: &Plan, f: &BoltOnAddOnFields) -> Vec<Screen> {
+    let mut one = names(p);
+    one.retain(|(l, _)| *l != "External Description");
+    one.push(("Service type", service_type(c, p)));
+    one.push(("Bolt-On Category", category(c, &f.bolt_on_category)));
+    one.push(("Tariff", tariff(c, &f.tariff)));
+    one.push(("Included Value Type", f.included_value_type.map(|t| iv_type(t).to_string())));
+    one.extend(counterpart(c, p, "Bolt-On Add-On Plan (Buy)"));
+    let mut two = vec![("Is Provisioned", yes_no(f.is_provisioned))];
+    if f.is_provisioned {
+        two.push(("Provisioning Key", text(&f.provisioning_key)));
+    }
+    two.extend(pricing(c, p).into_iter().filter(|(l, _)| *l != "Saleable to"));
+    const Q: [[&str; 4]; 4] = [
+        ["Quota 1: Included Value Type", "Quota 1: Bonus type", "Quota 1: Included value", "Quota 1: Weight"],
+        ["Quota 2: Included Value Type", "Quota 2: Bonus type", "Quota 2: Included value", "Quota 2: Weight"],
+        ["Quota 3: Included Value Type", "Quota 3: Bonus type", "Quota 3: Included value", "Quota 3: Weight"],
+        ["Quota 4: Included Value Type", "Quota 4: Bonus type", "Quota 4: Included value", "Quota 4: Weight"],
+    ];
+    for (q, labels) in f.quotas.iter().zip(Q.iter()) {
+        two.push((labels[0], Some(iv_type(q.value_type).to_string())));
+        two.push((labels[1], q.bonus_type.map(|b| bonus(b).to_string())));
+        two.push((labels[2], Some(c.amount(IncludedValue { value_type: q.value_type, amount: q.amount }))));
+        two.push((labels[3], q.weight.map(|w| w.to_string())));
+    }
+    if p.side == Side::Sell {
+        two.push(("Available In API", yes_no(f.available_in_api.unwrap_or(false))));
+        two.push(("Available In User Portal", yes_no(f.available_in_user_portal.unwrap_or(false))));
+    }
+    vec![
+        Screen { path: format!("{MGMT}Bolt-On Add-On › Create New (screen 1)"), rows: one },
+        Screen { path: format!("{MGMT}Bolt-On Add-On › Next (screen 2)"), rows: two },
+    ]
+}
+
+fn plan_screens(c: &Ctx, p: &Plan) -> Vec<Screen> {
+    match &p.detail {
+        PlanDetail::PackagePlan(f) => package_screens(c, p, f),
+        PlanDetail::ServicePlan(f) => service_screens(c, p, f),
+        PlanDetail::BoltOn(f) => bolt_on_screens(c, p, f),
+        PlanDetail::BoltOnAddOn(f) => add_on_screens(c, p, f),
+    }
+}
+
+fn link_screen(c: &Ctx, l: &BoltOnLink) -> Screen {
+    let side = c.s.plan(l.service_plan).map(|p| p.side.to_string()).unwrap_or_default();
+    Screen {
+        path: format!(
+            "Packages and Plans › Management › Service Plan › search ({side}) › Associated Plan Bolt-on › Link Bolt-on"
+        ),
+        rows: vec![
+            ("Service Plan", Some(c.name_of(l.service_plan))),
+            ("Bolt-on", Some(c.name_of(l.bolt_on))),
+            ("Behaviour", l.behaviour.map(|b| behaviour(b).to_string())),
+        ],
+    }
+}
+
+fn allowance_screen(c: &Ctx, a: &Allowance) -> Screen {
+    let link = c.s.link(a.bolt_on_link);
+    let mut rows = vec![
+        ("Service Plan", link.map(|l| c.name_of(l.service_plan))),
+        ("Bolt-On Plan", link.map(|l| c.name_of(l.bolt_on))),
+        ("Bolt-On Add-On Plan", Some(c.name_of(a.add_on))),
+        ("Bolt-On Add-On Max Occurrence", Some(a.max_occurrence.to_string())),
+        ("Bolt-On Add-On Description", text(&a.description)),
+    ];
+    if let Some(parent) = a.buy_parent {
+        let add_on = c.s.allowance(parent).map(|pa| c.name_of(pa.add_on)).unwrap_or_default();
+        rows.insert(0, ("Parent Bolt-On Add-On Plan Allow", Some(format!("allowance {parent}: {add_on}"))));
+    }
+    Screen {
+        path: "Packages and Plans › Management › Service Plan › (the plan) › Associated Plan Bolt-on › Bolt-On Add-On Plan Information › Add bolt-on Allowance".into(),
+        rows,
+    }
+}
+
+fn group_screen(c: &Ctx, g: &BoltOnGroup) -> Screen {
+    Screen {
+        path: format!("{MGMT}Bolt-On Groups › Create New"),
+        rows: vec![
+            ("Name", Some(g.name.clone())),
+            ("Description", text(&g.description)),
+            ("Buy or Sell", Some(g.side.to_string())),
+            ("Bolt-ons in the group", Some(g.members.iter().map(|m| c.name_of(*m)).collect::<Vec<_>>().join("; "))),
+        ],
+    }
+}
+
+fn placement_screen(c: &Ctx, bolt_on: Id, add_on: Id) -> Screen {
+    Screen {
+        path: format!(
+            "{MGMT}Bolt-ons › (the bolt-on) › Bolt-On Add-Ons Group › Display list of available Bolt-on Add-ons › Save"
+        ),
+        rows: vec![("Bolt-on", Some(c.name_of(bolt_on))), ("Bolt-On Add-On to select", Some(c.name_of(add_on)))],
+    }
+}
+
+fn render_screen(out: &mut String, sc: &Screen) {
+    out.push_str("<p class=scr>");
+    out.push_str(&sc.path); // paths are our own text, already escaped where needed
+    out.push_str("</p><table>");
+    for (label, value) in &sc.rows {
+        out.push_str("<tr><th>");
+        out.push_str(label);
+        match value {
+            Some(v) => {
+                out.push_str("<td>");
+                escape_into(out, v);
+            }
+            None => out.push_str("<td class=e>"),
+        }
+    }
+    out.push_str("</table>");
+}
+
+fn object_line(c: &Ctx, id: Id) -> String {
+    let mut line = String::new();
+    line.push_str(&id.to_string());
+    line.push_str(" · ");
+    match c.s.plan(id) {
+        Some(p) => {
+            escape_into(&mut line, &p.internal_name);
+            let _ = write!(line, " · {}", p.status);
+        }
+        None => escape_into(&mut line, &describe(c, id)),
+    }
+    line
+}
+
+/// How a group, link or allowance is named on its step.
+fn describe(c: &Ctx, id: Id) -> String {
+    let name = |i: Id| c.s.plan(i).map(|p| p.internal_name.clone()).unwrap_or_else(|| i.to_string());
+    match id.kind {
+        EntityKind::BoltOnGroup => c.s.group(id).map(|g| g.name.clone()).unwrap_or_default(),
+        EntityKind::BoltOnLink => {
+            c.s.link(id).map(|l| format!("{} → {}", name(l.service_plan), name(l.bolt_on))).unwrap_or_default()
+        }
+        EntityKind::Allowance => {
+            c.s.allowance(id)
+                .map(|a| format!("{} (max {}) under link {}", name(a.add_on), a.max_occurrence, a.bolt_on_link))
+                .unwrap_or_default()
+        }
+        _ => id.to_string(),
+    }
+}
+
+fn render_changes(out: &mut String, changes: &[FieldChange]) {
+    out.push_str("<p class=sub>What changed since the earlier bundle</p><table class=chg>");
+    for ch in changes {
+        out.push_str("<tr><th>");
+        escape_into(out, &ch.field);
+        out.push_str("<td>");
+        escape_into(out, &format!("{} → {}", ch.before, ch.after));
+        out.push_str("</td></tr>");
+    }
+    out.push_str("</table>");
+}
+
+fn render_step(out: &mut String, c: &Ctx, step: &Step, changes: &BTreeMap<Id, Vec<FieldChange>>) {
+    out.push_str("<div class=step><h3><span class=n>");
+    let _ = write!(out, "{}", step.number);
+    out.push_str("</span>");
+    escape_into(out, &step.title);
+    if let Some(a) = step.article_step {
+        let _ = write!(out, " <span class=art>(article step {a})</span>");
+    }
+    out.push_str("</h3>");
+    if let Some(o) = step.action.object() {
+        out.push_str("<p class=obj>");
+        out.push_str(&object_line(c, o));
+        out.push_str("</p>");
+    }
+    if let Some(at) = step.keyed_at {
+        let _ = write!(out, "<p class=done>Already done at step {at}; nothing to key here.</p></div>");
+        return;
+    }
+    if step.reference_only {
+        out.push_str("<p class=ref>Reference only: this BUY plan is the wholesaler's SELL plan on Emersion; do not key it, note its id.</p>");
+    }
+    let object = step.action.object();
+    let live_pid =
+        object.and_then(|o| c.s.plan(o)).filter(|p| p.status == Status::Live).and_then(|p| p.production_id.clone());
+    if let Some(ch) = object.and_then(|o| changes.get(&o)) {
+        if let Some(pid) = &live_pid {
+            out.push_str("<p class=note>Live in Emersion as id ");
+            escape_into(out, pid);
+            out.push_str(": open it there and change only these fields.</p>");
+        }
+        render_changes(out, ch);
+    }
+    let screens: Vec<Screen> = match &step.action {
+        Action::Plan { id } => c.s.plan(*id).map(|p| plan_screens(c, p)).unwrap_or_default(),
+        Action::Group { id } => c.s.group(*id).map(|g| vec![group_screen(c, g)]).unwrap_or_default(),
+        Action::Placement { bolt_on, add_on } => vec![placement_screen(c, *bolt_on, *add_on)],
+        Action::Link { id } => c.s.link(*id).map(|l| vec![link_screen(c, l)]).unwrap_or_default(),
+        Action::Allowance { id } => c.s.allowance(*id).map(|a| vec![allowance_screen(c, a)]).unwrap_or_default(),
+        Action::Approve { plans } => {
+            out.push_str("<p class=note>In Emersion, approve each plan keyed above: ");
+            let list: Vec<String> = plans.iter().map(|p| p.to_string()).collect();
+            escape_into(out, &list.join(", "));
+            out.push_str(".</p></div>");
+            return;
+        }
+    };
+    for sc in &screens {
+        render_screen(out, sc);
+    }
+    if matches!(step.action, Action::Plan { .. }) && !step.reference_only {
+        match live_pid {
+            Some(pid) => {
+                out.push_str("<p class=pid>Production id: ");
+                escape_into(out, &pid);
+                out.push_str(" (live)</p>");
+            }
+            None => out.push_str("<p class=pid>Production id:<span class=box></span></p>"),
+        }
+    }
+    out.push_str("</div>");
+}
+
+fn render_header(out: &mut String, m: &Manifest, diagrams: &[String]) {
+    out.push_str("<h1>Build sheet: ");
+    escape_into(out, &m.catalog_name);
+    out.push_str("</h1><table class=meta>");
+    let delta = m.delta_of.as_ref().map(|d| format!("changes since bundle {} ({})", d.bundle_id, d.created_at));
+    let rows: [(&str, String); 8] = [
+        ("Bundle", m.bundle_id.clone()),
+        ("Catalog", format!("{} ({})", m.catalog_name, m.catalog_id)),
+        ("Customer", m.customer.clone()),
+        ("Currency", m.currency.clone()),
+        ("Created", format!("{} by {}", m.created_at, m.created_by)),
+        ("Application", format!("{} {}", m.application.name, m.application.version)),
+        ("Structures", if m.structures.is_empty() { "(none)".into() } else { m.structures.join(", ") }),
+        ("Kind", delta.unwrap_or_else(|| "full bundle".into())),
+    ];
+    for (k, v) in rows {
+        out.push_str("<tr><th>");
+        out.push_str(k);
+        out.push_str("<td>");
+        escape_into(out, &v);
+        out.push_str("</td></tr>");
+    }
+    out.push_str(
+        "</table><p class=note>Key the steps in order. Where a step shows a box, write the id Emersion assigns; \
+return the ids in <b>id-return.csv</b> (column production_id). Empty fields say (leave blank). \
+Amounts are in the catalog currency. Every SELL object names its BUY counterpart: key the BUY one first.",
+    );
+    if !diagrams.is_empty() {
+        out.push_str(" Structure diagrams are in this bundle: ");
+        escape_into(out, &diagrams.join(", "));
+        out.push('.');
+    }
+    out.push_str("</p>");
+}
+
+fn render_customer(out: &mut String, c: &Ctx, st: Id) {
+    let Some(cu) = c.s.structure(st).and_then(|x| x.customer).and_then(|cu| c.s.customer(cu)) else { return };
+    out.push_str("<p class=sub>Customer ");
+    escape_into(out, &format!("{} {}", cu.id, cu.name));
+    out.push_str(" (orders the data package once; each site orders its tail package)</p><table><tr><th>Site<th>Technology, speed, service identifier</tr>");
+    for site in c.s.sites.iter().filter(|x| x.customer == cu.id) {
+        out.push_str("<tr><td>");
+        escape_into(out, &format!("{} {}", site.id, site.name));
+        out.push_str("<td>");
+        let pkg = site.tail_package.map(|p| c.name_of(p)).unwrap_or_else(|| "no tail package".into());
+        escape_into(
+            out,
+            &format!(
+                "{} {}, {} — {pkg}",
+                site.technology,
+                site.speed,
+                site.service_identifier.as_deref().unwrap_or("(no service identifier)")
+            ),
+        );
+        out.push_str("</td></tr>");
+    }
+    out.push_str("</table>");
+}
+
+/// The body of the build sheet for `sections` (a run of the sheet's sections; the first of the
+/// whole sheet continues the header's page, later ones start a page each). Runs of sections
+/// render independently, so a large sheet renders on every core.
+pub fn render_sections(
+    s: &Snapshot,
+    sections: &[Section],
+    first: bool,
+    changes: &BTreeMap<Id, Vec<FieldChange>>,
+) -> String {
+    let currency =
+        Currency::parse(&s.settings.currency).unwrap_or(Currency { code: s.settings.currency.clone(), decimals: 2 });
+    let c = Ctx { s, currency };
+    let mut out = String::with_capacity(sections.iter().map(|x| x.steps.len() * 1600).sum::<usize>());
+    for (i, sec) in sections.iter().enumerate() {
+        if i > 0 || !first {
+            out.push_str("</section><section>");
+        }
+        out.push_str("<h2>");
+        escape_into(&mut out, &sec.title);
+        out.push_str("</h2>");
+        if let Some(st) = sec.structure {
+            render_customer(&mut out, &c, st);
+        }
+        for step in &sec.steps {
+            render_step(&mut out, &c, step, changes);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The whole build sheet: the head and header from the manifest, then the rendered `body`
+/// parts (from [`render_sections`], in order).
+pub fn render(m: &Manifest, body: &[String], diagrams: &[String]) -> String {
+    let mut out = String::with_capacity(8192 + body.iter().map(String::len).sum::<usize>());
+    out.push_str("<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><title>Build sheet — ");
+    escape_into(&mut out, &m.catalog_name);
+    out.push_str(" — ");
+    escape_into(&mut out, &m.bundle_id);
+    out.push_str("</title><style>");
+    out.push_str(CSS);
+    out.push_str("</style></head><body><section>");
+    render_header(&mut out, m, diagrams);
+    if body.iter().all(String::is_empty) {
+        out.push_str("<p class=note>Nothing to key: the bundle holds no plan changes.</p>");
+    }
+    for part in body {
+        out.push_str(part);
+    }
+    out.push_str("</section></body></html>\n");
+    out
+}

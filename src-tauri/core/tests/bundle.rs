@@ -1,0 +1,411 @@
+//! Bundles through the core API: what goes in, what blocks, determinism, the round trip
+//! through import, verification of changes, signatures, ID return sheets, diffs and deltas.
+
+#[path = "bundle_fixture.rs"]
+mod fixture;
+
+use std::collections::BTreeSet;
+
+use fixture::*;
+use plansmith_core::bundle::read::ArchiveEntry;
+use plansmith_core::bundle::verify::{ProblemKind, Signature};
+use plansmith_core::bundle::{self, Bundle, ExportOptions, Limits, Manifest, sign};
+use plansmith_core::model::Status;
+use plansmith_core::{Catalog, Change, ErrorKind, Id, PlanField, Stamp, Timestamp};
+
+fn id(s: &str) -> Id {
+    s.parse().unwrap()
+}
+
+fn verify(bytes: &[u8]) -> bundle::Verification {
+    bundle::verify(bytes, None, &Limits::default()).unwrap()
+}
+
+#[test]
+fn a_draft_catalog_is_refused_with_every_blocker_and_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cat = plansmith_core::demo::write_demo(&dir.path().join("d.plansmith"), &stamp()).unwrap();
+    let p = cat.preview_bundle(&ExportOptions::default()).unwrap();
+    assert_eq!(p.blockers.len(), 20, "{:#?}", p.blockers);
+    assert!(p.blockers.iter().all(|b| b.rule == "LIF-03" && b.message.contains("is draft")));
+    let out = dir.path().join("b.zip");
+    let e = cat.export_bundle(&out, &ExportOptions::default(), None, &stamp()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Lifecycle);
+    assert!(e.message().contains("PP-1") && e.message().contains("approve it first"), "{e}");
+    let left: Vec<_> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    assert!(left.iter().all(|n| !n.contains("b.zip")), "{left:?}");
+}
+
+#[test]
+fn one_structure_brings_what_it_depends_on_and_is_blocked_by_a_draft_dependency() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut cat, _) = approved_demo(dir.path());
+    let st2 = ExportOptions { structures: vec![id("ST-2")], ..Default::default() };
+    let p = cat.preview_bundle(&st2).unwrap();
+    assert!(p.blockers.is_empty(), "{:?}", p.blockers);
+    let objects: BTreeSet<Id> = p.objects.iter().copied().collect();
+    for o in ["PP-5", "PP-6", "SP-5", "SP-6", "BO-1", "BO-2", "AO-1", "AO-6", "BG-1", "BL-1", "BL-2", "AL-1", "ST-2"] {
+        assert!(objects.contains(&id(o)), "{o} missing from {objects:?}");
+    }
+    assert!(!objects.contains(&id("SP-1")) && !objects.contains(&id("ST-1")));
+    // Reopening the BUY bolt-on withdraws what depends on it: now drafts block ST-2.
+    cat.reopen(id("BO-1"), "new price from the carrier", &stamp()).unwrap();
+    let p = cat.preview_bundle(&st2).unwrap();
+    let blocked: BTreeSet<Id> = p.blockers.iter().map(|b| b.object).collect();
+    assert!(blocked.contains(&id("BO-1")) && blocked.contains(&id("BO-2")), "{blocked:?}");
+    // …while ST-1 alone still exports.
+    let st1 = ExportOptions { structures: vec![id("ST-1")], ..Default::default() };
+    assert!(cat.preview_bundle(&st1).unwrap().blockers.is_empty());
+    let e = cat.preview_bundle(&ExportOptions { structures: vec![id("ST-9")], ..Default::default() }).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+}
+
+#[test]
+fn every_structure_alone_and_the_whole_catalog_verify_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cat, _) = approved_demo(dir.path());
+    for structures in [vec![], vec![id("ST-1")], vec![id("ST-2")], vec![id("ST-2"), id("ST-1")]] {
+        let bytes = export_bytes(&cat, &ExportOptions { structures: structures.clone(), ..Default::default() });
+        let v = verify(&bytes);
+        assert!(v.ok(), "{structures:?}: {:#?}", v.problems);
+        assert_eq!(v.signature, Signature::Unsigned);
+    }
+}
+
+#[test]
+fn the_same_catalog_at_the_same_instant_gives_the_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cat, _) = approved_demo(dir.path());
+    let a = export_bytes(&cat, &ExportOptions::default());
+    let b = export_bytes(&cat, &ExportOptions::default());
+    assert_eq!(a, b);
+    let later = bundle::build(
+        &cat.snapshot().unwrap(),
+        &ExportOptions::default(),
+        None,
+        &Stamp::new("Dana Lee", Timestamp::from_unix_seconds(EPOCH + 60)),
+    )
+    .unwrap();
+    assert_ne!(later.bytes, a);
+    let m1 = Manifest::parse(entry(&entries(&a), "manifest.json")).unwrap();
+    // Every structure's diagram is in it (and the shared-data picture of ST-1).
+    let names: Vec<String> = entries(&a).into_iter().map(|e| e.name).collect();
+    for d in ["diagrams/ST-1.svg", "diagrams/ST-1-shared-data.svg", "diagrams/ST-2.svg"] {
+        assert!(names.iter().any(|n| n == d), "{d} missing: {names:?}");
+    }
+    assert!(
+        entry(&entries(&a), "diagrams/ST-2.svg").starts_with(b"<svg")
+            || entry(&entries(&a), "diagrams/ST-2.svg").starts_with(b"<?xml")
+    );
+    // catalog.json is exactly the interchange's canonical text of what it holds.
+    let b1 = Bundle::from_bytes(&a, &Limits::default()).unwrap();
+    assert_eq!(entry(&b1.entries, "catalog.json"), b1.catalog.to_json().as_bytes());
+    assert_ne!(later.manifest.bundle_id, m1.bundle_id, "the bundle id includes created_at");
+    assert!(m1.bundle_id.starts_with("PSB-") && m1.bundle_id.len() == 24);
+}
+
+#[test]
+fn round_trip_export_import_export_gives_identical_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut cat, _) = approved_demo(dir.path());
+    // One plan live, so production ids travel too.
+    cat.mark_live(id("SP-2"), "102920", &stamp()).unwrap();
+    for structures in [vec![], vec![id("ST-2")], vec![id("ST-1")]] {
+        let opts = ExportOptions { structures: structures.clone(), ..Default::default() };
+        let first = export_bytes(&cat, &opts);
+        let target = dir.path().join(format!(
+            "imported-{}.plansmith",
+            structures.len() + structures.first().map(|i| i.n as usize).unwrap_or(0)
+        ));
+        let imported = bundle::import(&first, &target, None, &stamp()).unwrap();
+        let again = export_bytes(&imported, &opts);
+        assert!(first == again, "{structures:?}: re-export differs");
+        // The import is in the new catalog's audit log, and not in the bundle.
+        let log = imported.audit_log().unwrap();
+        assert_eq!(log.last().unwrap().action, "import");
+    }
+    // Importing never overwrites.
+    let first = export_bytes(&cat, &ExportOptions::default());
+    let e = bundle::import(&first, &dir.path().join("demo.plansmith"), None, &stamp()).err().expect("refused");
+    assert_eq!(e.kind(), ErrorKind::Conflict);
+}
+
+#[test]
+fn the_export_is_written_whole_and_recorded_in_the_audit_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut cat, _) = approved_demo(dir.path());
+    let out = dir.path().join("bundle.zip");
+    let done = cat.export_bundle(&out, &ExportOptions::default(), None, &stamp()).unwrap();
+    let bytes = std::fs::read(&out).unwrap();
+    assert_eq!(done.sha256, plansmith_core::bundle::manifest::sha256_hex(&bytes));
+    let last = cat.audit_log().unwrap().pop().unwrap();
+    assert_eq!((last.action.as_str(), last.by.as_str()), ("export", "Dana Lee"));
+    assert!(last.detail.contains(&done.bundle_id) && last.detail.contains(&done.sha256), "{}", last.detail);
+    // No temporary file is left, and an existing file is never overwritten.
+    let names: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    assert!(!names.iter().any(|n| n.contains("partial")), "{names:?}");
+    let e = cat.export_bundle(&out, &ExportOptions::default(), None, &stamp()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Conflict);
+    assert_eq!(std::fs::read(&out).unwrap(), bytes);
+    // Not undoable: undo does not take the export back out of the log.
+    cat.undo(&stamp()).unwrap();
+    assert!(cat.audit_log().unwrap().iter().any(|e| e.action == "export"));
+}
+
+fn with(v: &[ArchiveEntry], f: impl FnOnce(&mut Vec<ArchiveEntry>)) -> Vec<u8> {
+    let mut v = v.to_vec();
+    f(&mut v);
+    rezip(&v)
+}
+
+fn kinds(v: &bundle::Verification) -> Vec<(ProblemKind, String)> {
+    v.problems.iter().map(|p| (p.kind, p.subject.clone())).collect()
+}
+
+#[test]
+fn verify_names_every_changed_added_removed_and_renamed_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cat, _) = approved_demo(dir.path());
+    let good = entries(&export_bytes(&cat, &ExportOptions::default()));
+    let changed = with(&good, |v| {
+        v.iter_mut().find(|e| e.name == "build-sheet.html").unwrap().data.extend_from_slice(b"<!-- x -->")
+    });
+    assert_eq!(kinds(&verify(&changed)), vec![(ProblemKind::Changed, "build-sheet.html".to_string())]);
+    let added = with(&good, |v| v.push(ArchiveEntry { name: "extra.txt".into(), data: b"hi".to_vec() }));
+    assert_eq!(kinds(&verify(&added)), vec![(ProblemKind::Added, "extra.txt".to_string())]);
+    let removed = with(&good, |v| v.retain(|e| e.name != "id-return.csv"));
+    assert_eq!(kinds(&verify(&removed)), vec![(ProblemKind::Removed, "id-return.csv".to_string())]);
+    let renamed =
+        with(&good, |v| v.iter_mut().find(|e| e.name == "build-sheet.html").unwrap().name = "sheet.html".into());
+    let v = verify(&renamed);
+    assert_eq!(kinds(&v), vec![(ProblemKind::Renamed, "build-sheet.html".to_string())]);
+    assert!(v.problems[0].message.contains("renamed to sheet.html"));
+    // A changed catalog.json is reported as changed, and the rules/schema run on what is there.
+    let edited = with(&good, |v| {
+        let e = v.iter_mut().find(|e| e.name == "catalog.json").unwrap();
+        let text =
+            String::from_utf8(e.data.clone()).unwrap().replacen("\"status\": \"approved\"", "\"status\": \"draft\"", 1);
+        e.data = text.into_bytes();
+    });
+    let v = verify(&edited);
+    let k = kinds(&v);
+    assert!(k.contains(&(ProblemKind::Changed, "catalog.json".into())), "{k:?}");
+    assert!(k.iter().any(|(kind, _)| *kind == ProblemKind::Manifest), "bundle id no longer derives: {k:?}");
+    assert!(
+        v.problems.iter().any(|p| p.kind == ProblemKind::Rules && p.message.contains("LIF-03")),
+        "{:#?}",
+        v.problems
+    );
+    let not_schema = with(&good, |v| {
+        let e = v.iter_mut().find(|e| e.name == "catalog.json").unwrap();
+        e.data = String::from_utf8(e.data.clone())
+            .unwrap()
+            .replacen("\"weighting\": ", "\"weighting\": \"x\", \"w\": ", 1)
+            .into_bytes();
+    });
+    assert!(verify(&not_schema).problems.iter().any(|p| p.kind == ProblemKind::Schema), "schema problems reported");
+}
+
+#[test]
+fn signatures_hold_for_the_right_key_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cat, _) = approved_demo(dir.path());
+    let (sk_text, pk_text) = sign::keygen().unwrap();
+    let (_, other_pk) = sign::keygen().unwrap();
+    let sk = sign::secret_key(&sk_text, None).unwrap();
+    let built = bundle::build(&cat.snapshot().unwrap(), &ExportOptions::default(), Some(&sk), &stamp()).unwrap();
+    let pk = sign::public_key(&pk_text).unwrap();
+    let v = bundle::verify(&built.bytes, Some(&pk), &Limits::default()).unwrap();
+    assert!(v.ok(), "{:?}", v.problems);
+    assert!(matches!(&v.signature, Signature::Valid(c) if c.contains(&built.manifest.bundle_id)));
+    assert_eq!(verify(&built.bytes).signature, Signature::NotChecked);
+    let wrong = bundle::verify(&built.bytes, Some(&sign::public_key(&other_pk).unwrap()), &Limits::default()).unwrap();
+    assert_eq!(kinds(&wrong), vec![(ProblemKind::Signature, "manifest.json.minisig".into())]);
+    // A re-signed manifest with an edited field fails the signature.
+    let mut v = entries(&built.bytes);
+    let m = v.iter_mut().find(|e| e.name == "manifest.json").unwrap();
+    m.data = String::from_utf8(m.data.clone()).unwrap().replace("Dana Lee", "Mallory").into_bytes();
+    let tampered = bundle::verify(&rezip(&v), Some(&pk), &Limits::default()).unwrap();
+    assert!(kinds(&tampered).contains(&(ProblemKind::Signature, "manifest.json.minisig".into())));
+    // An unsigned bundle checked with a key is a problem.
+    let unsigned = export_bytes(&cat, &ExportOptions::default());
+    assert_eq!(kinds(&bundle::verify(&unsigned, Some(&pk), &Limits::default()).unwrap())[0].0, ProblemKind::Signature);
+    // Everything but the signature is byte-identical run to run.
+    let again = bundle::build(&cat.snapshot().unwrap(), &ExportOptions::default(), Some(&sk), &stamp()).unwrap();
+    let (a, b) = (entries(&built.bytes), entries(&again.bytes));
+    for (x, y) in a.iter().zip(&b).filter(|(x, _)| x.name != "manifest.json.minisig") {
+        assert_eq!(x, y);
+    }
+}
+
+fn csv_with_ids(cat: &Catalog, ids: &[(&str, &str)]) -> String {
+    let bytes = export_bytes(cat, &ExportOptions::default());
+    let csv = String::from_utf8(entry(&entries(&bytes), "id-return.csv").to_vec()).unwrap();
+    csv.lines()
+        .map(|l| {
+            let key = l.split(',').next().unwrap();
+            match ids.iter().find(|(i, _)| *i == key) {
+                Some((_, pid)) => format!("{l}{pid}"),
+                None => l.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn returned_ids_turn_plans_live_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut cat, _) = approved_demo(dir.path());
+    let good = csv_with_ids(&cat, &[("SP-1", "102001"), ("SP-2", "102002"), ("BO-1", "102919"), ("BO-2", "102920")]);
+    let r = cat.import_ids(&good, &stamp()).unwrap();
+    assert!(r.problems.is_empty(), "{:?}", r.problems);
+    assert_eq!(r.assign.len(), 4);
+    let s = cat.snapshot().unwrap();
+    assert_eq!(s.plan(id("BO-2")).unwrap().status, Status::Live);
+    assert_eq!(s.plan(id("BO-2")).unwrap().production_id.as_deref(), Some("102920"));
+    // Sending the same sheet back again changes nothing and is fine.
+    let r = cat.import_ids(&good, &stamp()).unwrap();
+    assert!(r.problems.is_empty() && r.assign.is_empty() && r.already_live.len() == 4, "{r:?}");
+    // A bad sheet: every problem by line, nothing applied.
+    let bad = [
+        "object_id,kind,side,internal_name,production_id",
+        "SP-3,service_plan,BUY,x,200003",   // 2: fine on its own
+        "SP-99,service_plan,BUY,x,1",       // 3: unknown
+        "SP-4,package_plan,SELL,x,2",       // 4: wrong kind
+        "SP-3,service_plan,BUY,x,200004",   // 5: duplicate object
+        "SP-5,service_plan,BUY,x,200003",   // 6: duplicate production id
+        "SP-6,service_plan,SELL",           // 7: malformed
+        "SP-1,service_plan,BUY,x,999",      // 8: live with another id
+        "PP-1,package_plan,SELL,x,5",       // 9: wrong side
+        "AO-1,bolt_on_add_on,BUY,x,102919", // 10: fine (ids are per kind)
+    ]
+    .join("\r\n");
+    let before = cat.snapshot().unwrap();
+    let r = cat.import_ids(&bad, &stamp()).unwrap();
+    let lines: Vec<&str> = r.problems.iter().map(|p| p.split(':').next().unwrap()).collect();
+    assert_eq!(lines, ["line 3", "line 4", "line 5", "line 6", "line 7", "line 8", "line 9"], "{:#?}", r.problems);
+    assert!(r.problems[0].contains("SP-99") && r.problems[2].contains("first on line 2"), "{:#?}", r.problems);
+    assert_eq!(cat.snapshot().unwrap(), before, "nothing applied");
+    // A draft cannot go live; a bad header or quote is reported.
+    cat.reopen(id("AO-2"), "typo", &stamp()).unwrap();
+    let draft_line = "object_id,kind,side,internal_name,production_id\nAO-2,bolt_on_add_on,SELL,x,7\n";
+    assert!(cat.import_ids(draft_line, &stamp()).unwrap().problems[0].contains("only approved plans go live"));
+    assert!(cat.import_ids("id,name\n", &stamp()).unwrap().problems[0].starts_with("line 1: the header"));
+    assert!(
+        cat.import_ids("object_id,kind,side,internal_name,production_id\n\"SP-3,x", &stamp()).unwrap().problems[0]
+            .starts_with("line 2")
+    );
+}
+
+#[test]
+fn diff_names_objects_and_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut cat, _) = approved_demo(dir.path());
+    let a = Bundle::from_bytes(&export_bytes(&cat, &ExportOptions::default()), &Limits::default()).unwrap();
+    cat.reopen(id("SP-6"), "rename", &stamp()).unwrap();
+    cat.apply(
+        &Change::SetPlanField { id: id("SP-6"), edit: PlanField::ExternalName(Some("Mobile Biz 40".into())) },
+        &stamp(),
+    )
+    .unwrap();
+    // A catalog against a bundle: the catalog also holds the reference data no plan uses.
+    let whole = plansmith_core::interchange::document(&cat).unwrap();
+    let d = bundle::diff(&a.catalog, &whole);
+    assert!(
+        d.added
+            .iter()
+            .all(|k| k.starts_with("service_type") || k.starts_with("tariff") || k.starts_with("bolt_on_category")),
+        "{:?}",
+        d.added
+    );
+    let sp6 = d.changed.iter().find(|c| c.object == "SP-6").expect("SP-6 changed");
+    let fields: Vec<&str> = sp6.fields.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(fields, ["external_name", "status"]);
+    // Two bundles.
+    cat.approve_all(&stamp()).unwrap();
+    let b = Bundle::from_bytes(&export_bytes(&cat, &ExportOptions::default()), &Limits::default()).unwrap().catalog;
+    let d = bundle::diff(&a.catalog, &b);
+    assert!(d.added.is_empty() && d.removed.is_empty(), "{d:?}");
+    assert_eq!(d.changed.len(), 1);
+    assert_eq!(d.changed[0].fields.iter().map(|f| f.field.as_str()).collect::<Vec<_>>(), ["external_name"]);
+    assert_eq!(sp6.fields[0].after, "\"Mobile Biz 40\"");
+    assert!(bundle::diff(&a.catalog, &a.catalog).is_empty());
+}
+
+#[test]
+fn a_delta_bundle_covers_only_what_changed_and_names_live_objects_by_production_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut cat, _) = approved_demo(dir.path());
+    let first = Bundle::from_bytes(&export_bytes(&cat, &ExportOptions::default()), &Limits::default()).unwrap();
+    cat.mark_live(id("SP-2"), "48213", &stamp()).unwrap();
+    cat.apply(
+        &Change::SetPlanField { id: id("SP-2"), edit: PlanField::Description(Some("Pool for every café".into())) },
+        &stamp(),
+    )
+    .unwrap();
+    let opts = ExportOptions { since: Some(first.clone()), ..Default::default() };
+    let built = bundle::build(&cat.snapshot().unwrap(), &opts, None, &stamp()).unwrap();
+    let d = built.manifest.delta_of.as_ref().unwrap();
+    assert_eq!(
+        (d.bundle_id.as_str(), d.changed.clone(), d.added.len(), d.removed.len()),
+        (first.manifest.bundle_id.as_str(), vec!["SP-2".to_string()], 0, 0)
+    );
+    let v = entries(&built.bytes);
+    let sheet = String::from_utf8(entry(&v, "build-sheet.html").to_vec()).unwrap();
+    assert!(sheet.contains("Live in Emersion as id 48213") && sheet.contains("Pool for every café"), "delta sheet");
+    assert_eq!(sheet.matches("class=step").count(), 2, "one change step and the approval step");
+    let csv = String::from_utf8(entry(&v, "id-return.csv").to_vec()).unwrap();
+    assert_eq!(csv.lines().count(), 2, "{csv}");
+    assert!(csv.contains("SP-2,service_plan,SELL,Business shared data 500 GB,48213"));
+    assert!(entry(&v, "changes.json").starts_with(b"{"));
+    assert!(verify(&built.bytes).ok(), "{:?}", verify(&built.bytes).problems);
+}
+
+#[test]
+fn the_build_sheet_is_in_the_articles_order_and_escapes_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut cat, _) = approved_demo(dir.path());
+    cat.reopen(id("BO-2"), "name", &stamp()).unwrap();
+    cat.apply(
+        &Change::SetPlanField {
+            id: id("BO-2"),
+            edit: PlanField::Description(Some("<script>alert('x')</script> & \"q\"".into())),
+        },
+        &stamp(),
+    )
+    .unwrap();
+    cat.approve(&[id("BO-2"), id("SP-6"), id("PP-6")], &stamp()).unwrap();
+    let bytes = export_bytes(&cat, &ExportOptions { structures: vec![id("ST-2")], ..Default::default() });
+    let html = String::from_utf8(entry(&entries(&bytes), "build-sheet.html").to_vec()).unwrap();
+    assert!(
+        !html.contains("<script")
+            && html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;")
+    );
+    assert!(!html.contains("http") && !html.contains("src=") && !html.contains("href="), "self-contained");
+    let pos = |needle: &str| html.find(needle).unwrap_or_else(|| panic!("{needle} not in the sheet"));
+    // BUY before SELL, bolt-on group before links, BUY allowance before SELL allowance.
+    let order = [
+        "SP-5 · ", "PP-5 · ", "SP-6 · ", "PP-6 · ", "BO-1 · ", "BO-2 · ", "BG-1 · ", "AO-1 · ", "AO-2 · ", "BL-1 · ",
+        "AL-1 · ", "AL-3 · ", "BL-2 · ", "AL-4 · ", "AL-6 · ",
+    ];
+    let at: Vec<usize> = order.iter().map(|n| pos(n)).collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{order:?} at {at:?}");
+    for label in [
+        "Packages &amp; Plans › Management › Bolt-On Add-On › Create New (screen 1)",
+        "Included Value Type",
+        "Is Provisioned",
+        "Bonus type",
+        "Weight",
+        "Available In API",
+        "Available In User Portal",
+        "Completely Optional",
+        "Bolt-On Add-On Max Occurrence",
+        "Production id:",
+    ] {
+        assert!(html.contains(label), "{label}");
+    }
+    assert!(html.contains("AUD "), "money with the currency");
+}
