@@ -23,7 +23,7 @@ ui: setup
 	npm --prefix ui run --silent build
 
 app-build: ui
-	cargo build -p plansmith-app
+	cargo build -p plansmith-app -p plansmith-cli --bins --example hello
 
 app: app-build
 	$(APP) $(CATALOG)

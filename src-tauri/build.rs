@@ -6,7 +6,25 @@
 //! checks this list against the TypeScript side and the capability).
 
 /// Every command the UI may invoke, in snake_case as registered with Tauri.
-const COMMANDS: &[&str] = &["catalog_overview"];
+const COMMANDS: &[&str] = &[
+    "catalog_overview",
+    "list_objects",
+    "object_detail",
+    "apply_change",
+    "undo",
+    "redo",
+    "history",
+    "check_catalog",
+    "check_objects",
+    "affected_objects",
+    "structure_progress",
+    "plan_approval",
+    "approve",
+    "reopen",
+    "mark_live",
+    "retire",
+    "reference_data",
+];
 
 fn main() {
     println!("cargo:rerun-if-changed=capabilities");

@@ -2,18 +2,551 @@
 //!
 //! Each command is a thin async adapter: it takes the [`OpenCatalog`] state, runs one core call
 //! through it (on a blocking worker), and returns the core's own serializable type or an
-//! [`IpcError`]. No catalog logic lives here. Adding a command means adding it here, to
-//! `generate_handler!` in `lib.rs`, to `COMMANDS` in `build.rs` (which creates its
-//! `allow-…` permission), to `capabilities/main.json`, and to `ui/src/lib/backend.ts`.
+//! [`IpcError`]. No catalog logic lives here. Adding a command means adding it here (as a
+//! handler and in [`COMMANDS`] / [`dispatch`]), to `generate_handler!` in `lib.rs`, to
+//! `COMMANDS` in `build.rs` (which creates its `allow-…` permission), to
+//! `capabilities/main.json`, and to `ui/src/lib/backend.ts`; the tests here and in
+//! `ipc-contract.test.ts` check that they agree.
+//!
+//! Commands that take input take exactly one argument, `request`, as raw JSON, and decode it
+//! themselves into their typed request struct: a missing, empty or malformed payload is then an
+//! [`IpcError`] of kind `invalid_input` naming the field at fault, never a Tauri-level string
+//! error or a panic. The request and response types are exported to TypeScript
+//! (`ui/src/lib/bindings/`) by `bindings.rs`.
 
-use plansmith_core::Overview;
+use plansmith_core::change::Applied;
+use plansmith_core::lifecycle::ApprovalPlan;
+use plansmith_core::model::{BoltOnCategory, ServiceType, Settings, Tariff};
+use plansmith_core::progress::{Progress, progress_of};
+use plansmith_core::query::{FindingCounts, ListQuery};
+use plansmith_core::relations::Relations;
+use plansmith_core::rules;
+use plansmith_core::store::history::Step;
+use plansmith_core::{Change, CoreError, ErrorKind, Finding, Id, Overview};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use tauri::State;
 
 use crate::ipc_error::IpcError;
-use crate::open_catalog::OpenCatalog;
+use crate::launch::stamp_now;
+use crate::open_catalog::{OpenCatalog, Session};
+
+/// Every command, in snake_case as registered with Tauri (the same list as `build.rs`).
+pub const COMMANDS: &[&str] = &[
+    "catalog_overview",
+    "list_objects",
+    "object_detail",
+    "apply_change",
+    "undo",
+    "redo",
+    "history",
+    "check_catalog",
+    "check_objects",
+    "affected_objects",
+    "structure_progress",
+    "plan_approval",
+    "approve",
+    "reopen",
+    "mark_live",
+    "retire",
+    "reference_data",
+];
+
+// ---------------------------------------------------------------------------------------------
+// Request and response types.
+
+/// `list_objects`: one page of one kind.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListRequest {
+    pub query: ListQuery,
+}
+
+/// Any command about one object.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdRequest {
+    pub id: Id,
+}
+
+/// Any command about several objects.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdsRequest {
+    pub ids: Vec<Id>,
+}
+
+/// `apply_change`: one typed edit.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeRequest {
+    pub change: Change,
+}
+
+/// `reopen`: back to draft, with the reason recorded in the audit log.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReopenRequest {
+    pub id: Id,
+    pub reason: String,
+}
+
+/// `mark_live`: ops reported the id Emersion assigned.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkLiveRequest {
+    pub id: Id,
+    pub production_id: String,
+}
+
+/// What the undo and redo menu items say.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize)]
+pub struct History {
+    pub undo: Option<Step>,
+    pub redo: Option<Step>,
+}
+
+/// What an edit did, and the findings it changed.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize)]
+pub struct EditOutcome {
+    pub applied: Applied,
+    /// The objects whose findings were re-checked; `findings` replaces theirs.
+    pub rechecked: Vec<Id>,
+    /// True when the whole catalog was re-checked (`findings` is then the complete list).
+    pub full: bool,
+    pub findings: Vec<Finding>,
+    pub history: History,
+}
+
+/// What undo, redo or a lifecycle action did; the findings are the whole catalog's.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize)]
+pub struct StepOutcome {
+    /// The undone or redone step (`None`: there was nothing to do).
+    pub step: Option<Step>,
+    /// Lifecycle actions: the objects whose status changed.
+    pub changed: Vec<Id>,
+    pub findings: Vec<Finding>,
+    pub history: History,
+}
+
+/// Reference data and catalog settings.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize)]
+pub struct ReferenceData {
+    pub settings: Settings,
+    pub service_types: Vec<ServiceType>,
+    pub tariffs: Vec<Tariff>,
+    pub bolt_on_categories: Vec<BoltOnCategory>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoding.
+
+/// Decodes a command's `request`, or says which field is wrong.
+pub fn decode<T: DeserializeOwned>(request: Option<Value>) -> Result<T, IpcError> {
+    let value = request
+        .ok_or_else(|| IpcError::new(ErrorKind::InvalidInput, "This command needs a request, and none was sent."))?;
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let path = error.path().to_string();
+        let mut ipc = IpcError::new(
+            ErrorKind::InvalidInput,
+            format!("The request could not be read at '{path}': {}", error.inner()),
+        );
+        ipc.field = (path != ".").then_some(path);
+        ipc
+    })
+}
+
+fn history_of(session: &Session) -> Result<History, CoreError> {
+    let (undo, redo) = session.catalog.undo_redo_labels()?;
+    Ok(History { undo, redo })
+}
+
+fn full_findings(session: &mut Session) -> Result<Vec<Finding>, CoreError> {
+    session.invalidate();
+    Ok(session.findings()?.clone())
+}
+
+/// Applies one change and re-checks what it can affect (the whole catalog after settings or
+/// reference-data edits, whose effects reach anywhere).
+pub fn apply(session: &mut Session, change: &Change) -> Result<EditOutcome, CoreError> {
+    let subject = subject_of(change);
+    let before = match subject {
+        Some(id) => rules::affected(session.catalog.conn(), id).unwrap_or_default(),
+        None => vec![],
+    };
+    let applied = session.catalog.apply(change, &stamp_now())?;
+    let subject = subject.or(applied.created);
+    let global = matches!(
+        change,
+        Change::PutServiceType { .. }
+            | Change::DeleteServiceType { .. }
+            | Change::PutBoltOnCategory { .. }
+            | Change::DeleteBoltOnCategory { .. }
+            | Change::PutTariff { .. }
+            | Change::DeleteTariff { .. }
+            | Change::UpdateSettings { .. }
+    );
+    let history = history_of(session)?;
+    if global || subject.is_none() || session.findings.is_none() {
+        let findings = full_findings(session)?;
+        return Ok(EditOutcome { applied, rechecked: vec![], full: true, findings, history });
+    }
+    let mut ids = before;
+    if let Some(id) = subject {
+        ids.extend(rules::affected(session.catalog.conn(), id)?);
+        ids.push(id);
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    let findings = rules::check_objects(session.catalog.conn(), &ids)?;
+    if let Some(cached) = session.findings.as_mut() {
+        cached.retain(|f| ids.binary_search(&f.object).is_err());
+        cached.extend(findings.iter().cloned());
+    }
+    Ok(EditOutcome { applied, rechecked: ids, full: false, findings, history })
+}
+
+/// The object a change is about, before it is applied (creations: none yet).
+fn subject_of(change: &Change) -> Option<Id> {
+    use Change::*;
+    match change {
+        CreateSellCounterpart { of } => Some(*of),
+        SetPlanField { id, .. } | DeletePlan { id } | UpdateBoltOnGroup { id, .. } | DeleteBoltOnGroup { id } => {
+            Some(*id)
+        }
+        AddServicePlan { package_plan, .. } | RemoveServicePlan { package_plan, .. } => Some(*package_plan),
+        AddGroupMember { group, .. } | RemoveGroupMember { group, .. } => Some(*group),
+        AddToAddOnGroup { bolt_on, .. } | RemoveFromAddOnGroup { bolt_on, .. } => Some(*bolt_on),
+        LinkBoltOn { service_plan, .. } => Some(*service_plan),
+        SetBehaviour { link, .. } | UnlinkBoltOn { link } | AddAllowance { link, .. } => Some(*link),
+        UpdateAllowance { id, .. } | RemoveAllowance { id } => Some(*id),
+        UpdateCustomer { id, .. } | DeleteCustomer { id } | UpdateSite { id, .. } | DeleteSite { id } => Some(*id),
+        CreateSite { customer, .. } => Some(*customer),
+        UpdateStructure { id, .. } | DeleteStructure { id } => Some(*id),
+        AddStructureMember { structure, .. } | RemoveStructureMember { structure, .. } => Some(*structure),
+        _ => None,
+    }
+}
+
+fn lifecycle_outcome(session: &mut Session, changed: Vec<Id>) -> Result<StepOutcome, CoreError> {
+    let findings = full_findings(session)?;
+    Ok(StepOutcome { step: None, changed, findings, history: history_of(session)? })
+}
+
+/// Runs one command by name: the single implementation behind every Tauri handler.
+pub async fn dispatch(catalog: &OpenCatalog, command: &str, request: Option<Value>) -> Result<Value, IpcError> {
+    fn json<T: Serialize>(value: T) -> Result<Value, IpcError> {
+        serde_json::to_value(value).map_err(|e| IpcError::internal(format!("the answer could not be encoded: {e}")))
+    }
+    match command {
+        "catalog_overview" => json(catalog.with(|c| c.overview()).await?),
+        "list_objects" => {
+            let ListRequest { query } = decode(request)?;
+            json(
+                catalog
+                    .with_session(move |s| {
+                        let counts = FindingCounts::new(s.findings()?);
+                        s.catalog.list(&query, &counts)
+                    })
+                    .await?,
+            )
+        }
+        "object_detail" => {
+            let IdRequest { id } = decode(request)?;
+            json(catalog.with(move |c| c.object_detail(id)).await?)
+        }
+        "apply_change" => {
+            let ChangeRequest { change } = decode(request)?;
+            json(catalog.with_session(move |s| apply(s, &change)).await?)
+        }
+        "undo" | "redo" => {
+            let undo = command == "undo";
+            json(
+                catalog
+                    .with_session(move |s| {
+                        let stamp = stamp_now();
+                        let step = if undo { s.catalog.undo(&stamp)? } else { s.catalog.redo(&stamp)? };
+                        let findings = full_findings(s)?;
+                        Ok(StepOutcome { step, changed: vec![], findings, history: history_of(s)? })
+                    })
+                    .await?,
+            )
+        }
+        "history" => json(catalog.with_session(|s| history_of(s)).await?),
+        "check_catalog" => json(catalog.with_session(|s| Ok(s.findings()?.clone())).await?),
+        "check_objects" => {
+            let IdsRequest { ids } = decode(request)?;
+            json(catalog.with(move |c| rules::check_objects(c.conn(), &ids)).await?)
+        }
+        "affected_objects" => {
+            let IdRequest { id } = decode(request)?;
+            json(catalog.with(move |c| rules::affected(c.conn(), id)).await?)
+        }
+        "structure_progress" => {
+            let IdRequest { id } = decode(request)?;
+            json(
+                catalog
+                    .with(move |c| -> Result<Progress, CoreError> {
+                        let s = c.snapshot()?;
+                        progress_of(&Relations::new(&s), id)
+                    })
+                    .await?,
+            )
+        }
+        "plan_approval" => {
+            let IdsRequest { ids } = decode(request)?;
+            json(catalog.with(move |c| -> Result<ApprovalPlan, CoreError> { c.plan_approval(&ids) }).await?)
+        }
+        "approve" => {
+            let IdsRequest { ids } = decode(request)?;
+            json(
+                catalog
+                    .with_session(move |s| {
+                        let changed = s.catalog.approve(&ids, &stamp_now())?;
+                        lifecycle_outcome(s, changed)
+                    })
+                    .await?,
+            )
+        }
+        "reopen" => {
+            let ReopenRequest { id, reason } = decode(request)?;
+            json(
+                catalog
+                    .with_session(move |s| {
+                        let changed = s.catalog.reopen(id, &reason, &stamp_now())?;
+                        lifecycle_outcome(s, changed)
+                    })
+                    .await?,
+            )
+        }
+        "mark_live" => {
+            let MarkLiveRequest { id, production_id } = decode(request)?;
+            json(
+                catalog
+                    .with_session(move |s| {
+                        s.catalog.mark_live(id, &production_id, &stamp_now())?;
+                        lifecycle_outcome(s, vec![id])
+                    })
+                    .await?,
+            )
+        }
+        "retire" => {
+            let IdRequest { id } = decode(request)?;
+            json(
+                catalog
+                    .with_session(move |s| {
+                        s.catalog.retire(id, &stamp_now())?;
+                        lifecycle_outcome(s, vec![id])
+                    })
+                    .await?,
+            )
+        }
+        "reference_data" => json(
+            catalog
+                .with(|c| {
+                    let s = c.snapshot_reference()?;
+                    Ok(s)
+                })
+                .await?,
+        ),
+        other => Err(IpcError::new(ErrorKind::NotFound, format!("There is no command '{other}'."))),
+    }
+}
+
+/// Reference data without the plans.
+trait ReferenceRead {
+    fn snapshot_reference(&self) -> Result<ReferenceData, CoreError>;
+}
+
+impl ReferenceRead for plansmith_core::Catalog {
+    fn snapshot_reference(&self) -> Result<ReferenceData, CoreError> {
+        let s = plansmith_core::Snapshot::load(
+            self.conn(),
+            &plansmith_core::Scope::Ids(std::collections::BTreeMap::new()),
+        )?;
+        Ok(ReferenceData {
+            settings: s.settings,
+            service_types: s.service_types,
+            tariffs: s.tariffs,
+            bolt_on_categories: s.bolt_on_categories,
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Tauri handlers. Each is one line: decoding and work live in `dispatch`.
+
+macro_rules! handlers {
+    ($($name:ident),* $(,)?) => {$(
+        #[doc = concat!("The `", stringify!($name), "` command (see [`dispatch`]).")]
+        #[tauri::command]
+        pub async fn $name(catalog: State<'_, OpenCatalog>, request: Option<Value>) -> Result<Value, IpcError> {
+            dispatch(&catalog, stringify!($name), request).await
+        }
+    )*};
+}
+
+handlers!(
+    list_objects,
+    object_detail,
+    apply_change,
+    undo,
+    redo,
+    history,
+    check_catalog,
+    check_objects,
+    affected_objects,
+    structure_progress,
+    plan_approval,
+    approve,
+    reopen,
+    mark_live,
+    retire,
+    reference_data,
+);
 
 /// The first screen: catalog header, object counts per kind, and build progress per structure.
 #[tauri::command]
 pub async fn catalog_overview(catalog: State<'_, OpenCatalog>) -> Result<Overview, IpcError> {
     catalog.with(|catalog| catalog.overview()).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::launch::CatalogTarget;
+    use crate::test_folder::TestFolder;
+    use serde_json::json;
+
+    fn demo(folder: &TestFolder) -> OpenCatalog {
+        OpenCatalog::open(CatalogTarget { path: folder.file("demo.plansmith"), write_demo_if_missing: true })
+    }
+
+    #[test]
+    fn the_list_matches_build_rs_and_lib_rs() {
+        let build = include_str!("build.rs");
+        let lib = include_str!("lib.rs");
+        let start = build.find("const COMMANDS: &[&str] = &[").unwrap();
+        let end = start + build[start..].find("];").unwrap();
+        let mut listed: Vec<&str> = build[start..end].split('"').skip(1).step_by(2).collect();
+        listed.sort_unstable();
+        let mut mine = COMMANDS.to_vec();
+        mine.sort_unstable();
+        assert_eq!(listed, mine, "build.rs COMMANDS and commands::COMMANDS differ");
+        for c in COMMANDS {
+            assert!(
+                lib.contains(&format!("commands::{c},")) || lib.contains(&format!("commands::{c}]")),
+                "{c} not in generate_handler!"
+            );
+        }
+    }
+
+    /// Malformed, empty or hostile payloads: every command answers, with an IpcError where the
+    /// input is wrong, and never panics.
+    #[tokio::test]
+    async fn malformed_payloads_get_an_error_never_a_panic() {
+        let folder = TestFolder::new();
+        let catalog = demo(&folder);
+        let payloads = [
+            None,
+            Some(Value::Null),
+            Some(json!(42)),
+            Some(json!("SP-1")),
+            Some(json!([])),
+            Some(json!({})),
+            Some(json!({"id": "XX-1"})),
+            Some(json!({"id": "SP-0"})),
+            Some(json!({"id": 5})),
+            Some(json!({"ids": [1, 2]})),
+            Some(json!({"change": {"op": "no_such_op"}})),
+            Some(
+                json!({"change": {"op": "set_plan_field", "id": "SP-1", "edit": {"field": "setup_fee", "value": "lots"}}}),
+            ),
+            Some(json!({"query": {"kind": "plan", "offset": -1, "limit": 10}})),
+            Some(json!({"query": {"kind": "service_plan", "offset": 0, "limit": 0}})),
+            Some(json!({"id": "SP-1", "reason": null})),
+            Some(json!({"id": "SP-1", "production_id": 7, "extra": true})),
+        ];
+        for command in COMMANDS {
+            for payload in &payloads {
+                let answer = dispatch(&catalog, command, payload.clone()).await;
+                if let Err(e) = &answer {
+                    assert!(!e.message.is_empty(), "{command} {payload:?}: empty message");
+                }
+            }
+        }
+        let e = dispatch(&catalog, "object_detail", None).await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidInput);
+        let e = dispatch(&catalog, "object_detail", Some(json!({"id": "XX-1"}))).await.unwrap_err();
+        assert_eq!((e.kind, e.field.as_deref()), (ErrorKind::InvalidInput, Some("id")));
+        let e = dispatch(&catalog, "apply_change", Some(json!({"change": {"op": "set_plan_field", "id": "SP-1", "edit": {"field": "setup_fee", "value": "lots"}}}))).await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidInput);
+        assert!(e.field.as_deref().unwrap_or("").starts_with("change"), "{e:?}");
+        let e = dispatch(&catalog, "no_such_command", None).await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotFound);
+    }
+
+    #[tokio::test]
+    async fn an_edit_updates_the_findings_like_a_full_check_and_undo_restores_them() {
+        let folder = TestFolder::new();
+        let catalog = demo(&folder);
+        let before = dispatch(&catalog, "check_catalog", None).await.unwrap().as_array().unwrap().len();
+        let created = dispatch(
+            &catalog,
+            "apply_change",
+            Some(json!({"change": {"op": "create_plan", "kind": "bolt_on", "side": "SELL", "internal_name": "Extra 2 GB"}})),
+        )
+        .await
+        .unwrap();
+        let id = created["applied"]["created"].as_str().unwrap().to_string();
+        let edit = dispatch(
+            &catalog,
+            "apply_change",
+            Some(json!({"change": {"op": "set_plan_field", "id": id, "edit": {"field": "external_name", "value": "Extra 2 GB"}}})),
+        )
+        .await
+        .unwrap();
+        assert_eq!(edit["full"], false);
+        assert_eq!(edit["history"]["undo"]["label"].as_str().map(|l| l.contains(&id)), Some(true));
+        let cached = dispatch(&catalog, "check_catalog", None).await.unwrap();
+        let full = catalog.with(|c| Ok(rules::check(&c.snapshot()?))).await.unwrap();
+        assert_eq!(cached, serde_json::to_value(&full).unwrap(), "patched findings equal a full check");
+        let detail = dispatch(&catalog, "object_detail", Some(json!({"id": id}))).await.unwrap();
+        assert_eq!(detail["plan"]["external_name"], "Extra 2 GB");
+        dispatch(&catalog, "undo", None).await.unwrap();
+        let undone = dispatch(&catalog, "undo", None).await.unwrap();
+        assert_eq!(undone["history"]["redo"].is_null(), false);
+        assert_eq!(undone["findings"].as_array().unwrap().len(), before);
+    }
+
+    #[tokio::test]
+    async fn lists_pages_progress_and_reference_data_answer() {
+        let folder = TestFolder::new();
+        let catalog = demo(&folder);
+        let page = dispatch(
+            &catalog,
+            "list_objects",
+            Some(json!({"query": {"kind": "service_plan", "side": null, "status": null, "service_type": null, "search": null, "has_errors": null, "offset": 0, "limit": 50}})),
+        )
+        .await
+        .unwrap();
+        assert!(page["total"].as_u64().unwrap() > 0);
+        let overview = dispatch(&catalog, "catalog_overview", None).await.unwrap();
+        let structure = overview["structures"][0]["id"].clone();
+        let progress = dispatch(&catalog, "structure_progress", Some(json!({"id": structure}))).await.unwrap();
+        assert!(!progress["steps"].as_array().unwrap().is_empty());
+        let reference = dispatch(&catalog, "reference_data", None).await.unwrap();
+        assert!(!reference["service_types"].as_array().unwrap().is_empty());
+    }
 }

@@ -11,6 +11,7 @@ use plansmith_core::{CoreError, ErrorKind};
 use serde::Serialize;
 
 /// An error as the UI receives it.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct IpcError {
     pub kind: ErrorKind,

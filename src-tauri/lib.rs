@@ -17,6 +17,8 @@ pub mod main_window;
 pub mod open_catalog;
 
 #[cfg(test)]
+mod bindings;
+#[cfg(test)]
 mod ipc_contract;
 #[cfg(test)]
 mod test_folder;
@@ -31,7 +33,25 @@ use crate::open_catalog::OpenCatalog;
 pub fn run() -> anyhow::Result<()> {
     let choice = launch::parse_args(std::env::args_os().skip(1))?;
     tauri::Builder::default()
-        .invoke_handler(tauri::generate_handler![commands::catalog_overview])
+        .invoke_handler(tauri::generate_handler![
+            commands::catalog_overview,
+            commands::list_objects,
+            commands::object_detail,
+            commands::apply_change,
+            commands::undo,
+            commands::redo,
+            commands::history,
+            commands::check_catalog,
+            commands::check_objects,
+            commands::affected_objects,
+            commands::structure_progress,
+            commands::plan_approval,
+            commands::approve,
+            commands::reopen,
+            commands::mark_live,
+            commands::retire,
+            commands::reference_data,
+        ])
         .setup(move |app| {
             let data_dir = app.path().data_dir().context("cannot find the user's data folder for the demo catalog")?;
             let catalog = OpenCatalog::open(choice.target(&data_dir));

@@ -13,7 +13,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use plansmith_core::{Catalog, CoreError};
+use plansmith_core::{Catalog, CoreError, Finding};
 use tokio::sync::Mutex;
 
 use crate::ipc_error::IpcError;
@@ -22,13 +22,42 @@ use crate::launch::{CatalogTarget, stamp_now};
 /// Managed Tauri state: the open catalog, or why none is open.
 pub struct OpenCatalog {
     target: CatalogTarget,
-    slot: Arc<Mutex<Result<Catalog, IpcError>>>,
+    slot: Arc<Mutex<Result<Session, IpcError>>>,
+}
+
+/// The open catalog and the findings of its latest check. Lists show error counts per row and
+/// the findings panel shows them all, so a full check runs once; each edit then re-checks only
+/// the objects it can affect and patches this list.
+pub struct Session {
+    pub catalog: Catalog,
+    /// `None` until the first full check.
+    pub findings: Option<Vec<Finding>>,
+}
+
+impl Session {
+    fn new(catalog: Catalog) -> Self {
+        Session { catalog, findings: None }
+    }
+
+    /// The findings of the whole catalog, checking it first if that has not happened yet.
+    pub fn findings(&mut self) -> Result<&Vec<Finding>, CoreError> {
+        if self.findings.is_none() {
+            let snapshot = self.catalog.snapshot()?;
+            self.findings = Some(plansmith_core::rules::check(&snapshot));
+        }
+        Ok(self.findings.as_ref().expect("just checked"))
+    }
+
+    /// Forgets the findings: the next call to [`Session::findings`] checks the whole catalog.
+    pub fn invalidate(&mut self) {
+        self.findings = None;
+    }
 }
 
 impl OpenCatalog {
     /// Opens the catalog the app was started for; a failure is kept to be shown in the window.
     pub fn open(target: CatalogTarget) -> Self {
-        let opened = target.open(stamp_now).map_err(IpcError::from);
+        let opened = target.open(stamp_now).map(Session::new).map_err(IpcError::from);
         OpenCatalog { target, slot: Arc::new(Mutex::new(opened)) }
     }
 
@@ -43,14 +72,23 @@ impl OpenCatalog {
         F: FnOnce(&mut Catalog) -> Result<T, CoreError> + Send + 'static,
         T: Send + 'static,
     {
+        self.with_session(move |session| work(&mut session.catalog)).await
+    }
+
+    /// Like [`OpenCatalog::with`], with the cached findings too.
+    pub async fn with_session<T, F>(&self, work: F) -> Result<T, IpcError>
+    where
+        F: FnOnce(&mut Session) -> Result<T, CoreError> + Send + 'static,
+        T: Send + 'static,
+    {
         let mut slot = Arc::clone(&self.slot).lock_owned().await;
         let target = self.target.clone();
         tauri::async_runtime::spawn_blocking(move || {
             if slot.is_err() {
-                *slot = target.open(stamp_now).map_err(IpcError::from);
+                *slot = target.open(stamp_now).map(Session::new).map_err(IpcError::from);
             }
             match slot.as_mut() {
-                Ok(catalog) => work(catalog).map_err(IpcError::from),
+                Ok(session) => work(session).map_err(IpcError::from),
                 Err(why) => Err(why.clone()),
             }
         })

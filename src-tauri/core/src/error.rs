@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 /// What sort of failure this is; the UI and the CLI branch on it (and nothing else).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {

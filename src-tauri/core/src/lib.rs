@@ -6,8 +6,11 @@
 //! Architecture invariant: this crate never depends on Tauri, a window or a clock; time and
 //! identity are passed in as a [`Stamp`].
 
+pub mod bundle;
 pub mod change;
 pub mod demo;
+pub mod detail;
+pub mod diagram;
 pub mod error;
 pub mod id;
 pub mod interchange;

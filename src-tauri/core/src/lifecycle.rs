@@ -22,6 +22,7 @@ use crate::store::Catalog;
 use crate::value::Stamp;
 
 /// What an approval would do: the objects it approves and what blocks it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ApprovalPlan {
     /// The draft objects that would be approved (those asked for and their draft dependencies).
@@ -31,6 +32,7 @@ pub struct ApprovalPlan {
 }
 
 /// One reason an approval is refused.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Blocker {
     /// The plan whose approval is blocked.
@@ -160,6 +162,7 @@ fn who(stamp: &Stamp) -> Result<()> {
 }
 
 /// The outcome of `approve --all`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ApproveAll {
     pub approved: Vec<Id>,

@@ -11,6 +11,7 @@ use crate::value::{Date, Money, Timestamp};
 macro_rules! text_enum {
     ($(#[$m:meta])* $name:ident, $field:literal { $($variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$m])*
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         pub enum $name { $(#[serde(rename = $text)] $variant),+ }
 
@@ -93,6 +94,7 @@ text_enum!(
 
 /// An amount of included value of one type. Amounts are in the type's base unit: cents for
 /// `dollar`, KB for `kilobytes`, count for `units`, seconds for `seconds`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IncludedValue {
@@ -101,6 +103,7 @@ pub struct IncludedValue {
 }
 
 /// One quota of a bolt-on add-on (screen 2).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Quota {
@@ -111,6 +114,7 @@ pub struct Quota {
 }
 
 /// A service plan's data billing. Flat so that switching the mode keeps what was typed.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DataBilling {
@@ -141,6 +145,7 @@ impl Default for DataBilling {
     }
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PackagePlanFields {
@@ -152,6 +157,7 @@ pub struct PackagePlanFields {
     pub included_value: Option<IncludedValue>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServicePlanFields {
@@ -160,6 +166,7 @@ pub struct ServicePlanFields {
     pub included_values: Vec<IncludedValue>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BoltOnFields {
@@ -175,6 +182,7 @@ pub struct BoltOnFields {
     pub add_on_group: Vec<Id>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BoltOnAddOnFields {
@@ -191,6 +199,7 @@ pub struct BoltOnAddOnFields {
 }
 
 /// The kind-specific part of a plan.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum PlanDetail {
@@ -244,6 +253,7 @@ impl PlanDetail {
 }
 
 /// One plan object of any of the four kinds: the common fields, then the kind's own.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Plan {
@@ -306,6 +316,7 @@ impl Plan {
 }
 
 /// A group of SELL (or BUY) bolt-ons that are alternatives to each other.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BoltOnGroup {
@@ -317,6 +328,7 @@ pub struct BoltOnGroup {
 }
 
 /// Service plan → bolt-on, with its behaviour.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BoltOnLink {
@@ -327,6 +339,7 @@ pub struct BoltOnLink {
 }
 
 /// Under a bolt-on link: which add-on may be bought and how often.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Allowance {
@@ -339,6 +352,7 @@ pub struct Allowance {
     pub buy_parent: Option<Id>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceType {
@@ -349,6 +363,7 @@ pub struct ServiceType {
     pub auto_provisioned: bool,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Tariff {
@@ -358,6 +373,7 @@ pub struct Tariff {
     pub bolt_on_category: Option<String>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BoltOnCategory {
@@ -366,6 +382,7 @@ pub struct BoltOnCategory {
 }
 
 /// A customer with many sites sharing one data pool.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Customer {
@@ -377,6 +394,7 @@ pub struct Customer {
 }
 
 /// One customer location with its tail.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Site {
@@ -393,6 +411,7 @@ pub struct Site {
     pub tail_package: Option<Id>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StructureMember {
@@ -401,6 +420,7 @@ pub struct StructureMember {
 }
 
 /// A structure of the articles that the consultant builds step by step.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Structure {
@@ -412,6 +432,7 @@ pub struct Structure {
     pub members: Vec<StructureMember>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
@@ -424,6 +445,7 @@ pub struct Settings {
 }
 
 /// One line of the audit log: approvals, reopenings, go-lives, retirements, exports, undo.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AuditEntry {

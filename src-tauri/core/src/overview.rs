@@ -14,6 +14,7 @@ use crate::rules::{self, Finding, Severity};
 use crate::snapshot::Snapshot;
 use crate::store::Catalog;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct KindCount {
     pub kind: String,
@@ -24,6 +25,7 @@ pub struct KindCount {
     pub retired: u64,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StructureSummary {
     pub id: String,
@@ -35,6 +37,7 @@ pub struct StructureSummary {
     pub warnings: u32,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Overview {
     pub catalog_id: String,

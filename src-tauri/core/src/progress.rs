@@ -15,6 +15,7 @@ use crate::model::{DataBillingMode, MemberRole, Side, Status, Structure, Structu
 use crate::relations::Relations;
 
 /// The objects that make up one structure.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct StructureObjects {
     pub package_plans: BTreeSet<Id>,
@@ -120,6 +121,7 @@ pub fn objects(r: &Relations, st: &Structure) -> StructureObjects {
 }
 
 /// Whether a step is done, still open, or not needed for this catalog's tier.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StepState {
@@ -129,6 +131,7 @@ pub enum StepState {
 }
 
 /// One step of a build procedure.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Step {
     /// 1-based, as in the article.
@@ -142,6 +145,7 @@ pub struct Step {
 }
 
 /// The steps of one structure.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Progress {
     pub structure: Id,

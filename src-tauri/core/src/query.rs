@@ -16,6 +16,7 @@ use crate::rules::{Finding, Severity};
 use crate::store::Catalog;
 
 /// What a list screen asks for.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
@@ -33,6 +34,7 @@ pub struct ListQuery {
 }
 
 /// One row of a list.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ListRow {
     pub id: Id,
@@ -46,6 +48,7 @@ pub struct ListRow {
 }
 
 /// One page of a list and how many rows match in all.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ListPage {
     pub total: u64,

@@ -11,6 +11,7 @@ use crate::error::CoreError;
 
 /// An amount of money in integer minor units of the catalog's currency (cents for AUD).
 /// Never a float. May be negative in storage so that rule FEE-01 can report it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Money(pub i64);
@@ -124,6 +125,7 @@ impl Currency {
 }
 
 /// A calendar day (no time zone): saleable from/to are days, not instants.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
     pub year: i32,
@@ -214,6 +216,7 @@ impl<'de> Deserialize<'de> for Date {
 }
 
 /// An instant, in whole seconds since the Unix epoch, UTC. Shown as RFC 3339 ("…Z").
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(i64);
 
@@ -264,6 +267,7 @@ impl<'de> Deserialize<'de> for Timestamp {
 }
 
 /// Who makes a change and when. Passed into every mutation.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stamp {
     pub by: String,

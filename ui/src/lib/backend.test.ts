@@ -37,4 +37,24 @@ describe('TauriBackend', () => {
       message: 'IPC bridge missing',
     });
   });
+
+  it('sends each command its input as one typed `request`', async () => {
+    const seen: [string, unknown][] = [];
+    const backend = new TauriBackend(async (command, args) => {
+      seen.push([command, args]);
+      return {};
+    });
+    await backend.objectDetail('SP-3');
+    await backend.applyChange({ op: 'create_sell_counterpart', of: 'BO-1' });
+    await backend.reopen('PP-1', 'price changed');
+    await backend.markLive('PP-1', 'EM-77');
+    await backend.undo();
+    expect(seen).toEqual([
+      ['object_detail', { request: { id: 'SP-3' } }],
+      ['apply_change', { request: { change: { op: 'create_sell_counterpart', of: 'BO-1' } } }],
+      ['reopen', { request: { id: 'PP-1', reason: 'price changed' } }],
+      ['mark_live', { request: { id: 'PP-1', production_id: 'EM-77' } }],
+      ['undo', undefined],
+    ]);
+  });
 });

@@ -5,11 +5,46 @@
 import { invoke } from '@tauri-apps/api/core';
 import { isBackendError, overviewProblems } from './guards';
 import type { BackendError, ErrorKind, Overview } from './types';
+import type {
+  ApprovalPlan,
+  Change,
+  EditOutcome,
+  Finding,
+  History,
+  Id,
+  ListPage,
+  ListQuery,
+  ObjectDetail,
+  Progress,
+  ReferenceData,
+  StepOutcome,
+} from './bindings';
 
-/** Everything the UI can ask of the app. */
+/** Everything the UI can ask of the app. Request and response types are generated from Rust. */
 export interface Backend {
   /** Header, counts per kind and build progress of the open catalog. */
   catalogOverview(): Promise<Overview>;
+  /** One page of one kind, filtered and searched by the core. */
+  listObjects(query: ListQuery): Promise<ListPage>;
+  /** One object with its links, the names of what it points at, and its findings. */
+  objectDetail(id: Id): Promise<ObjectDetail>;
+  /** One edit, committed at once; answers with the findings it changed. */
+  applyChange(change: Change): Promise<EditOutcome>;
+  undo(): Promise<StepOutcome>;
+  redo(): Promise<StepOutcome>;
+  history(): Promise<History>;
+  /** The findings of the whole catalog. */
+  checkCatalog(): Promise<Finding[]>;
+  checkObjects(ids: Id[]): Promise<Finding[]>;
+  affectedObjects(id: Id): Promise<Id[]>;
+  structureProgress(id: Id): Promise<Progress>;
+  /** What approving `ids` would approve with them and what blocks it. */
+  planApproval(ids: Id[]): Promise<ApprovalPlan>;
+  approve(ids: Id[]): Promise<StepOutcome>;
+  reopen(id: Id, reason: string): Promise<StepOutcome>;
+  markLive(id: Id, productionId: string): Promise<StepOutcome>;
+  retire(id: Id): Promise<StepOutcome>;
+  referenceData(): Promise<ReferenceData>;
 }
 
 /**
@@ -19,6 +54,22 @@ export interface Backend {
  */
 export const COMMANDS = {
   catalogOverview: 'catalog_overview',
+  listObjects: 'list_objects',
+  objectDetail: 'object_detail',
+  applyChange: 'apply_change',
+  undo: 'undo',
+  redo: 'redo',
+  history: 'history',
+  checkCatalog: 'check_catalog',
+  checkObjects: 'check_objects',
+  affectedObjects: 'affected_objects',
+  structureProgress: 'structure_progress',
+  planApproval: 'plan_approval',
+  approve: 'approve',
+  reopen: 'reopen',
+  markLive: 'mark_live',
+  retire: 'retire',
+  referenceData: 'reference_data',
 } as const satisfies Record<keyof Backend, string>;
 
 /** A failed backend call, carrying the app's `{kind, message, field}`. */
@@ -59,6 +110,60 @@ export class TauriBackend implements Backend {
       });
     }
     return answer as Overview;
+  }
+
+  listObjects(query: ListQuery): Promise<ListPage> {
+    return this.ask(COMMANDS.listObjects, { query });
+  }
+  objectDetail(id: Id): Promise<ObjectDetail> {
+    return this.ask(COMMANDS.objectDetail, { id });
+  }
+  applyChange(change: Change): Promise<EditOutcome> {
+    return this.ask(COMMANDS.applyChange, { change });
+  }
+  undo(): Promise<StepOutcome> {
+    return this.ask(COMMANDS.undo);
+  }
+  redo(): Promise<StepOutcome> {
+    return this.ask(COMMANDS.redo);
+  }
+  history(): Promise<History> {
+    return this.ask(COMMANDS.history);
+  }
+  checkCatalog(): Promise<Finding[]> {
+    return this.ask(COMMANDS.checkCatalog);
+  }
+  checkObjects(ids: Id[]): Promise<Finding[]> {
+    return this.ask(COMMANDS.checkObjects, { ids });
+  }
+  affectedObjects(id: Id): Promise<Id[]> {
+    return this.ask(COMMANDS.affectedObjects, { id });
+  }
+  structureProgress(id: Id): Promise<Progress> {
+    return this.ask(COMMANDS.structureProgress, { id });
+  }
+  planApproval(ids: Id[]): Promise<ApprovalPlan> {
+    return this.ask(COMMANDS.planApproval, { ids });
+  }
+  approve(ids: Id[]): Promise<StepOutcome> {
+    return this.ask(COMMANDS.approve, { ids });
+  }
+  reopen(id: Id, reason: string): Promise<StepOutcome> {
+    return this.ask(COMMANDS.reopen, { id, reason });
+  }
+  markLive(id: Id, productionId: string): Promise<StepOutcome> {
+    return this.ask(COMMANDS.markLive, { id, production_id: productionId });
+  }
+  retire(id: Id): Promise<StepOutcome> {
+    return this.ask(COMMANDS.retire, { id });
+  }
+  referenceData(): Promise<ReferenceData> {
+    return this.ask(COMMANDS.referenceData);
+  }
+
+  /** Commands with input take one `request` argument, decoded and checked by the app. */
+  private async ask<T>(command: string, request?: object): Promise<T> {
+    return (await this.request(command, request === undefined ? undefined : { request })) as T;
   }
 
   private async request(command: string, args?: Record<string, unknown>): Promise<unknown> {

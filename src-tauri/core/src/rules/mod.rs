@@ -50,6 +50,7 @@ use crate::snapshot::Snapshot;
 use index::Index;
 
 /// An error blocks approval and export; a warning does not.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
@@ -58,6 +59,7 @@ pub enum Severity {
 }
 
 /// One broken rule on one object.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     /// The rule id ("STR-01").
@@ -79,6 +81,7 @@ pub struct Finding {
 }
 
 /// A rule of the table, for listings and documentation.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct RuleInfo {
     pub id: &'static str,

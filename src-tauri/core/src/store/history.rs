@@ -101,6 +101,7 @@ pub(crate) fn clear(tx: &Transaction) -> Result<()> {
 }
 
 /// One entry of the undo or redo stack.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "HistoryStep"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Step {
     pub id: i64,

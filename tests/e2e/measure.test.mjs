@@ -1,0 +1,126 @@
+// Launch time and memory of Plansmith on the demo catalog, beside a stock Tauri hello world
+// (examples/hello.rs) built in the same run. Each app is started RUNS times through
+// tauri-driver; launch time is from the session request to its first screen showing (the
+// demo catalog's name; the hello world's heading), memory is the proportional set size (PSS)
+// of the whole process tree: the app and the WebKit processes it starts. The medians go to
+// artifacts/measurements.json and the test log. The goal (within 1.3x of the hello world) is
+// reported, not asserted: a loaded CI machine makes single runs noisy.
+
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Session } from './webdriver.mjs';
+import { TauriDriver, endLeftovers, waitUntilGone } from './tauri-driver.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const app = process.env.PLANSMITH_APP ?? join(root, 'target/debug/plansmith-app');
+const hello = join(dirname(app), 'examples', 'hello');
+const artifacts = join(here, 'artifacts');
+const RUNS = Number(process.env.PLANSMITH_MEASURE_RUNS ?? 3);
+
+function processes() {
+  const out = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
+      out.push({ pid: Number(name), ppid, cmdline });
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return out;
+}
+
+/** KiB of PSS (or RSS where PSS is not readable) of `pid` and all its descendants. */
+function treeMemory(pid) {
+  const all = processes();
+  const tree = new Set([pid]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const p of all) {
+      if (!tree.has(p.pid) && tree.has(p.ppid)) {
+        tree.add(p.pid);
+        grew = true;
+      }
+    }
+  }
+  let kib = 0;
+  for (const p of tree) {
+    try {
+      const rollup = readFileSync(`/proc/${p}/smaps_rollup`, 'utf8');
+      kib += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
+    } catch {
+      try {
+        kib += Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
+      } catch {
+        // Gone.
+      }
+    }
+  }
+  return { kib, processes: tree.size };
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function measure(binary, args, firstScreen, folder) {
+  const driver = await TauriDriver.start();
+  let session;
+  try {
+    const started = performance.now();
+    session = await Session.start(driver.url, { 'tauri:options': { application: binary, args } });
+    await session.waitForText(firstScreen);
+    const launchMs = performance.now() - started;
+    await sleep(1500); // let the web process settle
+    const proc = processes().find((p) => p.cmdline[0] === binary && args.every((a) => p.cmdline.includes(a)));
+    assert.ok(proc, `no process of ${binary}`);
+    return { launchMs, ...treeMemory(proc.pid) };
+  } finally {
+    if (session) {
+      await session.end().catch(() => {});
+      await waitUntilGone(folder, 5_000).catch(() => {});
+    }
+    await driver.stop();
+    await endLeftovers(folder);
+  }
+}
+
+describe('launch time and memory beside a stock Tauri hello world', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'plansmith-measure-'));
+  after(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('measures both and saves the medians', async () => {
+    assert.ok(existsSync(hello), `no hello world at ${hello}: make app-build builds it`);
+    const runs = { plansmith: [], hello: [] };
+    for (let i = 0; i < RUNS; i++) {
+      const catalog = join(folder, `demo-${i}.plansmith`);
+      runs.plansmith.push(await measure(app, ['--demo', catalog], '[data-testid="catalog-name"]', folder));
+      // The hello world takes the folder as an argument it ignores, so its process is told apart.
+      runs.hello.push(await measure(hello, [folder], '#hello', folder));
+    }
+    const summary = {};
+    for (const [name, list] of Object.entries(runs)) {
+      summary[name] = {
+        launch_ms: Math.round(median(list.map((r) => r.launchMs))),
+        memory_mib: Math.round(median(list.map((r) => r.kib)) / 102.4) / 10,
+        processes: median(list.map((r) => r.processes)),
+      };
+    }
+    summary.ratio = {
+      launch: Math.round((summary.plansmith.launch_ms / summary.hello.launch_ms) * 100) / 100,
+      memory: Math.round((summary.plansmith.memory_mib / summary.hello.memory_mib) * 100) / 100,
+    };
+    mkdirSync(artifacts, { recursive: true });
+    writeFileSync(join(artifacts, 'measurements.json'), JSON.stringify({ runs: RUNS, ...summary }, null, 2) + '\n');
+    console.log(`measurements: ${JSON.stringify(summary)}`);
+    assert.ok(summary.plansmith.launch_ms > 0 && summary.hello.memory_mib > 0);
+  });
+});
