@@ -133,6 +133,13 @@ pub fn plan_approval(s: &Snapshot, ids: &[Id]) -> Result<ApprovalPlan> {
     Ok(ApprovalPlan { approves: closure.into_iter().collect(), blockers })
 }
 
+/// The plan `id`, or a not-found error naming it.
+fn plan_of(s: &Snapshot, id: Id) -> Result<&crate::model::Plan> {
+    s.plan(id).ok_or_else(|| {
+        CoreError::not_found(format!("there is no {} {id} in this catalog", id.kind.label())).with_field("id")
+    })
+}
+
 fn set_status(tx: &Transaction, id: Id, status: Status) -> Result<()> {
     tx.execute(
         &format!("UPDATE \"{}\" SET status = ?1 WHERE id = ?2", id.kind.table()),
@@ -249,9 +256,7 @@ impl Catalog {
             ));
         }
         let s = self.snapshot()?;
-        let p = s
-            .plan(id)
-            .ok_or_else(|| CoreError::not_found(format!("there is no {} {id} in this catalog", id.kind.label())))?;
+        let p = plan_of(&s, id)?;
         if p.status != Status::Approved {
             return Err(CoreError::lifecycle(format!(
                 "{} is {}; only approved objects can be reopened{}",
@@ -297,9 +302,7 @@ impl Catalog {
             ));
         }
         let s = self.snapshot()?;
-        let p = s
-            .plan(id)
-            .ok_or_else(|| CoreError::not_found(format!("there is no {} {id} in this catalog", id.kind.label())))?;
+        let p = plan_of(&s, id)?;
         if p.status != Status::Approved {
             return Err(CoreError::lifecycle(format!(
                 "{} is {}; only approved objects go live",
@@ -329,9 +332,7 @@ impl Catalog {
     pub fn retire(&mut self, id: Id, stamp: &Stamp) -> Result<()> {
         who(stamp)?;
         let s = self.snapshot()?;
-        let p = s
-            .plan(id)
-            .ok_or_else(|| CoreError::not_found(format!("there is no {} {id} in this catalog", id.kind.label())))?;
+        let p = plan_of(&s, id)?;
         if !matches!(p.status, Status::Approved | Status::Live) {
             return Err(CoreError::lifecycle(format!(
                 "{} is {}; only approved or live objects are retired (a draft can simply be deleted)",

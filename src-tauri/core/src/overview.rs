@@ -1,16 +1,14 @@
 //! The catalog at a glance, for the home screen and `plansmith list`: counts per kind and
 //! status, each structure with its build progress and its error and warning counts.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::id::{EntityKind, Id};
+use crate::id::EntityKind;
 use crate::model::{Status, StructureKind, Tier};
 use crate::progress;
 use crate::relations::Relations;
-use crate::rules::{self, Finding, Severity};
+use crate::rules::{self, Finding, FindingCounts, Severity};
 use crate::snapshot::Snapshot;
 use crate::store::Catalog;
 
@@ -66,14 +64,7 @@ fn count(kind: EntityKind, plans: &[crate::model::Plan]) -> KindCount {
 /// Builds the overview from a snapshot and its findings.
 pub fn overview(s: &Snapshot, findings: &[Finding]) -> Overview {
     let r = Relations::new(s);
-    let mut per_object: HashMap<Id, (u32, u32)> = HashMap::new();
-    for f in findings {
-        let e = per_object.entry(f.object).or_default();
-        match f.severity {
-            Severity::Error => e.0 += 1,
-            Severity::Warning => e.1 += 1,
-        }
-    }
+    let per_object = FindingCounts::new(findings);
     let mut counts: Vec<KindCount> = EntityKind::PLANS.iter().map(|k| count(*k, s.plans_of(*k))).collect();
     let plain = |kind: EntityKind, n: usize| KindCount {
         kind: kind.name().to_string(),
@@ -95,7 +86,7 @@ pub fn overview(s: &Snapshot, findings: &[Finding]) -> Overview {
             let objects = progress::objects(&r, st);
             let p = progress::progress(&r, st);
             let (errors, warnings) =
-                objects.all().filter_map(|id| per_object.get(&id)).fold((0, 0), |(e, w), (fe, fw)| (e + fe, w + fw));
+                objects.all().map(|id| per_object.of(id)).fold((0, 0), |(e, w), (fe, fw)| (e + fe, w + fw));
             StructureSummary {
                 id: st.id.to_string(),
                 kind: st.kind,

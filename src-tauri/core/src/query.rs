@@ -4,15 +4,13 @@
 //! the same indexes the rules use. Error and warning counts come from the caller's latest
 //! check, so a page costs a query, not a check.
 
-use std::collections::HashMap;
-
 use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{CoreError, Result};
 use crate::id::{EntityKind, Id};
 use crate::model::{Side, Status};
-use crate::rules::{Finding, Severity};
+pub use crate::rules::FindingCounts;
 use crate::store::Catalog;
 
 /// What a list screen asks for.
@@ -54,33 +52,6 @@ pub struct ListPage {
     pub total: u64,
     pub offset: u64,
     pub rows: Vec<ListRow>,
-}
-
-/// Error and warning counts per object, from a check.
-#[derive(Debug, Clone, Default)]
-pub struct FindingCounts(HashMap<Id, (u32, u32)>);
-
-impl FindingCounts {
-    pub fn new(findings: &[Finding]) -> FindingCounts {
-        let mut m: HashMap<Id, (u32, u32)> = HashMap::new();
-        for f in findings {
-            let e = m.entry(f.object).or_default();
-            match f.severity {
-                Severity::Error => e.0 += 1,
-                Severity::Warning => e.1 += 1,
-            }
-        }
-        FindingCounts(m)
-    }
-    pub fn of(&self, id: Id) -> (u32, u32) {
-        self.0.get(&id).copied().unwrap_or_default()
-    }
-    fn with_errors(&self, kind: EntityKind) -> Vec<i64> {
-        let mut v: Vec<i64> =
-            self.0.iter().filter(|(id, (e, _))| id.kind == kind && *e > 0).map(|(id, _)| id.n).collect();
-        v.sort_unstable();
-        v
-    }
 }
 
 /// How one kind's rows are read: its table and the SQL for each listed column.
@@ -222,6 +193,7 @@ impl Catalog {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::Finding;
     use crate::value::{Stamp, Timestamp};
 
     fn demo() -> (tempfile::TempDir, Catalog) {

@@ -32,14 +32,13 @@ pub mod shared_data;
 pub mod structure;
 pub mod svg;
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
 use crate::error::{CoreError, Result};
 use crate::id::{EntityKind, Id};
 use crate::model::{Side, Status, StructureKind};
-use crate::rules::{Finding, Severity};
+use crate::rules::Finding;
+pub use crate::rules::FindingCounts;
 use crate::snapshot::Snapshot;
 
 /// Which picture a [`Diagram`] is.
@@ -333,28 +332,6 @@ impl Diagram {
     /// The container with this key.
     pub fn container(&self, key: &str) -> Option<&Container> {
         self.containers.iter().find(|c| c.key == key)
-    }
-}
-
-/// Errors and warnings per object, from the rules' findings.
-#[derive(Debug, Clone, Default)]
-pub struct FindingCounts(HashMap<Id, (u32, u32)>);
-
-impl FindingCounts {
-    pub fn new(findings: &[Finding]) -> FindingCounts {
-        let mut m: HashMap<Id, (u32, u32)> = HashMap::new();
-        for f in findings {
-            let e = m.entry(f.object).or_default();
-            match f.severity {
-                Severity::Error => e.0 += 1,
-                Severity::Warning => e.1 += 1,
-            }
-        }
-        FindingCounts(m)
-    }
-    /// (errors, warnings) on `id`.
-    pub fn of(&self, id: Id) -> (u32, u32) {
-        self.0.get(&id).copied().unwrap_or((0, 0))
     }
 }
 

@@ -159,6 +159,36 @@ pub const RULES: &[RuleInfo] = &[
     rule("LIF-03", E, "A bundle holds only approved or live objects, and everything they depend on."),
 ];
 
+/// Error and warning counts per object, from one check: what lists, diagrams and the overview
+/// show beside each object.
+#[derive(Debug, Clone, Default)]
+pub struct FindingCounts(std::collections::HashMap<Id, (u32, u32)>);
+
+impl FindingCounts {
+    pub fn new(findings: &[Finding]) -> FindingCounts {
+        let mut m: std::collections::HashMap<Id, (u32, u32)> = std::collections::HashMap::new();
+        for f in findings {
+            let e = m.entry(f.object).or_default();
+            match f.severity {
+                Severity::Error => e.0 += 1,
+                Severity::Warning => e.1 += 1,
+            }
+        }
+        FindingCounts(m)
+    }
+    /// (errors, warnings) on `id`.
+    pub fn of(&self, id: Id) -> (u32, u32) {
+        self.0.get(&id).copied().unwrap_or_default()
+    }
+    /// Row ids of the objects of `kind` with at least one error, sorted.
+    pub fn with_errors(&self, kind: crate::id::EntityKind) -> Vec<i64> {
+        let mut v: Vec<i64> =
+            self.0.iter().filter(|(id, (e, _))| id.kind == kind && *e > 0).map(|(id, _)| id.n).collect();
+        v.sort_unstable();
+        v
+    }
+}
+
 /// The rule with this id.
 pub fn rule_info(id: &str) -> Option<&'static RuleInfo> {
     RULES.iter().find(|r| r.id == id)
