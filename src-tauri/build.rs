@@ -5,26 +5,7 @@
 //! `ui/src/lib/backend.ts` must name the same commands (the UI test `ipc-contract.test.ts`
 //! checks this list against the TypeScript side and the capability).
 
-/// Every command the UI may invoke, in snake_case as registered with Tauri.
-const COMMANDS: &[&str] = &[
-    "catalog_overview",
-    "list_objects",
-    "object_detail",
-    "apply_change",
-    "undo",
-    "redo",
-    "history",
-    "check_catalog",
-    "check_objects",
-    "affected_objects",
-    "structure_progress",
-    "plan_approval",
-    "approve",
-    "reopen",
-    "mark_live",
-    "retire",
-    "reference_data",
-];
+include!("command_list.rs");
 
 fn main() {
     println!("cargo:rerun-if-changed=capabilities");

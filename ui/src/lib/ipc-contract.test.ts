@@ -45,17 +45,17 @@ describe('IPC errors', () => {
 });
 
 describe('command list', () => {
-  const buildScript = readFileSync(repo('src-tauri/build.rs'), 'utf8');
+  const commandList = readFileSync(repo('src-tauri/command_list.rs'), 'utf8');
   const appLib = readFileSync(repo('src-tauri/lib.rs'), 'utf8');
   const capability = JSON.parse(readFileSync(repo('capabilities/main.json'), 'utf8')) as {
     windows: string[];
     permissions: string[];
   };
-  const listed = [...(buildScript.match(/const COMMANDS: &\[&str\] = &\[([^\]]*)\]/)?.[1] ?? '').matchAll(/"(\w+)"/g)].map(
+  const listed = [...(commandList.match(/const COMMANDS: &\[&str\] = &\[([^\]]*)\]/)?.[1] ?? '').matchAll(/"(\w+)"/g)].map(
     (m) => m[1],
   );
 
-  it('names the same commands in backend.ts, build.rs and lib.rs', () => {
+  it('names the same commands in backend.ts, command_list.rs and lib.rs', () => {
     expect(listed.sort()).toEqual(Object.values(COMMANDS).sort());
     for (const command of Object.values(COMMANDS)) {
       expect(appLib).toMatch(new RegExp(`commands::${command}\\b`));
