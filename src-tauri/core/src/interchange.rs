@@ -712,18 +712,7 @@ fn check_plan(index: &Index, p: &str, kind: EntityKind, plan: &Plan) -> Result<(
             }
         }
         PlanDetail::BoltOn(f) => {
-            if let Some(c) = &f.bolt_on_category {
-                index.code(
-                    &format!("{d}.bolt_on_category"),
-                    &index.categories,
-                    "bolt-on category",
-                    "bolt_on_categories",
-                    c,
-                )?;
-            }
-            if let Some(t) = &f.tariff {
-                index.code(&format!("{d}.tariff"), &index.tariffs, "tariff", "tariffs", t)?;
-            }
+            category_and_tariff(index, &d, f.bolt_on_category.as_deref(), f.tariff.as_deref())?;
             for (j, ao) in f.add_on_group.iter().enumerate() {
                 index.refer(&format!("{d}.add_on_group[{j}]"), *ao, EntityKind::BoltOnAddOn)?;
             }
@@ -734,18 +723,7 @@ fn check_plan(index: &Index, p: &str, kind: EntityKind, plan: &Plan) -> Result<(
             )?;
         }
         PlanDetail::BoltOnAddOn(f) => {
-            if let Some(c) = &f.bolt_on_category {
-                index.code(
-                    &format!("{d}.bolt_on_category"),
-                    &index.categories,
-                    "bolt-on category",
-                    "bolt_on_categories",
-                    c,
-                )?;
-            }
-            if let Some(t) = &f.tariff {
-                index.code(&format!("{d}.tariff"), &index.tariffs, "tariff", "tariffs", t)?;
-            }
+            category_and_tariff(index, &d, f.bolt_on_category.as_deref(), f.tariff.as_deref())?;
             if f.quotas.len() > 4 {
                 return Err(bad(
                     format!("{d}.quotas"),
@@ -763,6 +741,17 @@ fn check_plan(index: &Index, p: &str, kind: EntityKind, plan: &Plan) -> Result<(
 
 // ---------------------------------------------------------------------------------------------
 // Writing
+
+/// A bolt-on's or add-on's category and tariff must be codes the file holds.
+fn category_and_tariff(index: &Index, d: &str, category: Option<&str>, tariff: Option<&str>) -> Result<()> {
+    if let Some(c) = category {
+        index.code(&format!("{d}.bolt_on_category"), &index.categories, "bolt-on category", "bolt_on_categories", c)?;
+    }
+    if let Some(t) = tariff {
+        index.code(&format!("{d}.tariff"), &index.tariffs, "tariff", "tariffs", t)?;
+    }
+    Ok(())
+}
 
 fn sidecars(p: &Path) -> Vec<PathBuf> {
     ["", "-journal", "-wal", "-shm"]
