@@ -59,65 +59,80 @@ fn owners(s: &Snapshot, f: &Finding) -> Vec<Id> {
 
 /// Works out what approving `ids` would approve and what blocks it.
 pub fn plan_approval(s: &Snapshot, ids: &[Id]) -> Result<ApprovalPlan> {
-    let r = Relations::new(s);
-    let mut closure: BTreeSet<Id> = BTreeSet::new();
-    let mut blockers = Vec::new();
-    let mut queue: Vec<Id> = Vec::new();
-    for id in ids {
-        let p = s.plan(*id).ok_or_else(|| {
-            CoreError::not_found(format!("there is no {} {id} in this catalog", id.kind.label())).with_field("id")
-        })?;
-        match p.status {
-            Status::Draft => queue.push(*id),
-            st => {
-                return Err(CoreError::lifecycle(format!(
-                    "{} is already {st}; only draft objects can be approved",
-                    p.describe()
-                )));
+    Approvals::new(s).plan(ids)
+}
+
+/// What every approval of one snapshot reads: its relations and the error findings per plan
+/// they hold back, computed once (so `approve --all` checks the catalog once, not per draft).
+struct Approvals<'a> {
+    s: &'a Snapshot,
+    r: Relations<'a>,
+    errors: BTreeMap<Id, Vec<Finding>>,
+}
+
+impl<'a> Approvals<'a> {
+    fn new(s: &'a Snapshot) -> Approvals<'a> {
+        let mut errors: BTreeMap<Id, Vec<Finding>> = BTreeMap::new();
+        for f in rules::check(s).into_iter().filter(|f| f.severity == Severity::Error) {
+            for o in owners(s, &f) {
+                errors.entry(o).or_default().push(f.clone());
             }
         }
+        Approvals { s, r: Relations::new(s), errors }
     }
-    while let Some(id) = queue.pop() {
-        let Some(p) = s.plan(id) else { continue };
-        match p.status {
-            Status::Draft => {
-                if closure.insert(id) {
-                    queue.extend(r.dependencies(id));
+
+    fn plan(&self, ids: &[Id]) -> Result<ApprovalPlan> {
+        let (s, r) = (self.s, &self.r);
+        let mut closure: BTreeSet<Id> = BTreeSet::new();
+        let mut blockers = Vec::new();
+        let mut queue: Vec<Id> = Vec::new();
+        for id in ids {
+            let p = s.plan(*id).ok_or_else(|| {
+                CoreError::not_found(format!("there is no {} {id} in this catalog", id.kind.label())).with_field("id")
+            })?;
+            match p.status {
+                Status::Draft => queue.push(*id),
+                st => {
+                    return Err(CoreError::lifecycle(format!(
+                        "{} is already {st}; only draft objects can be approved",
+                        p.describe()
+                    )));
                 }
             }
-            Status::Retired => blockers.push(Blocker {
-                object: id,
-                rule: "LIF-01".into(),
-                field: Some("status".into()),
-                message: format!(
-                    "LIF-01 {} is retired, but something being approved depends on it; link a current plan instead",
-                    p.describe()
-                ),
-            }),
-            Status::Approved | Status::Live => {}
         }
-    }
-    let mut by_owner: BTreeMap<Id, Vec<Finding>> = BTreeMap::new();
-    for f in rules::check(s).into_iter().filter(|f| f.severity == Severity::Error) {
-        for o in owners(s, &f) {
-            if closure.contains(&o) {
-                by_owner.entry(o).or_default().push(f.clone());
+        while let Some(id) = queue.pop() {
+            let Some(p) = s.plan(id) else { continue };
+            match p.status {
+                Status::Draft => {
+                    if closure.insert(id) {
+                        queue.extend(r.dependencies(id));
+                    }
+                }
+                Status::Retired => blockers.push(Blocker {
+                    object: id,
+                    rule: "LIF-01".into(),
+                    field: Some("status".into()),
+                    message: format!(
+                        "LIF-01 {} is retired, but something being approved depends on it; link a current plan instead",
+                        p.describe()
+                    ),
+                }),
+                Status::Approved | Status::Live => {}
             }
         }
-    }
-    for (o, fs) in by_owner {
-        for f in fs {
-            blockers.push(Blocker {
-                object: o,
-                rule: f.rule.to_string(),
-                field: f.field.clone(),
-                message: f.message.clone(),
-            });
+        for o in &closure {
+            for f in self.errors.get(o).into_iter().flatten() {
+                blockers.push(Blocker {
+                    object: *o,
+                    rule: f.rule.to_string(),
+                    field: f.field.clone(),
+                    message: f.message.clone(),
+                });
+            }
         }
-    }
-    for id in &closure {
-        if let Some(p) = s.plan(*id).filter(|p| p.saleable_from.is_none()) {
-            blockers.push(Blocker {
+        for id in &closure {
+            if let Some(p) = s.plan(*id).filter(|p| p.saleable_from.is_none()) {
+                blockers.push(Blocker {
                 object: *id,
                 rule: "LIF-01".into(),
                 field: Some("saleable_from".into()),
@@ -126,11 +141,12 @@ pub fn plan_approval(s: &Snapshot, ids: &[Id]) -> Result<ApprovalPlan> {
                     p.describe()
                 ),
             });
+            }
         }
+        blockers.sort_by(|a, b| (a.object, &a.rule, &a.field).cmp(&(b.object, &b.rule, &b.field)));
+        blockers.dedup();
+        Ok(ApprovalPlan { approves: closure.into_iter().collect(), blockers })
     }
-    blockers.sort_by(|a, b| (a.object, &a.rule, &a.field).cmp(&(b.object, &b.rule, &b.field)));
-    blockers.dedup();
-    Ok(ApprovalPlan { approves: closure.into_iter().collect(), blockers })
 }
 
 /// The plan `id`, or a not-found error naming it.
@@ -218,10 +234,11 @@ impl Catalog {
         who(stamp)?;
         let s = self.snapshot()?;
         let drafts: Vec<Id> = s.plans().filter(|p| p.status == Status::Draft).map(|p| p.id).collect();
+        let approvals = Approvals::new(&s);
         let mut approved = BTreeSet::new();
         let mut blocked = Vec::new();
         for id in &drafts {
-            let plan = plan_approval(&s, &[*id])?;
+            let plan = approvals.plan(&[*id])?;
             if plan.blockers.is_empty() {
                 approved.insert(*id);
             } else {
