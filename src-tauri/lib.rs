@@ -26,7 +26,7 @@ mod test_folder;
 use anyhow::Context;
 use tauri::Manager;
 
-use crate::file_dialogs::{FileDialogs, NativeDialogs};
+use crate::file_dialogs::{FileDialogs, NativeDialogs, ScriptedDialogs};
 use crate::open_catalog::OpenCatalog;
 
 /// Starts the app with the process's command line and blocks until the last window closes.
@@ -57,7 +57,11 @@ pub fn run() -> anyhow::Result<()> {
             let catalog = OpenCatalog::open(choice.target(&data_dir));
             let path = catalog.path().to_path_buf();
             app.manage(catalog);
-            app.manage::<Box<dyn FileDialogs>>(Box::new(NativeDialogs::new(app.handle().clone())));
+            let dialogs: Box<dyn FileDialogs> = match ScriptedDialogs::from_env() {
+                Some(scripted) => Box::new(scripted),
+                None => Box::new(NativeDialogs::new(app.handle().clone())),
+            };
+            app.manage(dialogs);
             main_window::open(app, &path)?;
             Ok(())
         })
