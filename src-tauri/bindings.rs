@@ -50,6 +50,9 @@ fn export_into(dir: &Path) {
         Change,
         PlanField,
         model::Plan,
+        PathRequest,
+        CatalogFile,
+        crate::recent_catalogs::RecentCatalog,
     );
     // One module to import from.
     let mut names: Vec<String> = std::fs::read_dir(dir)

@@ -22,4 +22,9 @@ pub const COMMANDS: &[&str] = &[
     "mark_live",
     "retire",
     "reference_data",
+    "recent_catalogs",
+    "open_catalog",
+    "open_recent",
+    "new_catalog",
+    "save_catalog_copy",
 ];

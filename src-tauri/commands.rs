@@ -1,8 +1,9 @@
 //! The Tauri commands: the whole API the UI can call.
 //!
-//! Each command is a thin async adapter: it takes the [`OpenCatalog`] state, runs one core call
-//! through it (on a blocking worker), and returns the core's own serializable type or an
-//! [`IpcError`]. No catalog logic lives here. Adding a command means adding it here (as a
+//! Each command is a thin async adapter: it takes the [`Workbench`] state, runs one core call
+//! through its [`OpenCatalog`](crate::open_catalog::OpenCatalog) (on a blocking worker), and returns the core's own serializable
+//! type or an [`IpcError`]. The file commands (open, new, save a copy, recent) ask the
+//! workbench's [`FileDialogs`](crate::file_dialogs::FileDialogs) for the file. No catalog logic lives here. Adding a command means adding it here (as a
 //! handler and in [`dispatch`]), to `generate_handler!` in `lib.rs`, to `COMMANDS` in
 //! `command_list.rs` (which build.rs turns into its `allow-…` permission), to
 //! `capabilities/main.json`, and to `ui/src/lib/backend.ts`; the tests here and in
@@ -28,9 +29,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tauri::State;
 
+use crate::file_dialogs::Purpose;
 use crate::ipc_error::IpcError;
 use crate::launch::stamp_now;
-use crate::open_catalog::{OpenCatalog, Session};
+use crate::open_catalog::Session;
+use crate::workbench::Workbench;
 
 include!("command_list.rs");
 
@@ -130,6 +133,33 @@ pub struct ReferenceData {
     pub bolt_on_categories: Vec<BoltOnCategory>,
 }
 
+/// `open_recent`: one of the paths `recent_catalogs` listed.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PathRequest {
+    pub path: String,
+}
+
+/// The catalog file a command opened, created or wrote (`null` in TypeScript when the person
+/// cancelled the dialog).
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize)]
+pub struct CatalogFile {
+    pub path: String,
+    /// The file name, as the window title shows it.
+    pub name: String,
+}
+
+impl CatalogFile {
+    fn of(path: &std::path::Path) -> Self {
+        CatalogFile {
+            path: path.to_string_lossy().into_owned(),
+            name: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Decoding.
 
@@ -225,11 +255,31 @@ fn lifecycle_outcome(session: &mut Session, changed: Vec<Id>) -> Result<StepOutc
     Ok(StepOutcome { step: None, changed, findings, history: history_of(session)? })
 }
 
+/// Opens (or, with `create`, creates) the catalog at `path` in place of the open one, then
+/// puts it first in the recent list and names it in the window title.
+async fn switch_to(bench: &Workbench, path: std::path::PathBuf, create: bool) -> Result<CatalogFile, IpcError> {
+    let opened = bench
+        .catalog
+        .switch(path, move |path| {
+            if create {
+                let stamp = stamp_now();
+                plansmith_core::Catalog::create(path, &plansmith_core::NewCatalog::for_file(path, &stamp), &stamp)
+            } else {
+                plansmith_core::Catalog::open(path)
+            }
+        })
+        .await?;
+    bench.recent.record(&opened);
+    (bench.retitle)(&opened);
+    Ok(CatalogFile::of(&opened))
+}
+
 /// Runs one command by name: the single implementation behind every Tauri handler.
-pub async fn dispatch(catalog: &OpenCatalog, command: &str, request: Option<Value>) -> Result<Value, IpcError> {
+pub async fn dispatch(bench: &Workbench, command: &str, request: Option<Value>) -> Result<Value, IpcError> {
     fn json<T: Serialize>(value: T) -> Result<Value, IpcError> {
         serde_json::to_value(value).map_err(|e| IpcError::internal(format!("the answer could not be encoded: {e}")))
     }
+    let catalog = &bench.catalog;
     match command {
         "catalog_overview" => json(catalog.with(|c| c.overview()).await?),
         "list_objects" => {
@@ -341,6 +391,51 @@ pub async fn dispatch(catalog: &OpenCatalog, command: &str, request: Option<Valu
                 })
                 .await?,
         ),
+        "recent_catalogs" => json(bench.recent.list()),
+        "open_catalog" => match bench.dialogs.ask(Purpose::OpenCatalog, "").await {
+            Some(path) => json(Some(switch_to(bench, path, false).await?)),
+            None => json(None::<CatalogFile>),
+        },
+        "open_recent" => {
+            let PathRequest { path } = decode(request)?;
+            let path = std::path::PathBuf::from(path);
+            if !bench.recent.contains(&path) {
+                let mut e = IpcError::new(
+                    ErrorKind::InvalidInput,
+                    format!("{} is not in the recent catalogs; open it with Open… instead.", path.display()),
+                );
+                e.field = Some("path".into());
+                return Err(e);
+            }
+            if !path.is_file() {
+                bench.recent.forget(&path);
+                return Err(IpcError::new(
+                    ErrorKind::NotFound,
+                    format!(
+                        "{} is no longer there (moved or deleted), so it was taken off the recent catalogs; open it with Open… from where it is now.",
+                        path.display()
+                    ),
+                ));
+            }
+            json(switch_to(bench, path, false).await?)
+        }
+        "new_catalog" => match bench.dialogs.ask(Purpose::NewCatalog, "New catalog.plansmith").await {
+            Some(path) => json(Some(switch_to(bench, path, true).await?)),
+            None => json(None::<CatalogFile>),
+        },
+        "save_catalog_copy" => {
+            let current = catalog.path().await;
+            let stem = current.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            match bench.dialogs.ask(Purpose::CopyCatalog, &format!("{stem} copy.plansmith")).await {
+                Some(dest) => {
+                    let written = dest.clone();
+                    catalog.with(move |c| c.save_copy(&written)).await?;
+                    bench.recent.record(&dest);
+                    json(Some(CatalogFile::of(&dest)))
+                }
+                None => json(None::<CatalogFile>),
+            }
+        }
         other => Err(IpcError::new(ErrorKind::NotFound, format!("There is no command '{other}'."))),
     }
 }
@@ -372,8 +467,8 @@ macro_rules! handlers {
     ($($name:ident),* $(,)?) => {$(
         #[doc = concat!("The `", stringify!($name), "` command (see [`dispatch`]).")]
         #[tauri::command]
-        pub async fn $name(catalog: State<'_, OpenCatalog>, request: Option<Value>) -> Result<Value, IpcError> {
-            dispatch(&catalog, stringify!($name), request).await
+        pub async fn $name(bench: State<'_, Workbench>, request: Option<Value>) -> Result<Value, IpcError> {
+            dispatch(&bench, stringify!($name), request).await
         }
     )*};
 }
@@ -395,23 +490,50 @@ handlers!(
     mark_live,
     retire,
     reference_data,
+    recent_catalogs,
+    open_catalog,
+    open_recent,
+    new_catalog,
+    save_catalog_copy,
 );
 
 /// The first screen: catalog header, object counts per kind, and build progress per structure.
 #[tauri::command]
-pub async fn catalog_overview(catalog: State<'_, OpenCatalog>) -> Result<Overview, IpcError> {
-    catalog.with(|catalog| catalog.overview()).await
+pub async fn catalog_overview(bench: State<'_, Workbench>) -> Result<Overview, IpcError> {
+    bench.catalog.with(|catalog| catalog.overview()).await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::file_dialogs::ScriptedDialogs;
     use crate::launch::CatalogTarget;
+    use crate::open_catalog::OpenCatalog;
+    use crate::recent_catalogs::RecentCatalogs;
     use crate::test_folder::TestFolder;
     use serde_json::json;
+    use std::path::PathBuf;
+    use std::sync::{Arc, Mutex};
 
-    fn demo(folder: &TestFolder) -> OpenCatalog {
-        OpenCatalog::open(CatalogTarget { path: folder.file("demo.plansmith"), write_demo_if_missing: true })
+    /// A workbench on a fresh demo catalog, with scripted dialogs (answers in
+    /// `folder/answers`), the recent list in `folder/data`, and the window titles it set.
+    fn bench_with_titles(folder: &TestFolder) -> (Workbench, Arc<Mutex<Vec<PathBuf>>>) {
+        let titles = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&titles);
+        let bench = Workbench {
+            catalog: OpenCatalog::open(CatalogTarget {
+                path: folder.file("demo.plansmith"),
+                write_demo_if_missing: true,
+            }),
+            dialogs: Box::new(ScriptedDialogs::new(folder.file("answers"))),
+            recent: RecentCatalogs::in_data_dir(&folder.file("data")),
+            retitle: Box::new(move |path| seen.lock().unwrap().push(path.to_path_buf())),
+        };
+        (bench, titles)
+    }
+
+    fn demo(folder: &TestFolder) -> Workbench {
+        bench_with_titles(folder).0
     }
 
     #[test]
@@ -493,13 +615,13 @@ mod tests {
         assert_eq!(edit["full"], false);
         assert_eq!(edit["history"]["undo"]["label"].as_str().map(|l| l.contains(&id)), Some(true));
         let cached = dispatch(&catalog, "check_catalog", None).await.unwrap();
-        let full = catalog.with(|c| Ok(rules::check(&c.snapshot()?))).await.unwrap();
+        let full = catalog.catalog.with(|c| Ok(rules::check(&c.snapshot()?))).await.unwrap();
         assert_eq!(cached, serde_json::to_value(&full).unwrap(), "patched findings equal a full check");
         let detail = dispatch(&catalog, "object_detail", Some(json!({"id": id}))).await.unwrap();
         assert_eq!(detail["plan"]["external_name"], "Extra 2 GB");
         dispatch(&catalog, "undo", None).await.unwrap();
         let undone = dispatch(&catalog, "undo", None).await.unwrap();
-        assert_eq!(undone["history"]["redo"].is_null(), false);
+        assert!(!undone["history"]["redo"].is_null());
         assert_eq!(undone["findings"].as_array().unwrap().len(), before);
     }
 
@@ -521,5 +643,72 @@ mod tests {
         assert!(!progress["steps"].as_array().unwrap().is_empty());
         let reference = dispatch(&catalog, "reference_data", None).await.unwrap();
         assert!(!reference["service_types"].as_array().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn new_open_and_copy_go_through_the_dialogs_and_the_recent_list() {
+        let folder = TestFolder::new();
+        let (bench, titles) = bench_with_titles(&folder);
+        let answers = folder.file("answers");
+        let demo_path = folder.file("demo.plansmith");
+
+        // Cancelled dialogs change nothing.
+        for command in ["open_catalog", "new_catalog", "save_catalog_copy"] {
+            assert_eq!(dispatch(&bench, command, None).await.unwrap(), Value::Null, "{command}");
+        }
+        assert_eq!(bench.catalog.path().await, demo_path);
+
+        // Save a copy: the demo stays open, the copy is a complete catalog on the recent list.
+        let copy = folder.file("workshop copy.plansmith");
+        std::fs::write(&answers, format!("{}\n", folder.file("workshop copy").display())).unwrap();
+        let answer = dispatch(&bench, "save_catalog_copy", None).await.unwrap();
+        assert_eq!(answer["name"], "workshop copy.plansmith", "the extension is added: {answer}");
+        assert_eq!(bench.catalog.path().await, demo_path);
+        drop(plansmith_core::Catalog::open(&copy).expect("the copy opens"));
+
+        // New: an empty catalog named after its file becomes the open one and titles the window.
+        let fresh = folder.file("Acme.plansmith");
+        std::fs::write(&answers, format!("{}\n", fresh.display())).unwrap();
+        let answer = dispatch(&bench, "new_catalog", None).await.unwrap();
+        assert_eq!(answer["name"], "Acme.plansmith");
+        let overview = dispatch(&bench, "catalog_overview", None).await.unwrap();
+        assert_eq!(overview["name"], "Acme");
+        assert_eq!(titles.lock().unwrap().last(), Some(&fresh));
+        assert!(plansmith_core::Catalog::open(&demo_path).is_ok(), "the demo was closed");
+
+        // New never overwrites: the current catalog stays open.
+        std::fs::write(&answers, format!("{}\n", copy.display())).unwrap();
+        let e = dispatch(&bench, "new_catalog", None).await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Conflict, "{e:?}");
+        assert_eq!(bench.catalog.path().await, fresh);
+
+        // Open through the dialog, then back through the recent list.
+        std::fs::write(&answers, format!("{}\n", demo_path.display())).unwrap();
+        dispatch(&bench, "open_catalog", None).await.unwrap();
+        assert_eq!(bench.catalog.path().await, demo_path);
+        let recent = dispatch(&bench, "recent_catalogs", None).await.unwrap();
+        let names: Vec<&str> = recent.as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+        assert_eq!(names, ["demo.plansmith", "Acme.plansmith", "workshop copy.plansmith"]);
+        dispatch(&bench, "open_recent", Some(json!({"path": fresh.to_string_lossy()}))).await.unwrap();
+        assert_eq!(bench.catalog.path().await, fresh);
+
+        // Only listed paths may be reopened; a listed file that has gone is taken off the list.
+        let e = dispatch(&bench, "open_recent", Some(json!({"path": "/etc/passwd"}))).await.unwrap_err();
+        assert_eq!((e.kind, e.field.as_deref()), (ErrorKind::InvalidInput, Some("path")));
+        std::fs::remove_file(&copy).unwrap();
+        let e = dispatch(&bench, "open_recent", Some(json!({"path": copy.to_string_lossy()}))).await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotFound);
+        assert!(e.message.contains("no longer there"), "{e:?}");
+        assert!(!bench.recent.contains(&copy));
+        assert_eq!(bench.catalog.path().await, fresh, "a failed open leaves the catalog open");
+
+        // A file that is not a catalog is refused, and the open catalog stays.
+        let junk = folder.file("notes.plansmith");
+        std::fs::write(&junk, "shopping list").unwrap();
+        std::fs::write(&answers, format!("{}\n", junk.display())).unwrap();
+        let e = dispatch(&bench, "open_catalog", None).await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::IncompatibleFile, "{e:?}");
+        assert_eq!(std::fs::read_to_string(&junk).unwrap(), "shopping list");
+        assert_eq!(bench.catalog.path().await, fresh);
     }
 }

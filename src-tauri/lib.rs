@@ -3,7 +3,8 @@
 //! Architecture invariant: no catalog logic lives in this crate. It decides what to open at
 //! start ([`launch`]), holds the open catalog ([`open_catalog`]), exposes core calls as async
 //! commands ([`commands`]) with one error shape ([`ipc_error`]), builds the window
-//! ([`main_window`]), and keeps native dialogs behind a trait ([`file_dialogs`]).
+//! ([`main_window`]), keeps native dialogs behind a trait ([`file_dialogs`]) and remembers the
+//! recently opened catalogs ([`recent_catalogs`]); [`workbench`] bundles what commands reach.
 //!
 //! The UI in `ui/` is a static bundle embedded at compile time from `ui/dist` (there is no dev
 //! server URL in `tauri.conf.json`, so a plain `cargo build` serves it too): build the UI
@@ -15,6 +16,8 @@ pub mod ipc_error;
 pub mod launch;
 pub mod main_window;
 pub mod open_catalog;
+pub mod recent_catalogs;
+pub mod workbench;
 
 #[cfg(test)]
 mod bindings;
@@ -28,6 +31,8 @@ use tauri::Manager;
 
 use crate::file_dialogs::{FileDialogs, NativeDialogs, ScriptedDialogs};
 use crate::open_catalog::OpenCatalog;
+use crate::recent_catalogs::RecentCatalogs;
+use crate::workbench::Workbench;
 
 /// Starts the app with the process's command line and blocks until the last window closes.
 pub fn run() -> anyhow::Result<()> {
@@ -51,17 +56,32 @@ pub fn run() -> anyhow::Result<()> {
             commands::mark_live,
             commands::retire,
             commands::reference_data,
+            commands::recent_catalogs,
+            commands::open_catalog,
+            commands::open_recent,
+            commands::new_catalog,
+            commands::save_catalog_copy,
         ])
         .setup(move |app| {
             let data_dir = app.path().data_dir().context("cannot find the user's data folder for the demo catalog")?;
-            let catalog = OpenCatalog::open(choice.target(&data_dir));
-            let path = catalog.path().to_path_buf();
-            app.manage(catalog);
+            let target = choice.target(&data_dir);
+            let path = target.path.clone();
+            let catalog = OpenCatalog::open(target);
+            let recent = RecentCatalogs::in_data_dir(&data_dir);
+            if path.exists() {
+                recent.record(&path);
+            }
             let dialogs: Box<dyn FileDialogs> = match ScriptedDialogs::from_env() {
                 Some(scripted) => Box::new(scripted),
                 None => Box::new(NativeDialogs::new(app.handle().clone())),
             };
-            app.manage(dialogs);
+            let handle = app.handle().clone();
+            let retitle = Box::new(move |path: &std::path::Path| {
+                if let Some(window) = handle.get_webview_window(main_window::LABEL) {
+                    let _ = window.set_title(&main_window::title(path));
+                }
+            });
+            app.manage(Workbench { catalog, dialogs, recent, retitle });
             main_window::open(app, &path)?;
             Ok(())
         })

@@ -9,8 +9,11 @@
 //! another process holds it for writing, …), so that a failed start still shows a window that
 //! says what went wrong instead of exiting. While there is no catalog, each command first tries
 //! to open it again, so "Try again" in the window works once the cause is gone.
+//!
+//! [`OpenCatalog::switch`] replaces the catalog (open another, or a new one) only once the new
+//! one is open: if it cannot be opened, the current one stays open and nothing is lost.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use plansmith_core::{Catalog, CoreError, Finding};
@@ -21,8 +24,13 @@ use crate::launch::{CatalogTarget, stamp_now};
 
 /// Managed Tauri state: the open catalog, or why none is open.
 pub struct OpenCatalog {
+    slot: Arc<Mutex<Slot>>,
+}
+
+/// The file the window is about, and its session or why there is none.
+struct Slot {
     target: CatalogTarget,
-    slot: Arc<Mutex<Result<Session, IpcError>>>,
+    session: Result<Session, IpcError>,
 }
 
 /// The open catalog and the findings of its latest check. Lists show error counts per row and
@@ -57,13 +65,37 @@ impl Session {
 impl OpenCatalog {
     /// Opens the catalog the app was started for; a failure is kept to be shown in the window.
     pub fn open(target: CatalogTarget) -> Self {
-        let opened = target.open(stamp_now).map(Session::new).map_err(IpcError::from);
-        OpenCatalog { target, slot: Arc::new(Mutex::new(opened)) }
+        let session = target.open(stamp_now).map(Session::new).map_err(IpcError::from);
+        OpenCatalog { slot: Arc::new(Mutex::new(Slot { target, session })) }
     }
 
     /// The catalog file this window is about.
-    pub fn path(&self) -> &Path {
-        &self.target.path
+    pub async fn path(&self) -> PathBuf {
+        self.slot.lock().await.target.path.clone()
+    }
+
+    /// Makes `path` the open catalog, opened (or created) by `open` on a blocking worker. The
+    /// current catalog is closed only once the new one is open; if `open` fails, it stays open
+    /// and the error is returned. Asking for the file that is already open changes nothing.
+    pub async fn switch<F>(&self, path: PathBuf, open: F) -> Result<PathBuf, IpcError>
+    where
+        F: FnOnce(&Path) -> Result<Catalog, CoreError> + Send + 'static,
+    {
+        let mut slot = Arc::clone(&self.slot).lock_owned().await;
+        tauri::async_runtime::spawn_blocking(move || {
+            let already_open = slot.session.is_ok() && same_file(&slot.target.path, &path);
+            if !already_open {
+                let catalog = open(&path).map_err(IpcError::from)?;
+                let path = catalog.path().to_path_buf();
+                *slot = Slot {
+                    target: CatalogTarget { path, write_demo_if_missing: false },
+                    session: Ok(Session::new(catalog)),
+                };
+            }
+            Ok(slot.target.path.clone())
+        })
+        .await
+        .map_err(|error| IpcError::internal(format!("the catalog worker stopped: {error}")))?
     }
 
     /// Runs a read or write of the open catalog on a blocking worker thread.
@@ -82,18 +114,26 @@ impl OpenCatalog {
         T: Send + 'static,
     {
         let mut slot = Arc::clone(&self.slot).lock_owned().await;
-        let target = self.target.clone();
         tauri::async_runtime::spawn_blocking(move || {
-            if slot.is_err() {
-                *slot = target.open(stamp_now).map(Session::new).map_err(IpcError::from);
+            let slot = &mut *slot;
+            if slot.session.is_err() {
+                slot.session = slot.target.open(stamp_now).map(Session::new).map_err(IpcError::from);
             }
-            match slot.as_mut() {
+            match slot.session.as_mut() {
                 Ok(session) => work(session).map_err(IpcError::from),
                 Err(why) => Err(why.clone()),
             }
         })
         .await
         .map_err(|error| IpcError::internal(format!("the catalog worker stopped: {error}")))?
+    }
+}
+
+/// True when `a` and `b` name the same file (compared after resolving links and `..`).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
     }
 }
 
@@ -174,5 +214,30 @@ mod tests {
             call.await.unwrap().unwrap();
         }
         assert_eq!(overlaps.load(Ordering::SeqCst), 0);
+    }
+
+    #[tokio::test]
+    async fn switching_keeps_the_current_catalog_when_the_new_one_cannot_open() {
+        let folder = TestFolder::new();
+        let first = folder.file("first.plansmith");
+        let catalog = OpenCatalog::open(target(first.clone(), true));
+        let name = catalog.with(|c| c.overview()).await.unwrap().name;
+
+        let junk = folder.file("junk.plansmith");
+        std::fs::write(&junk, b"not a catalog").unwrap();
+        let error = catalog.switch(junk, |p| Catalog::open(p)).await.unwrap_err();
+        assert_eq!(error.kind, ErrorKind::IncompatibleFile, "{error:?}");
+        assert_eq!(catalog.path().await, first, "still on the first catalog");
+        assert_eq!(catalog.with(|c| c.overview()).await.unwrap().name, name);
+
+        let same = catalog.switch(first.clone(), |p| Catalog::open(p)).await.unwrap();
+        assert_eq!(same, first, "the open file is not reopened (its own lock would refuse it)");
+
+        let second = folder.file("second.plansmith");
+        let stamp = Stamp { by: "test".into(), at: Timestamp::from_unix_seconds(0) };
+        drop(demo::write_demo(&second, &stamp).unwrap());
+        assert_eq!(catalog.switch(second.clone(), |p| Catalog::open(p)).await.unwrap(), second);
+        assert_eq!(catalog.path().await, second);
+        assert!(Catalog::open(&first).is_ok(), "the first catalog was closed, its lock released");
     }
 }

@@ -38,11 +38,13 @@ export class TauriDriver {
     this.exited = new Promise((resolve) => child.once('exit', resolve));
   }
 
-  static async start() {
+  /** Starts the driver; `env` is added to its environment, which the app it starts inherits. */
+  static async start({ env = {} } = {}) {
     const port = await freePort();
     const nativePort = await freePort();
     const child = spawn(driverBinary(), ['--port', String(port), '--native-port', String(nativePort)], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
     });
     const driver = new TauriDriver(child, `http://127.0.0.1:${port}`);
     process.once('exit', () => driver.child.exitCode === null && driver.child.kill('SIGTERM'));

@@ -38,15 +38,13 @@ pub fn run(cmd: Command) -> Result<Outcome> {
             if with_demo {
                 demo::write_demo(&file, &st)?;
             } else {
-                let name = name.unwrap_or_else(|| {
-                    file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "Catalog".into())
-                });
+                let defaults = NewCatalog::for_file(&file, &st);
                 let new = NewCatalog {
-                    catalog_id: catalog_id(&file, &st),
-                    name,
+                    name: name.unwrap_or(defaults.name),
                     provider,
                     tier: Tier::parse(&tier)?,
                     currency,
+                    ..defaults
                 };
                 Catalog::create(&file, &new, &st)?;
             }
@@ -209,14 +207,6 @@ pub fn run(cmd: Command) -> Result<Outcome> {
             Ok(Outcome::Done)
         }
     }
-}
-
-/// A catalog id for a new file: stable for the same file name and instant.
-fn catalog_id(file: &Path, st: &plansmith_core::Stamp) -> String {
-    let name = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let slug: String =
-        name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
-    format!("{slug}-{}", st.at.unix_seconds())
 }
 
 /// Writes a file that must not exist yet, via a temporary file renamed into place.

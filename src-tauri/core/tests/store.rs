@@ -231,3 +231,70 @@ fn currency_change_rescales_money_or_refuses_when_it_would_round() {
     let fee: i64 = cat.conn().query_row("SELECT setup_fee FROM service_plan WHERE id = 1", [], |r| r.get(0)).unwrap();
     assert_eq!(fee, 12500, "12.50 in 3 decimals");
 }
+
+#[test]
+fn a_copy_has_the_same_content_and_history_and_the_original_stays_open() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("c.plansmith");
+    let mut cat = new_catalog(&p);
+    let sp = cat
+        .apply(
+            &Change::CreatePlan { kind: EntityKind::ServicePlan, side: Side::Buy, internal_name: "Mobile BUY".into() },
+            &stamp(),
+        )
+        .unwrap()
+        .created
+        .unwrap();
+    let copy = d.path().join("copy.plansmith");
+    cat.save_copy(&copy).unwrap();
+    // The original keeps working after the copy.
+    cat.apply(&Change::SetPlanField { id: sp, edit: PlanField::InternalName("Edited after".into()) }, &stamp())
+        .unwrap();
+    let mut copied = Catalog::open(&copy).unwrap();
+    assert_eq!(sp_name(&copied, 1), "Mobile BUY", "the copy is the catalog as it was when copied");
+    assert_eq!(copied.settings().unwrap().catalog_id, "test-1");
+    assert_eq!(
+        copied.undo_redo_labels().unwrap().0.unwrap().label,
+        "Create BUY service plan 'Mobile BUY'",
+        "the history comes along"
+    );
+    copied.undo(&stamp()).unwrap().unwrap();
+    assert!(copied.integrity_check().unwrap().is_empty());
+    let leftovers: Vec<_> = std::fs::read_dir(d.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("copying"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_copy_never_replaces_its_own_file_or_a_catalog_open_elsewhere() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("c.plansmith");
+    let cat = new_catalog(&p);
+    let e = cat.save_copy(&d.path().join(".").join("c.plansmith")).unwrap_err();
+    assert_eq!((e.kind(), e.field()), (ErrorKind::InvalidInput, Some("path")), "{e}");
+
+    let other = d.path().join("other.plansmith");
+    let held = new_catalog(&other);
+    let before = std::fs::read(&other).unwrap();
+    let e = cat.save_copy(&other).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Locked, "{e}");
+    assert_eq!(std::fs::read(&other).unwrap(), before, "the open catalog is untouched");
+    drop(held);
+    cat.save_copy(&other).unwrap();
+    assert_eq!(Catalog::open(&other).unwrap().settings().unwrap().catalog_id, "test-1", "replaced once free");
+
+    let e = cat.save_copy(&d.path().join("no-such-folder").join("x.plansmith")).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
+    assert!(e.message().contains("no-such-folder"), "{e}");
+}
+
+#[test]
+fn new_catalog_defaults_come_from_the_file_name() {
+    let new = NewCatalog::for_file(Path::new("/tmp/Acme Mobile.plansmith"), &stamp());
+    assert_eq!(new.name, "Acme Mobile");
+    assert_eq!(new.catalog_id, "acme-mobile-1767225600");
+    assert_eq!((new.tier, new.currency.as_str()), (Tier::Wholesale, "AUD"));
+}

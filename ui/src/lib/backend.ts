@@ -7,6 +7,7 @@ import { isBackendError, overviewProblems } from './guards';
 import type { BackendError, ErrorKind, Overview } from './types';
 import type {
   ApprovalPlan,
+  CatalogFile,
   Change,
   EditOutcome,
   Finding,
@@ -16,6 +17,7 @@ import type {
   ListQuery,
   ObjectDetail,
   Progress,
+  RecentCatalog,
   ReferenceData,
   StepOutcome,
 } from './bindings';
@@ -45,6 +47,16 @@ export interface Backend {
   markLive(id: Id, productionId: string): Promise<StepOutcome>;
   retire(id: Id): Promise<StepOutcome>;
   referenceData(): Promise<ReferenceData>;
+  /** The catalogs opened lately, most recent first. */
+  recentCatalogs(): Promise<RecentCatalog[]>;
+  /** Asks for a catalog file and opens it instead of this one; `null`: the person cancelled. */
+  openCatalog(): Promise<CatalogFile | null>;
+  /** Opens one of the `recentCatalogs` instead of this one. */
+  openRecent(path: string): Promise<CatalogFile>;
+  /** Asks where, creates an empty catalog there and opens it; `null`: cancelled. */
+  newCatalog(): Promise<CatalogFile | null>;
+  /** Asks where and writes a copy of this catalog there (this one stays open); `null`: cancelled. */
+  saveCatalogCopy(): Promise<CatalogFile | null>;
 }
 
 /**
@@ -70,6 +82,11 @@ export const COMMANDS = {
   markLive: 'mark_live',
   retire: 'retire',
   referenceData: 'reference_data',
+  recentCatalogs: 'recent_catalogs',
+  openCatalog: 'open_catalog',
+  openRecent: 'open_recent',
+  newCatalog: 'new_catalog',
+  saveCatalogCopy: 'save_catalog_copy',
 } as const satisfies Record<keyof Backend, string>;
 
 /** A failed backend call, carrying the app's `{kind, message, field}`. */
@@ -159,6 +176,21 @@ export class TauriBackend implements Backend {
   }
   referenceData(): Promise<ReferenceData> {
     return this.ask(COMMANDS.referenceData);
+  }
+  recentCatalogs(): Promise<RecentCatalog[]> {
+    return this.ask(COMMANDS.recentCatalogs);
+  }
+  openCatalog(): Promise<CatalogFile | null> {
+    return this.ask(COMMANDS.openCatalog);
+  }
+  openRecent(path: string): Promise<CatalogFile> {
+    return this.ask(COMMANDS.openRecent, { path });
+  }
+  newCatalog(): Promise<CatalogFile | null> {
+    return this.ask(COMMANDS.newCatalog);
+  }
+  saveCatalogCopy(): Promise<CatalogFile | null> {
+    return this.ask(COMMANDS.saveCatalogCopy);
   }
 
   /** Commands with input take one `request` argument, decoded and checked by the app. */

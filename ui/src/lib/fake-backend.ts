@@ -8,6 +8,7 @@ import { BackendFailure } from './backend';
 import type { BackendError, Overview } from './types';
 import type {
   ApprovalPlan,
+  CatalogFile,
   Change,
   EditOutcome,
   EntityKind,
@@ -20,6 +21,7 @@ import type {
   Plan,
   PlanDetail,
   Progress,
+  RecentCatalog,
   ReferenceData,
   StepOutcome,
 } from './bindings';
@@ -28,7 +30,13 @@ import demoOverview from './fixtures/overview.demo.json';
 export interface FakeAnswers {
   /** The overview to return, or the error to reject with. */
   overview?: Overview | BackendError;
+  /** What the file dialogs answer, in order: a path, or `null` for "cancelled". */
+  dialogs?: (string | null)[];
+  /** The recent catalogs list. */
+  recent?: RecentCatalog[];
 }
+
+const fileOf = (path: string): CatalogFile => ({ path, name: path.split('/').pop() ?? path });
 
 const PREFIX: Record<string, string> = {
   package_plan: 'PP',
@@ -378,5 +386,59 @@ export class FakeBackend implements Backend {
       tariffs: [],
       bolt_on_categories: [{ code: 'DATA', name: 'Data' }],
     };
+  }
+
+  private nextDialogAnswer(): string | null {
+    return this.answers.dialogs?.shift() ?? null;
+  }
+
+  /** Opening another catalog: the fake then serves an overview named after the file. */
+  private switchTo(path: string): CatalogFile {
+    const file = fileOf(path);
+    const current = this.answers.overview;
+    if (current && !('kind' in current && 'message' in current)) {
+      this.answers.overview = { ...current, name: file.name.replace(/\.plansmith$/, '') };
+    }
+    this.answers.recent = [{ ...file, exists: true }, ...(this.answers.recent ?? []).filter((r) => r.path !== path)];
+    return file;
+  }
+
+  async recentCatalogs(): Promise<RecentCatalog[]> {
+    this.calls.push('recentCatalogs');
+    return structuredClone(this.answers.recent ?? []);
+  }
+
+  async openCatalog(): Promise<CatalogFile | null> {
+    this.calls.push('openCatalog');
+    const path = this.nextDialogAnswer();
+    return path === null ? null : this.switchTo(path);
+  }
+
+  async openRecent(path: string): Promise<CatalogFile> {
+    this.calls.push(`openRecent ${path}`);
+    const entry = (this.answers.recent ?? []).find((r) => r.path === path);
+    if (!entry) fail('invalid_input', `${path} is not in the recent catalogs; open it with Open… instead.`, 'path');
+    if (!entry.exists) {
+      this.answers.recent = (this.answers.recent ?? []).filter((r) => r.path !== path);
+      fail('not_found', `${path} is no longer there (moved or deleted), so it was taken off the recent catalogs.`);
+    }
+    return this.switchTo(path);
+  }
+
+  async newCatalog(): Promise<CatalogFile | null> {
+    this.calls.push('newCatalog');
+    const path = this.nextDialogAnswer();
+    if (path === null) return null;
+    this.plans.clear();
+    return this.switchTo(path);
+  }
+
+  async saveCatalogCopy(): Promise<CatalogFile | null> {
+    this.calls.push('saveCatalogCopy');
+    const path = this.nextDialogAnswer();
+    if (path === null) return null;
+    const file = fileOf(path);
+    this.answers.recent = [{ ...file, exists: true }, ...(this.answers.recent ?? [])];
+    return file;
   }
 }

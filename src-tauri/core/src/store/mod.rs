@@ -47,6 +47,24 @@ pub struct NewCatalog {
     pub currency: String,
 }
 
+impl NewCatalog {
+    /// What a catalog created at `path` starts with when nothing else is said: named after the
+    /// file, wholesale, AUD (both editable in the settings afterwards), and an id derived from
+    /// the file name and the creation instant, so the same file and instant give the same id.
+    pub fn for_file(path: &Path, stamp: &Stamp) -> NewCatalog {
+        let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let slug: String =
+            name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+        NewCatalog {
+            catalog_id: format!("{slug}-{}", stamp.at.unix_seconds()),
+            name: if name.trim().is_empty() { "Catalog".to_owned() } else { name },
+            provider: String::new(),
+            tier: Tier::Wholesale,
+            currency: "AUD".to_owned(),
+        }
+    }
+}
+
 fn lock_path(path: &Path) -> PathBuf {
     let mut s = path.as_os_str().to_owned();
     s.push(".lock");
@@ -269,6 +287,55 @@ impl Catalog {
             ));
         }
         Ok(())
+    }
+
+    /// Writes a complete copy of this catalog (content and undo history) to `dest`, and keeps
+    /// working on this one. The copy is built beside `dest` and renamed into place, so `dest`
+    /// is either its old self or the complete copy, never half of one. Refused when `dest` is
+    /// this catalog's own file or a catalog open for writing elsewhere.
+    pub fn save_copy(&self, dest: &Path) -> Result<()> {
+        let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => a == b,
+        };
+        if same(dest, &self.path) {
+            return Err(CoreError::invalid(
+                "path",
+                format!("{} is this catalog's own file; choose another name for the copy", dest.display()),
+            ));
+        }
+        let dir = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let file_name =
+            dest.file_name().ok_or_else(|| CoreError::invalid("path", "the copy's path has no file name"))?;
+        if !dir.is_dir() {
+            return Err(CoreError::new(
+                ErrorKind::NotFound,
+                format!("the folder {} does not exist; choose an existing folder for the copy", dir.display()),
+            ));
+        }
+        // A catalog open for writing elsewhere must not be replaced under its writer.
+        let _dest_lock = if dest.exists() { Some(take_writer_lock(dest)?) } else { None };
+        let tmp = dir.join(format!(".{}.copying", file_name.to_string_lossy()));
+        let _ = std::fs::remove_file(&tmp);
+        let written = (|| -> Result<()> {
+            let tmp_text = tmp.to_str().ok_or_else(|| {
+                CoreError::invalid("path", "the copy's path is not valid UTF-8; choose a plainer name")
+            })?;
+            self.conn.execute("VACUUM INTO ?1", [tmp_text])?;
+            File::open(&tmp)?.sync_all()?;
+            std::fs::rename(&tmp, dest)?;
+            if let Ok(folder) = File::open(dir) {
+                let _ = folder.sync_all();
+            }
+            Ok(())
+        })();
+        if written.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        written.map_err(|e| {
+            let why = e.message().to_owned();
+            CoreError::new(e.kind(), format!("could not save a copy to {}: {why}", dest.display()))
+        })
     }
 
     pub fn settings(&self) -> Result<Settings> {
