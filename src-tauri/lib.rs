@@ -66,11 +66,14 @@ pub fn run() -> anyhow::Result<()> {
             let data_dir = app.path().data_dir().context("cannot find the user's data folder for the demo catalog")?;
             let target = choice.target(&data_dir);
             let path = target.path.clone();
-            let catalog = OpenCatalog::open(target);
             let recent = RecentCatalogs::in_data_dir(&data_dir);
-            if path.exists() {
-                recent.record(&path);
-            }
+            let remember = recent.clone();
+            // Writing the demo and opening the file overlap with building the window.
+            let catalog = OpenCatalog::open_in_background(target, move |path| {
+                if path.exists() {
+                    remember.record(path);
+                }
+            });
             let dialogs: Box<dyn FileDialogs> = match ScriptedDialogs::from_env() {
                 Some(scripted) => Box::new(scripted),
                 None => Box::new(NativeDialogs::new(app.handle().clone())),

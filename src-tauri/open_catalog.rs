@@ -69,6 +69,22 @@ impl OpenCatalog {
         OpenCatalog { slot: Arc::new(Mutex::new(Slot { target, session })) }
     }
 
+    /// Like [`OpenCatalog::open`], but opens (and for the demo, first writes) the catalog on a
+    /// blocking worker, so the window is built and its page loads meanwhile; the first command
+    /// waits for it. `then` runs on that worker once the file is open (or has failed to).
+    pub fn open_in_background(target: CatalogTarget, then: impl FnOnce(&Path) + Send + 'static) -> Self {
+        let slot = Arc::new(Mutex::new(Slot {
+            target: target.clone(),
+            session: Err(IpcError::internal("the catalog is still being opened")),
+        }));
+        let mut first = Arc::clone(&slot).try_lock_owned().expect("nobody else holds a new slot");
+        tauri::async_runtime::spawn_blocking(move || {
+            first.session = target.open(stamp_now).map(Session::new).map_err(IpcError::from);
+            then(&target.path);
+        });
+        OpenCatalog { slot }
+    }
+
     /// The catalog file this window is about.
     pub async fn path(&self) -> PathBuf {
         self.slot.lock().await.target.path.clone()
@@ -239,5 +255,18 @@ mod tests {
         assert_eq!(catalog.switch(second.clone(), |p| Catalog::open(p)).await.unwrap(), second);
         assert_eq!(catalog.path().await, second);
         assert!(Catalog::open(&first).is_ok(), "the first catalog was closed, its lock released");
+    }
+
+    #[tokio::test]
+    async fn a_catalog_opened_in_the_background_is_there_for_the_first_command() {
+        let folder = TestFolder::new();
+        let path = folder.file("background.plansmith");
+        let (told, heard) = std::sync::mpsc::channel();
+        let catalog = OpenCatalog::open_in_background(target(path.clone(), true), move |p| {
+            told.send(p.exists()).unwrap();
+        });
+        let overview = catalog.with(|c| c.overview()).await.expect("the first command waits for the open");
+        assert!(!overview.structures.is_empty());
+        assert!(heard.recv().unwrap(), "`then` runs once the demo is written");
     }
 }

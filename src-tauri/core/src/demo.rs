@@ -72,6 +72,7 @@ pub fn write_demo(path: &Path, stamp: &Stamp) -> Result<Catalog> {
         catalog.conn().pragma_update(None, "synchronous", "FULL")?;
         catalog.conn().execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
         drop(catalog);
+        std::fs::File::open(&tmp)?.sync_all()?;
         Ok(())
     })();
     if let Err(e) = built {

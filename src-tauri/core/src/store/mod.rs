@@ -205,6 +205,9 @@ impl Catalog {
         let _ = std::fs::remove_file(&tmp);
         {
             let mut conn = Connection::open(&tmp)?;
+            // The file is private until renamed and discarded on failure, so the migrations
+            // need not sync one by one; it is synced once, below, before it is renamed.
+            conn.pragma_update(None, "synchronous", "OFF")?;
             conn.pragma_update(None, "foreign_keys", "ON")?;
             migrate::upgrade(&mut conn)?;
             conn.execute(
@@ -222,9 +225,12 @@ impl Catalog {
             conn.pragma_update(None, "journal_mode", "WAL")?;
             conn.close().map_err(|(_, e)| CoreError::from(e))?;
         }
-        std::fs::rename(&tmp, path).inspect_err(|_| {
+        File::open(&tmp).and_then(|f| f.sync_all()).and_then(|()| std::fs::rename(&tmp, path)).inspect_err(|_| {
             let _ = std::fs::remove_file(&tmp);
         })?;
+        if let Ok(folder) = File::open(dir) {
+            let _ = folder.sync_all();
+        }
         Catalog::open(path)
     }
 
