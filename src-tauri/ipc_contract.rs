@@ -1,7 +1,8 @@
 //! Contract test between the Rust commands and the TypeScript types of the UI.
 //!
-//! The UI's types (`ui/src/lib/types.ts`) are written by hand, so this test pins them to what
-//! the core really sends: it writes the demo catalog, serializes its `Overview` exactly as the
+//! The UI's types are generated from Rust (`bindings.rs`); this test pins the *values* the
+//! first screen depends on and the runtime guards (`ui/src/lib/guards.ts`) to what the core
+//! really sends: it writes the demo catalog, serializes its `Overview` exactly as the
 //! `catalog_overview` command does, and compares it with the fixture
 //! `ui/src/lib/fixtures/overview.demo.json`. The UI test `ipc-contract.test.ts` checks the same
 //! fixture against the TypeScript types with a runtime guard. A renamed or added field breaks
@@ -72,7 +73,7 @@ fn overview_fixture_matches_what_the_core_sends() {
         shape_of(&actual),
         shape_of(&fixture),
         "the Overview sent to the UI no longer has the shape of {FIXTURE}; \
-         update ui/src/lib/types.ts and bless the fixture (see the module doc)"
+         regenerate the bindings, update ui/src/lib/guards.ts and bless the fixture (see the module doc)"
     );
     assert_eq!(
         actual, fixture,

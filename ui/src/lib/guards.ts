@@ -1,4 +1,5 @@
-// Runtime checks that a value received over IPC has the shape of the types in `types.ts`.
+// Runtime checks that a value received over IPC has the shape of its generated type
+// (`bindings/`, re-exported by `types.ts`).
 // The Tauri backend runs them on every answer, so a mismatch with the Rust side shows up as a
 // clear error instead of a half-drawn screen; the contract test runs them on the fixture that
 // the Rust side checks too. Each guard lists every field of its type: keep them in step.

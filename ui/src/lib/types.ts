@@ -1,8 +1,19 @@
-// The data the app's commands send, mirrored by hand from the Rust side (plansmith-core's
-// `Overview`, the app's `IpcError`). They are pinned to Rust by a contract: the Rust test
-// `src-tauri/ipc_contract.rs` checks that the core's demo Overview still matches
-// `fixtures/overview.demo.json`, and `ipc-contract.test.ts` checks that fixture with the guards
-// in `guards.ts`, which follow these types field by field.
+// The runtime lists of the generated IPC types that the guards in `guards.ts` need (a type
+// has no values to check against), and short names for the types the window uses most. The
+// types themselves are generated from Rust into `bindings/` (src-tauri/bindings.rs); each list
+// below is checked against its generated type in both directions (`satisfies`: no stray
+// value; `Covers`: none missing), so a new Rust variant
+// fails the type check here until it is listed.
+
+import type { ErrorKind, IpcError, StructureKind, Tier } from './bindings';
+
+export type { ErrorKind, KindCount, Overview, StructureKind, StructureSummary, Tier } from './bindings';
+
+/** An error as a command rejects with it: `{kind, message, field}`. */
+export type BackendError = IpcError;
+
+/** `true` when `List` names every member of the union `T`, else `false`. */
+type Covers<T, List extends readonly T[]> = [Exclude<T, List[number]>] extends [never] ? true : false;
 
 /** How an error is to be handled; the same snake_case values as the core's `ErrorKind`. */
 export const ERROR_KINDS = [
@@ -15,56 +26,11 @@ export const ERROR_KINDS = [
   'incompatible_file',
   'io',
   'internal',
-] as const;
-export type ErrorKind = (typeof ERROR_KINDS)[number];
+] as const satisfies readonly ErrorKind[];
+true satisfies Covers<ErrorKind, typeof ERROR_KINDS>;
 
-/** An error as a command rejects with it. */
-export interface BackendError {
-  kind: ErrorKind;
-  /** A full sentence for the user, shown as is. */
-  message: string;
-  /** The input at fault, when there is one. */
-  field: string | null;
-}
+export const TIERS = ['wholesale', 'retail'] as const satisfies readonly Tier[];
+true satisfies Covers<Tier, typeof TIERS>;
 
-export const TIERS = ['wholesale', 'retail'] as const;
-export type Tier = (typeof TIERS)[number];
-
-export const STRUCTURE_KINDS = ['shared_data', 'bolt_on_add_on'] as const;
-export type StructureKind = (typeof STRUCTURE_KINDS)[number];
-
-/** How many objects of one kind the catalog holds, by lifecycle status. */
-export interface KindCount {
-  /** A plan object kind: `package_plan`, `service_plan`, `bolt_on`, … */
-  kind: string;
-  total: number;
-  draft: number;
-  approved: number;
-  live: number;
-  retired: number;
-}
-
-/** One structure (a shared-data or bolt-on add-on build) and how far its build procedure is. */
-export interface StructureSummary {
-  id: string;
-  kind: StructureKind;
-  name: string;
-  steps_done: number;
-  steps_total: number;
-  errors: number;
-  warnings: number;
-}
-
-/** What the first screen shows about the open catalog. */
-export interface Overview {
-  catalog_id: string;
-  name: string;
-  provider: string;
-  tier: Tier;
-  /** ISO 4217 code, e.g. AUD. */
-  currency: string;
-  counts: KindCount[];
-  structures: StructureSummary[];
-  errors: number;
-  warnings: number;
-}
+export const STRUCTURE_KINDS = ['shared_data', 'bolt_on_add_on'] as const satisfies readonly StructureKind[];
+true satisfies Covers<StructureKind, typeof STRUCTURE_KINDS>;
