@@ -2,6 +2,7 @@
 #   make app                 set up, build the UI and the app, open the demo catalog
 #   make app CATALOG=FILE    … open FILE instead
 #   make test                set up, then Rust tests (workspace), UI tests, end-to-end tests
+#   make deb                 set up, then build the installable package (.deb, with the CLI)
 # The app embeds ui/dist at compile time, so the UI is always built before cargo.
 
 SHELL := bash
@@ -14,7 +15,7 @@ APP := $(or $(CARGO_TARGET_DIR),target)/debug/plansmith-app
 export PLANSMITH_APP := $(abspath $(APP))
 CATALOG ?=
 
-.PHONY: setup ui app-build app test test-rust test-ui test-e2e
+.PHONY: setup ui app-build app test test-rust test-ui test-e2e deb
 
 setup:
 	@bash .ci/setup.sh
@@ -40,3 +41,14 @@ test-ui: setup
 test-e2e: app-build
 	rm -rf tests/e2e/artifacts
 	xvfb-run -a npm --prefix tests/e2e test
+
+# The .deb holds the app (as /usr/bin/plansmith-app, with its menu entry and icons) and the
+# `plansmith` command line for ops (listed under bundle.linux.deb.files in tauri.conf.json,
+# which reads it from target/package/). Everything it needs is local: no network. The
+# frontend is ui/ (tauri would otherwise guess tests/e2e, the first package.json it finds).
+deb: ui
+	cargo build --release -p plansmith-cli
+	mkdir -p target/package
+	cp $(or $(CARGO_TARGET_DIR),target)/release/plansmith target/package/plansmith
+	TAURI_FRONTEND_PATH=ui TAURI_APP_PATH=. ui/node_modules/.bin/tauri build --bundles deb --ci
+	@ls -1 $(or $(CARGO_TARGET_DIR),target)/release/bundle/deb/*.deb
