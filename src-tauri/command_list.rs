@@ -22,4 +22,5 @@ pub const COMMANDS: &[&str] = &[
     "mark_live",
     "retire",
     "reference_data",
+    "link_candidates",
 ];

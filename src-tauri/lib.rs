@@ -51,6 +51,7 @@ pub fn run() -> anyhow::Result<()> {
             commands::mark_live,
             commands::retire,
             commands::reference_data,
+            commands::link_candidates,
         ])
         .setup(move |app| {
             let data_dir = app.path().data_dir().context("cannot find the user's data folder for the demo catalog")?;

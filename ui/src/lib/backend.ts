@@ -7,6 +7,8 @@ import { isBackendError, overviewProblems } from './guards';
 import type { BackendError, ErrorKind, Overview } from './types';
 import type {
   ApprovalPlan,
+  CandidatePage,
+  CandidateQuery,
   Change,
   EditOutcome,
   Finding,
@@ -45,6 +47,8 @@ export interface Backend {
   markLive(id: Id, productionId: string): Promise<StepOutcome>;
   retire(id: Id): Promise<StepOutcome>;
   referenceData(): Promise<ReferenceData>;
+  /** What a link editor may offer for one slot, paged and searched by the core. */
+  linkCandidates(query: CandidateQuery): Promise<CandidatePage>;
 }
 
 /**
@@ -70,6 +74,7 @@ export const COMMANDS = {
   markLive: 'mark_live',
   retire: 'retire',
   referenceData: 'reference_data',
+  linkCandidates: 'link_candidates',
 } as const satisfies Record<keyof Backend, string>;
 
 /** A failed backend call, carrying the app's `{kind, message, field}`. */
@@ -159,6 +164,9 @@ export class TauriBackend implements Backend {
   }
   referenceData(): Promise<ReferenceData> {
     return this.ask(COMMANDS.referenceData);
+  }
+  linkCandidates(query: CandidateQuery): Promise<CandidatePage> {
+    return this.ask(COMMANDS.linkCandidates, { query });
   }
 
   /** Commands with input take one `request` argument, decoded and checked by the app. */
