@@ -217,9 +217,9 @@ fn subject_of(change: &Change) -> Option<Id> {
         }
         AddServicePlan { package_plan, .. } | RemoveServicePlan { package_plan, .. } => Some(*package_plan),
         AddGroupMember { group, .. } | RemoveGroupMember { group, .. } => Some(*group),
-        AddToAddOnGroup { bolt_on, .. } | RemoveFromAddOnGroup { bolt_on, .. } | CreateBoltOnGroupFor { bolt_on, .. } => {
-            Some(*bolt_on)
-        }
+        AddToAddOnGroup { bolt_on, .. }
+        | RemoveFromAddOnGroup { bolt_on, .. }
+        | CreateBoltOnGroupFor { bolt_on, .. } => Some(*bolt_on),
         LinkBoltOn { service_plan, .. } => Some(*service_plan),
         SetBehaviour { link, .. } | UnlinkBoltOn { link } | AddAllowance { link, .. } => Some(*link),
         UpdateAllowance { id, .. } | RemoveAllowance { id } => Some(*id),

@@ -85,9 +85,19 @@ describe('the bolt-on add-on article, built in the window from an empty catalog'
        s.dispatchEvent(new Event('change', { bubbles: true }));`,
     );
   }
+  /** Scrolls the editor area (not the window) so the element matching `css` is at its top. */
+  async function reveal(css) {
+    await session.script(
+      `const el = document.querySelector(${JSON.stringify(css)}); const main = document.querySelector('main');
+       main.scrollTop += el.getBoundingClientRect().top - main.getBoundingClientRect().top - 16;`,
+    );
+  }
   /** Waits until the undo button names `what` (the edit is committed) and the editor reloaded. */
   async function saved(what) {
-    await session.until(async () => (await session.text(await session.find('[data-testid="undo"]'))).includes(what), `saved: ${what}`);
+    await session.until(
+      async () => (await session.script(`return document.querySelector('[data-testid="undo"]').textContent;`)).includes(what),
+      `saved: ${what}`,
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
   async function setDate(field, date) {
@@ -194,6 +204,7 @@ describe('the bolt-on add-on article, built in the window from an empty catalog'
     await appears('STR-03', o.buyPp, 'an empty package');
     await click('[data-testid="links-service_plans"] [data-testid="open-picker-service_plan"]');
     await session.until(async () => (await offered('links-service_plans', 'service_plan')).includes(o.buySp), 'the service plan offered');
+    await reveal('[data-testid="links-service_plans"]');
     await shot(session, 'package-plan-links');
     await pick('links-service_plans', 'service_plan', o.buySp);
     await clears('STR-03', o.buyPp, 'the package holds the plan');
@@ -291,6 +302,7 @@ describe('the bolt-on add-on article, built in the window from an empty catalog'
     await click('[data-testid="links-add_on_group"] [data-testid="open-picker-add_on"]');
     await session.until(async () => (await offered('links-add_on_group', 'add_on')).length > 0, 'the add-on group picker');
     assert.deepEqual(await offered('links-add_on_group', 'add_on'), [o.buyAo], 'only the BUY data add-on: not the SMS one, not SELL');
+    await reveal('[data-testid="links-add_on_group"]');
     await shot(session, 'add-on-group-picker');
     await pick('links-add_on_group', 'add_on', o.buyAo);
     await session.until(() => session.find(`[data-testid="links-add_on_group"] [data-testid="linked"][data-id="${o.buyAo}"]`), 'in the group');
@@ -347,11 +359,12 @@ describe('the bolt-on add-on article, built in the window from an empty catalog'
     );
     await click(`[data-testid="allowance"][data-id="${o.sellAl}"] [data-testid="open-picker-buy_parent"]`);
     await session.until(async () => (await offered('allowances', 'buy_parent')).length === 1, 'the parent picker');
+    await reveal('[data-testid="allowances"]');
     await shot(session, 'allowance-editor');
     await session.keys(['\uE00C']); // Escape closes the picker, not the editor
     await session.until(async () => !(await session.find('[data-testid="picker-buy_parent"]')), 'picker closed');
     assert.equal(await editorId(), o.sellSp);
-    await session.script(`document.querySelector('[data-testid="links-bolt_on_links"]').scrollIntoView();`);
+    await reveal('[data-testid="included-values"]');
     await shot(session, 'editor-link-editors');
     const errors = await session.script(`return [...document.querySelectorAll('[data-testid="finding"].error')].map((f) => f.dataset.rule + ' ' + f.dataset.object);`);
     assert.deepEqual(errors, [], 'the structure has no errors left');
@@ -398,15 +411,17 @@ describe('the bolt-on add-on article, built in the window from an empty catalog'
   });
 
   it('undoes and redoes the last edit with the buttons, Ctrl+Z and Ctrl+Shift+Z', async () => {
-    await open(o.sellAo);
-    await typeInto('external_name', 'Top-up 1 GB extra');
-    await session.until(async () => (await value('external_name')) === 'Top-up 1 GB extra', 'renamed');
+    // The reopened SELL package plan is a draft again.
+    await open(o.sellPp);
+    const before = await value('external_name');
+    await typeInto('external_name', 'Mobile 10 GB for staff');
+    await session.until(async () => (await value('external_name')) === 'Mobile 10 GB for staff', 'renamed');
     await click('[data-testid="undo"]');
-    await session.until(async () => (await value('external_name')) === 'Top-up 1 GB', 'undone by the button');
+    await session.until(async () => (await value('external_name')) === before, 'undone by the button');
     await click('[data-testid="redo"]');
-    await session.until(async () => (await value('external_name')) === 'Top-up 1 GB extra', 'redone by the button');
+    await session.until(async () => (await value('external_name')) === 'Mobile 10 GB for staff', 'redone by the button');
     await click('[data-testid="goto-buy"]'); // focus outside any text field
-    await session.until(async () => (await editorId()) === o.buyAo, 'the BUY add-on');
+    await session.until(async () => (await editorId()) === o.buyPp, 'the BUY package plan');
     await session.keys([CTRL, 'z']);
     await session.until(async () => (await session.text(await session.find('[data-testid="notice"]'))).startsWith('Undone'), 'Ctrl+Z undid');
     await session.keys([CTRL, SHIFT, 'z']);

@@ -108,7 +108,7 @@ struct Source {
     extra: [&'static str; 3],
     wheres: Vec<String>,
     params: Vec<Value>,
-    /// Lower sorts first (the most likely choice); then by id.
+    /// Lower sorts first (the most likely choice); then by id. Empty: by id only.
     rank: String,
     note: fn(&[Value; 3]) -> Option<String>,
 }
@@ -124,7 +124,7 @@ impl Source {
             extra: ["NULL", "NULL", "NULL"],
             wheres: vec!["t.status != 'retired'".into()],
             params: vec![],
-            rank: "0".into(),
+            rank: String::new(),
             note: |_| None,
         }
     }
@@ -211,10 +211,12 @@ fn source(conn: &Connection, q: &CandidateQuery) -> Result<std::result::Result<S
             need(PP)?;
             let (side, _) = plan_row(conn, of, "NULL")?.ok_or_else(|| missing(of))?;
             let mut s = Source::plan(SP, "service_plan t");
-            let p = s.param(side.as_str());
+            let p = s.param(side.as_str().to_string());
             s.filter(format!("t.side = {p}"));
             let me = s.param(of.n);
-            s.filter(format!("t.id NOT IN (SELECT service_plan FROM package_plan_service_plan WHERE package_plan = {me})"));
+            s.filter(format!(
+                "t.id NOT IN (SELECT service_plan FROM package_plan_service_plan WHERE package_plan = {me})"
+            ));
             s.extra = ["t.service_type", "NULL", "NULL"];
             s.note = |v| text(&v[0]).map(|t| format!("service type {t}"));
             // A SELL package's likeliest service plans mirror its BUY counterpart's (STR-04).
@@ -230,11 +232,14 @@ fn source(conn: &Connection, q: &CandidateQuery) -> Result<std::result::Result<S
             need(SP)?;
             let (side, _) = plan_row(conn, of, "NULL")?.ok_or_else(|| missing(of))?;
             let mut s = Source::plan(PP, "package_plan t");
-            let p = s.param(side.as_str());
+            let p = s.param(side.as_str().to_string());
             s.filter(format!("t.side = {p}"));
             let me = s.param(of.n);
-            s.filter(format!("t.id NOT IN (SELECT package_plan FROM package_plan_service_plan WHERE service_plan = {me})"));
-            s.extra = ["(SELECT COUNT(*) FROM package_plan_service_plan m WHERE m.package_plan = t.id)", "NULL", "NULL"];
+            s.filter(format!(
+                "t.id NOT IN (SELECT package_plan FROM package_plan_service_plan WHERE service_plan = {me})"
+            ));
+            s.extra =
+                ["(SELECT COUNT(*) FROM package_plan_service_plan m WHERE m.package_plan = t.id)", "NULL", "NULL"];
             s.note = |v| {
                 int(&v[0]).map(|n| match n {
                     0 => "empty".to_string(),
@@ -260,7 +265,7 @@ fn source(conn: &Connection, q: &CandidateQuery) -> Result<std::result::Result<S
                 )));
             };
             let mut s = Source::plan(BO, "bolt_on t");
-            let p = s.param(side.as_str());
+            let p = s.param(side.as_str().to_string());
             s.filter(format!("t.side = {p}"));
             let p = s.param(st);
             s.filter(format!("t.service_type = {p}"));
@@ -301,7 +306,8 @@ fn source(conn: &Connection, q: &CandidateQuery) -> Result<std::result::Result<S
             s.filter(format!("t.id NOT IN (SELECT bolt_on FROM bolt_on_group_member WHERE bolt_on_group = {me})"));
             s.extra = ["t.iv_type", "t.iv_amount", "t.service_type"];
             s.note = |v| {
-                let parts: Vec<String> = text(&v[2]).map(|t| format!("service type {t}")).into_iter().chain(value_note(v)).collect();
+                let parts: Vec<String> =
+                    text(&v[2]).map(|t| format!("service type {t}")).into_iter().chain(value_note(v)).collect();
                 (!parts.is_empty()).then(|| parts.join(" · "))
             };
             s
@@ -318,10 +324,10 @@ fn source(conn: &Connection, q: &CandidateQuery) -> Result<std::result::Result<S
                 extra: ["(SELECT COUNT(*) FROM bolt_on_group_member m WHERE m.bolt_on_group = t.id)", "NULL", "NULL"],
                 wheres: vec![],
                 params: vec![],
-                rank: "0".into(),
+                rank: String::new(),
                 note: |v| int(&v[0]).map(|n| if n == 1 { "1 bolt-on".to_string() } else { format!("{n} bolt-ons") }),
             };
-            let p = s.param(side.as_str());
+            let p = s.param(side.as_str().to_string());
             s.filter(format!("t.side = {p}"));
             let me = s.param(of.n);
             s.filter(format!("t.id NOT IN (SELECT bolt_on_group FROM bolt_on_group_member WHERE bolt_on = {me})"));
@@ -377,7 +383,7 @@ fn source(conn: &Connection, q: &CandidateQuery) -> Result<std::result::Result<S
             let mut s = Source::plan(AO, "bolt_on_add_on t JOIN add_on_group_member g ON g.add_on = t.id");
             let b = s.param(bo.n);
             s.filter(format!("g.bolt_on = {b}"));
-            let p = s.param(side.as_str());
+            let p = s.param(side.as_str().to_string());
             s.filter(format!("t.side = {p}"));
             let me = s.param(of.n);
             s.filter(format!("t.id NOT IN (SELECT add_on FROM allowance WHERE bolt_on_link = {me})"));
@@ -428,7 +434,7 @@ fn source(conn: &Connection, q: &CandidateQuery) -> Result<std::result::Result<S
                 extra: ["t.max_occurrence", "NULL", "NULL"],
                 wheres: vec!["s.side = 'BUY'".into()],
                 params: vec![],
-                rank: "0".into(),
+                rank: String::new(),
                 note: |v| int(&v[0]).map(|n| format!("max {n}")),
             };
             let (a, b, c) = (s.param(want[0].n), s.param(want[1].n), s.param(want[2].n));
@@ -449,7 +455,7 @@ fn source(conn: &Connection, q: &CandidateQuery) -> Result<std::result::Result<S
             need(SP)?;
             let (side, _) = plan_row(conn, of, "service_type")?.ok_or_else(|| missing(of))?;
             let mut s = Source::plan(SP, "service_plan t");
-            let p = s.param(side.as_str());
+            let p = s.param(side.as_str().to_string());
             s.filter(format!("t.side = {p}"));
             s.filter("t.data_billing = 'own'".into());
             let me = s.param(of.n);
@@ -484,11 +490,13 @@ fn source(conn: &Connection, q: &CandidateQuery) -> Result<std::result::Result<S
             if !of.kind.is_plan() {
                 return Err(CoreError::invalid(
                     "of",
-                    format!("{of} is not a plan; only package plans, service plans, bolt-ons and add-ons have a BUY counterpart"),
+                    format!(
+                        "{of} is not a plan; only package plans, service plans, bolt-ons and add-ons have a BUY counterpart"
+                    ),
                 ));
             }
-            let (side, st) = plan_row(conn, of, if of.kind == PP { "NULL" } else { "service_type" })?
-                .ok_or_else(|| missing(of))?;
+            let (side, st) =
+                plan_row(conn, of, if of.kind == PP { "NULL" } else { "service_type" })?.ok_or_else(|| missing(of))?;
             if side == Side::Buy {
                 return Ok(Err(format!("{of} is a BUY object: only a SELL object has a BUY counterpart")));
             }
@@ -529,13 +537,15 @@ pub fn candidates(conn: &Connection, q: &CandidateQuery, counts: &FindingCounts)
         s.filter(format!("({name} LIKE {p} ESCAPE '\\' OR '{prefix}-' || t.id LIKE {p} ESCAPE '\\')"));
     }
     let filter = if s.wheres.is_empty() { String::new() } else { format!(" WHERE {}", s.wheres.join(" AND ")) };
+    // The rank is in the count too, so the count binds the same parameters as the page.
+    let rank = if s.rank.is_empty() { "0" } else { s.rank.as_str() };
     let total: i64 = conn
-        .prepare_cached(&format!("SELECT COUNT(*) FROM {}{filter}", s.from))?
+        .prepare_cached(&format!("SELECT COUNT(*) FROM (SELECT {rank} FROM {}{filter})", s.from))?
         .query_row(rusqlite::params_from_iter(s.params.iter()), |r| r.get(0))?;
     let limit = s.param(q.limit as i64);
     let offset = s.param(q.offset as i64);
     let sql = format!(
-        "SELECT t.id, {side}, {status}, {name}, {e0}, {e1}, {e2} FROM {from}{filter} ORDER BY {rank}, t.id LIMIT {limit} OFFSET {offset}",
+        "SELECT t.id, {side}, {status}, {name}, {e0}, {e1}, {e2} FROM {from}{filter} ORDER BY {rank}t.id LIMIT {limit} OFFSET {offset}",
         side = s.side,
         status = s.status,
         name = s.name,
@@ -543,7 +553,7 @@ pub fn candidates(conn: &Connection, q: &CandidateQuery, counts: &FindingCounts)
         e1 = s.extra[1],
         e2 = s.extra[2],
         from = s.from,
-        rank = s.rank,
+        rank = if s.rank.is_empty() { String::new() } else { format!("{}, ", s.rank) },
     );
     let mut st = conn.prepare_cached(&sql)?;
     let mut rows = st.query(rusqlite::params_from_iter(s.params.iter()))?;

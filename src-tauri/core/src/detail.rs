@@ -188,7 +188,8 @@ impl Catalog {
             named.insert(a.add_on);
             named.extend(a.buy_parent);
         }
-        detail.names = named.into_iter().map(|n| name_in(conn, &s, n)).filter_map(|r| r.transpose()).collect::<Result<_>>()?;
+        detail.names =
+            named.into_iter().map(|n| name_in(conn, &s, n)).filter_map(|r| r.transpose()).collect::<Result<_>>()?;
         Ok(detail)
     }
 }

@@ -74,7 +74,10 @@ fn the_add_on_group_offers_only_the_bolt_ons_side_service_type_and_value_type() 
     let none = b.page(bo, LinkSlot::AddOn, None, None, 0);
     assert_eq!(none.total, 0);
     assert!(none.unavailable.as_deref().unwrap().contains("included_value"), "{none:?}");
-    b.set(bo, PlanField::IncludedValue(Some(IncludedValue { value_type: IncludedValueType::Kilobytes, amount: kb(8) })));
+    b.set(
+        bo,
+        PlanField::IncludedValue(Some(IncludedValue { value_type: IncludedValueType::Kilobytes, amount: kb(8) })),
+    );
     let good = b.add_on(Side::Sell, "Top-up 1 GB", "MOBILE", IncludedValueType::Kilobytes);
     b.set(
         good,
@@ -111,7 +114,10 @@ fn the_add_on_group_offers_only_the_bolt_ons_side_service_type_and_value_type() 
 fn candidates_page_past_any_first_batch_and_search_by_name_and_id() {
     let mut b = Build::new();
     let bo = b.typed(BO, Side::Buy, "Carrier 8 GB", "MOBILE");
-    b.set(bo, PlanField::IncludedValue(Some(IncludedValue { value_type: IncludedValueType::Kilobytes, amount: kb(8) })));
+    b.set(
+        bo,
+        PlanField::IncludedValue(Some(IncludedValue { value_type: IncludedValueType::Kilobytes, amount: kb(8) })),
+    );
     let mut made = vec![];
     for i in 1..=130 {
         made.push(b.add_on(Side::Buy, &format!("Top-up {i} GB"), "MOBILE", IncludedValueType::Kilobytes));
@@ -174,10 +180,10 @@ fn service_plans_bolt_ons_groups_and_members_stay_on_one_side() {
     let other_group = b.apply(Change::CreateBoltOnGroup { side: Side::Sell, name: "Alternatives".into() }).unwrap();
     b.apply(Change::CreateBoltOnGroup { side: Side::Buy, name: "BUY group".into() });
     let offered = b.page(sell_bo, LinkSlot::Group, None, None, 0);
-    assert_eq!(offered.rows.iter().map(|r| (r.id, r.note.clone())).collect::<Vec<_>>(), vec![(
-        other_group,
-        Some("0 bolt-ons".into())
-    )]);
+    assert_eq!(
+        offered.rows.iter().map(|r| (r.id, r.note.clone())).collect::<Vec<_>>(),
+        vec![(other_group, Some("0 bolt-ons".into()))]
+    );
 }
 
 #[test]
@@ -208,7 +214,13 @@ fn allowance_add_ons_come_from_the_links_add_on_group_and_the_buy_parent_is_the_
     // A decoy: the same BUY add-on under another BUY service plan's link.
     let decoy_sp = b.typed(SP, Side::Buy, "Decoy BUY", "MOBILE");
     let decoy_link = b.apply(Change::LinkBoltOn { service_plan: decoy_sp, bolt_on: buy_bo, behaviour: None }).unwrap();
-    b.apply(Change::AddAllowance { link: decoy_link, add_on: buy_ao, max_occurrence: 1, description: None, buy_parent: None });
+    b.apply(Change::AddAllowance {
+        link: decoy_link,
+        add_on: buy_ao,
+        max_occurrence: 1,
+        description: None,
+        buy_parent: None,
+    });
 
     let sell_sp = b.apply(Change::CreateSellCounterpart { of: buy_sp }).unwrap();
     let sell_bo = b.apply(Change::CreateSellCounterpart { of: buy_bo }).unwrap();
@@ -237,7 +249,8 @@ fn allowance_add_ons_come_from_the_links_add_on_group_and_the_buy_parent_is_the_
     assert!(none.rows.is_empty() && none.unavailable.unwrap().contains("step 11"));
     // A BUY link has no BUY parent; the add-on must be named.
     assert!(b.page(buy_link, LinkSlot::BuyParent, Some(buy_ao), None, 0).unavailable.is_some());
-    let q = CandidateQuery { of: sell_link, slot: LinkSlot::BuyParent, add_on: None, search: None, offset: 0, limit: 5 };
+    let q =
+        CandidateQuery { of: sell_link, slot: LinkSlot::BuyParent, add_on: None, search: None, offset: 0, limit: 5 };
     assert_eq!(b.cat.candidates(&q, &FindingCounts::default()).unwrap_err().field(), Some("add_on"));
 }
 
@@ -264,7 +277,12 @@ fn pools_are_own_billing_plans_of_the_side_with_the_customers_own_first() {
     let tail_pp = b.plan(PP, Side::Sell, "Tail package");
     b.apply(Change::AddServicePlan { package_plan: tail_pp, service_plan: tail });
     let cu = b.apply(Change::CreateCustomer { name: "Harbour Freight".into() }).unwrap();
-    b.apply(Change::UpdateCustomer { id: cu, name: "Harbour Freight".into(), description: None, data_package: Some(data_pp) });
+    b.apply(Change::UpdateCustomer {
+        id: cu,
+        name: "Harbour Freight".into(),
+        description: None,
+        data_package: Some(data_pp),
+    });
     b.apply(Change::CreateSite {
         customer: cu,
         name: "Depot".into(),
@@ -300,8 +318,12 @@ fn buy_counterparts_are_buy_plans_of_the_same_kind() {
         limit: 5,
     };
     assert_eq!(b.cat.candidates(&q, &FindingCounts::default()).unwrap_err().field(), Some("of"));
-    let q = CandidateQuery { of: Id::new(BO, 999), slot: LinkSlot::AddOn, add_on: None, search: None, offset: 0, limit: 5 };
-    assert_eq!(b.cat.candidates(&q, &FindingCounts::default()).unwrap_err().kind(), plansmith_core::ErrorKind::NotFound);
+    let q =
+        CandidateQuery { of: Id::new(BO, 999), slot: LinkSlot::AddOn, add_on: None, search: None, offset: 0, limit: 5 };
+    assert_eq!(
+        b.cat.candidates(&q, &FindingCounts::default()).unwrap_err().kind(),
+        plansmith_core::ErrorKind::NotFound
+    );
 }
 
 #[test]

@@ -217,7 +217,9 @@ fn edited(c: &Change) -> Vec<Id> {
         }
         UpdateBoltOnGroup { id, .. } | DeleteBoltOnGroup { id } => vec![*id],
         AddGroupMember { group, .. } | RemoveGroupMember { group, .. } => vec![*group],
-        AddToAddOnGroup { bolt_on, .. } | RemoveFromAddOnGroup { bolt_on, .. } | CreateBoltOnGroupFor { bolt_on, .. } => {
+        AddToAddOnGroup { bolt_on, .. }
+        | RemoveFromAddOnGroup { bolt_on, .. }
+        | CreateBoltOnGroupFor { bolt_on, .. } => {
             vec![*bolt_on]
         }
         SetBehaviour { link, .. } | UnlinkBoltOn { link } => vec![*link],

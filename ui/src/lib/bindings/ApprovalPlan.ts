@@ -14,4 +14,9 @@ approves: Array<Id>,
 /**
  * Why it cannot happen (empty: it can).
  */
-blockers: Array<Blocker>, names: Array<ObjectName>, };
+blockers: Array<Blocker>, 
+/**
+ * Names, kinds (by id) and sides of every object above, sorted by id, so a preview reads
+ * as names rather than bare ids.
+ */
+names: Array<ObjectName>, };

@@ -3,4 +3,11 @@ import type { Id } from "./Id";
 import type { Side } from "./Side";
 import type { Status } from "./Status";
 
-export type Candidate = { id: Id, side: Side | null, status: Status | null, name: string, note: string | null, errors: number, warnings: number, };
+/**
+ * One object a picker may offer.
+ */
+export type Candidate = { id: Id, side: Side | null, status: Status | null, name: string, 
+/**
+ * What tells candidates apart in the picker ("2 GB", "customer Harbour Freight", "max 3").
+ */
+note: string | null, errors: number, warnings: number, };

@@ -2,4 +2,19 @@
 import type { Id } from "./Id";
 import type { LinkSlot } from "./LinkSlot";
 
-export type CandidateQuery = { of: Id, slot: LinkSlot, add_on: Id | null, search: string | null, offset: number, limit: number, };
+/**
+ * What a link editor asks for.
+ */
+export type CandidateQuery = { 
+/**
+ * The object being edited (for `buy_parent` and `allowance_add_on`: the bolt-on link).
+ */
+of: Id, slot: LinkSlot, 
+/**
+ * `buy_parent` only: the SELL add-on the allowance names.
+ */
+add_on: Id | null, 
+/**
+ * Words that must appear in the name or id (case-insensitive).
+ */
+search: string | null, offset: number, limit: number, };
