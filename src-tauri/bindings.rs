@@ -29,6 +29,7 @@ fn export_into(dir: &Path) {
     export!(
         IpcError,
         ListRequest,
+        CandidatesRequest,
         IdRequest,
         IdsRequest,
         ChangeRequest,
@@ -41,6 +42,8 @@ fn export_into(dir: &Path) {
         Overview,
         query::ListPage,
         query::ListQuery,
+        candidates::CandidatePage,
+        candidates::CandidateQuery,
         detail::ObjectDetail,
         progress::Progress,
         lifecycle::ApprovalPlan,

@@ -27,4 +27,5 @@ pub const COMMANDS: &[&str] = &[
     "open_recent",
     "new_catalog",
     "save_catalog_copy",
+    "link_candidates",
 ];

@@ -15,6 +15,7 @@
 //! error or a panic. The request and response types are exported to TypeScript
 //! (`ui/src/lib/bindings/`) by `bindings.rs`.
 
+use plansmith_core::candidates::CandidateQuery;
 use plansmith_core::change::Applied;
 use plansmith_core::lifecycle::ApprovalPlan;
 use plansmith_core::model::{BoltOnCategory, ServiceType, Settings, Tariff};
@@ -62,6 +63,14 @@ pub struct IdRequest {
 #[serde(deny_unknown_fields)]
 pub struct IdsRequest {
     pub ids: Vec<Id>,
+}
+
+/// `link_candidates`: what a link editor may offer for one slot, one page at a time.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CandidatesRequest {
+    pub query: CandidateQuery,
 }
 
 /// `apply_change`: one typed edit.
@@ -238,7 +247,9 @@ fn subject_of(change: &Change) -> Option<Id> {
         }
         AddServicePlan { package_plan, .. } | RemoveServicePlan { package_plan, .. } => Some(*package_plan),
         AddGroupMember { group, .. } | RemoveGroupMember { group, .. } => Some(*group),
-        AddToAddOnGroup { bolt_on, .. } | RemoveFromAddOnGroup { bolt_on, .. } => Some(*bolt_on),
+        AddToAddOnGroup { bolt_on, .. }
+        | RemoveFromAddOnGroup { bolt_on, .. }
+        | CreateBoltOnGroupFor { bolt_on, .. } => Some(*bolt_on),
         LinkBoltOn { service_plan, .. } => Some(*service_plan),
         SetBehaviour { link, .. } | UnlinkBoltOn { link } | AddAllowance { link, .. } => Some(*link),
         UpdateAllowance { id, .. } | RemoveAllowance { id } => Some(*id),
@@ -289,6 +300,17 @@ pub async fn dispatch(bench: &Workbench, command: &str, request: Option<Value>) 
                     .with_session(move |s| {
                         let counts = FindingCounts::new(s.findings()?);
                         s.catalog.list(&query, &counts)
+                    })
+                    .await?,
+            )
+        }
+        "link_candidates" => {
+            let CandidatesRequest { query } = decode(request)?;
+            json(
+                catalog
+                    .with_session(move |s| {
+                        let counts = FindingCounts::new(s.findings()?);
+                        s.catalog.candidates(&query, &counts)
                     })
                     .await?,
             )
@@ -495,6 +517,7 @@ handlers!(
     open_recent,
     new_catalog,
     save_catalog_copy,
+    link_candidates,
 );
 
 /// The first screen: catalog header, object counts per kind, and build progress per structure.

@@ -61,6 +61,7 @@ pub fn run() -> anyhow::Result<()> {
             commands::open_recent,
             commands::new_catalog,
             commands::save_catalog_copy,
+            commands::link_candidates,
         ])
         .setup(move |app| {
             let data_dir = app.path().data_dir().context("cannot find the user's data folder for the demo catalog")?;

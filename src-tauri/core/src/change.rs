@@ -188,6 +188,11 @@ pub enum Change {
         side: Side,
         name: String,
     },
+    /// A new bolt-on group of the bolt-on's side, holding it (article step 5 in one edit).
+    CreateBoltOnGroupFor {
+        bolt_on: Id,
+        name: String,
+    },
     UpdateBoltOnGroup {
         id: Id,
         name: String,
@@ -345,6 +350,7 @@ impl Change {
                 format!("Remove {service_plan} from {package_plan}")
             }
             Change::CreateBoltOnGroup { name, .. } => format!("Create bolt-on group '{name}'"),
+            Change::CreateBoltOnGroupFor { bolt_on, name } => format!("Create bolt-on group '{name}' with {bolt_on}"),
             Change::UpdateBoltOnGroup { id, .. } => format!("Edit {id}"),
             Change::DeleteBoltOnGroup { id } => format!("Delete {id}"),
             Change::AddGroupMember { group, bolt_on } => format!("Add {bolt_on} to {group}"),
@@ -951,6 +957,17 @@ fn apply_in(tx: &Transaction, change: &Change) -> Result<Option<Id>> {
             let name = required_text("name", "a bolt-on group", name)?;
             tx.execute("INSERT INTO bolt_on_group (side, name) VALUES (?1, ?2)", params![side.as_str(), name])?;
             return Ok(Some(Id::new(EntityKind::BoltOnGroup, tx.last_insert_rowid())));
+        }
+        CreateBoltOnGroupFor { bolt_on, name } => {
+            let name = required_text("name", "a bolt-on group", name)?;
+            let (_, side) = plan_state(tx, bolt_on.expect(BO, "bolt_on")?)?;
+            tx.execute("INSERT INTO bolt_on_group (side, name) VALUES (?1, ?2)", params![side.as_str(), name])?;
+            let group = tx.last_insert_rowid();
+            tx.execute(
+                "INSERT INTO bolt_on_group_member (bolt_on_group, bolt_on, position) VALUES (?1, ?2, 1)",
+                params![group, bolt_on.n],
+            )?;
+            return Ok(Some(Id::new(EntityKind::BoltOnGroup, group)));
         }
         UpdateBoltOnGroup { id, name, description } => {
             must_be(tx, *id, EntityKind::BoltOnGroup, "id")?;

@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use crate::candidates::link_label;
 use crate::error::{CoreError, Result};
 use crate::id::{EntityKind, Id};
 use crate::model::{Allowance, BoltOnGroup, BoltOnLink, Customer, Plan, PlanDetail, Side, Site, Status};
@@ -187,12 +188,29 @@ impl Catalog {
             named.insert(a.add_on);
             named.extend(a.buy_parent);
         }
-        detail.names = named.into_iter().filter_map(|n| name_of(&s, n)).collect();
+        detail.names =
+            named.into_iter().map(|n| name_in(conn, &s, n)).filter_map(|r| r.transpose()).collect::<Result<_>>()?;
         Ok(detail)
     }
 }
 
-fn name_of(s: &Snapshot, id: Id) -> Option<ObjectName> {
+/// How the editor names `id` (links and allowances read their ends from the catalog, since a
+/// neighbourhood snapshot may not hold them).
+fn name_in(conn: &rusqlite::Connection, s: &Snapshot, id: Id) -> Result<Option<ObjectName>> {
+    if matches!(id.kind, EntityKind::BoltOnLink | EntityKind::Allowance) {
+        return Ok(link_label(conn, id)?.map(|(name, side)| ObjectName {
+            id,
+            name,
+            side: Some(side),
+            status: None,
+            service_type: None,
+        }));
+    }
+    Ok(name_of(s, id))
+}
+
+/// How a person reads `id` in `s`: its name, side, status and service type.
+pub(crate) fn name_of(s: &Snapshot, id: Id) -> Option<ObjectName> {
     if let Some(p) = s.plan(id) {
         return Some(ObjectName {
             id,

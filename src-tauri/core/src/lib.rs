@@ -7,6 +7,7 @@
 //! identity are passed in as a [`Stamp`].
 
 pub mod bundle;
+pub mod candidates;
 pub mod change;
 pub mod demo;
 pub mod detail;

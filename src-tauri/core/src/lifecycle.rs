@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rusqlite::{Transaction, params};
 use serde::Serialize;
 
+use crate::detail::{ObjectName, name_of};
 use crate::error::{CoreError, ErrorKind, Result};
 use crate::id::{EntityKind, Id};
 use crate::model::Status;
@@ -29,6 +30,9 @@ pub struct ApprovalPlan {
     pub approves: Vec<Id>,
     /// Why it cannot happen (empty: it can).
     pub blockers: Vec<Blocker>,
+    /// Names, kinds (by id) and sides of every object above, sorted by id, so a preview reads
+    /// as names rather than bare ids.
+    pub names: Vec<ObjectName>,
 }
 
 /// One reason an approval is refused.
@@ -145,7 +149,9 @@ impl<'a> Approvals<'a> {
         }
         blockers.sort_by(|a, b| (a.object, &a.rule, &a.field).cmp(&(b.object, &b.rule, &b.field)));
         blockers.dedup();
-        Ok(ApprovalPlan { approves: closure.into_iter().collect(), blockers })
+        let named: BTreeSet<Id> = closure.iter().copied().chain(blockers.iter().map(|b| b.object)).collect();
+        let names = named.into_iter().filter_map(|id| name_of(s, id)).collect();
+        Ok(ApprovalPlan { approves: closure.into_iter().collect(), blockers, names })
     }
 }
 

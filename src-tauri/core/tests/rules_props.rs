@@ -152,6 +152,7 @@ fn change() -> impl Strategy<Value = Change> {
         1 => (pp(), sp()).prop_map(|(package_plan, service_plan)| Change::AddServicePlan { package_plan, service_plan }),
         1 => (pp(), sp()).prop_map(|(package_plan, service_plan)| Change::RemoveServicePlan { package_plan, service_plan }),
         1 => side().prop_map(|side| Change::CreateBoltOnGroup { side, name: "Group".into() }),
+        1 => bo().prop_map(|bolt_on| Change::CreateBoltOnGroupFor { bolt_on, name: "Group".into() }),
         1 => id_of(EntityKind::BoltOnGroup, 2).prop_map(|id| Change::DeleteBoltOnGroup { id }),
         1 => (id_of(EntityKind::BoltOnGroup, 2), bo()).prop_map(|(group, bolt_on)| Change::AddGroupMember { group, bolt_on }),
         1 => (id_of(EntityKind::BoltOnGroup, 2), bo()).prop_map(|(group, bolt_on)| Change::RemoveGroupMember { group, bolt_on }),
@@ -216,7 +217,11 @@ fn edited(c: &Change) -> Vec<Id> {
         }
         UpdateBoltOnGroup { id, .. } | DeleteBoltOnGroup { id } => vec![*id],
         AddGroupMember { group, .. } | RemoveGroupMember { group, .. } => vec![*group],
-        AddToAddOnGroup { bolt_on, .. } | RemoveFromAddOnGroup { bolt_on, .. } => vec![*bolt_on],
+        AddToAddOnGroup { bolt_on, .. }
+        | RemoveFromAddOnGroup { bolt_on, .. }
+        | CreateBoltOnGroupFor { bolt_on, .. } => {
+            vec![*bolt_on]
+        }
         SetBehaviour { link, .. } | UnlinkBoltOn { link } => vec![*link],
         UpdateAllowance { id, .. } | RemoveAllowance { id } => vec![*id],
         UpdateCustomer { id, .. } | DeleteCustomer { id } => vec![*id],

@@ -8,6 +8,8 @@ import type { BackendError, ErrorKind, Overview } from './types';
 import type {
   ApprovalPlan,
   CatalogFile,
+  CandidatePage,
+  CandidateQuery,
   Change,
   EditOutcome,
   Finding,
@@ -57,6 +59,8 @@ export interface Backend {
   newCatalog(): Promise<CatalogFile | null>;
   /** Asks where and writes a copy of this catalog there (this one stays open); `null`: cancelled. */
   saveCatalogCopy(): Promise<CatalogFile | null>;
+  /** What a link editor may offer for one slot, paged and searched by the core. */
+  linkCandidates(query: CandidateQuery): Promise<CandidatePage>;
 }
 
 /**
@@ -87,6 +91,7 @@ export const COMMANDS = {
   openRecent: 'open_recent',
   newCatalog: 'new_catalog',
   saveCatalogCopy: 'save_catalog_copy',
+  linkCandidates: 'link_candidates',
 } as const satisfies Record<keyof Backend, string>;
 
 /** A failed backend call, carrying the app's `{kind, message, field}`. */
@@ -191,6 +196,9 @@ export class TauriBackend implements Backend {
   }
   saveCatalogCopy(): Promise<CatalogFile | null> {
     return this.ask(COMMANDS.saveCatalogCopy);
+  }
+  linkCandidates(query: CandidateQuery): Promise<CandidatePage> {
+    return this.ask(COMMANDS.linkCandidates, { query });
   }
 
   /** Commands with input take one `request` argument, decoded and checked by the app. */

@@ -2,6 +2,7 @@
 // (`npm run dev`). It answers from data given to it and records the calls it received. Plans
 // live in a small in-memory store with undo/redo and two stand-in rules (NAM-01, NAM-02), so
 // tests can watch findings appear and clear; it is not the core and does not try to be.
+// Groups, links, allowances and link candidates live in fake-links.ts.
 
 import type { Backend } from './backend';
 import { BackendFailure } from './backend';
@@ -9,6 +10,8 @@ import type { BackendError, Overview } from './types';
 import type {
   ApprovalPlan,
   CatalogFile,
+  CandidatePage,
+  CandidateQuery,
   Change,
   EditOutcome,
   EntityKind,
@@ -18,6 +21,7 @@ import type {
   ListPage,
   ListQuery,
   ObjectDetail,
+  ObjectName,
   Plan,
   PlanDetail,
   Progress,
@@ -26,6 +30,9 @@ import type {
   StepOutcome,
 } from './bindings';
 import demoOverview from './fixtures/overview.demo.json';
+import { FakeLinks } from './fake-links';
+
+type Done = { label: string; before: Map<Id, Plan>; links: FakeLinks };
 
 export interface FakeAnswers {
   /** The overview to return, or the error to reject with. */
@@ -130,8 +137,10 @@ export class FakeBackend implements Backend {
   private answers: FakeAnswers;
   plans = new Map<Id, Plan>();
   private next = 1;
-  private done: { label: string; before: Map<Id, Plan> }[] = [];
-  private undone: { label: string; before: Map<Id, Plan> }[] = [];
+  /** Groups, bolt-on links and allowances. */
+  links = new FakeLinks();
+  private done: Done[] = [];
+  private undone: Done[] = [];
 
   constructor(answers: FakeAnswers = {}, plans: Plan[] = []) {
     this.answers = { overview: structuredClone(demoOverview as Overview), ...answers };
@@ -174,7 +183,7 @@ export class FakeBackend implements Backend {
           make('NAM-02', p, 'external_name', 'is empty', 'SELL objects are printed on the invoice', 'give it one'),
         );
     }
-    return out;
+    return [...out, ...this.links.findings(this.plans)];
   }
 
   private historyNow(): History {
@@ -207,8 +216,27 @@ export class FakeBackend implements Backend {
     return { total: rows.length, offset: query.offset, rows: rows.slice(query.offset, query.offset + query.limit) };
   }
 
+  /** How the detail view names `id`. */
+  private nameOf(id: Id): ObjectName | null {
+    const p = this.plans.get(id);
+    if (p) return { id, name: p.internal_name, side: p.side, status: p.status, service_type: p.service_type };
+    const g = this.links.groups.get(id);
+    if (g) return { id, name: g.name, side: g.side, status: null, service_type: null };
+    const l = this.links.label(id, this.plans);
+    return l ? { id, name: l.name, side: l.side, status: null, service_type: null } : null;
+  }
+
   async objectDetail(id: Id): Promise<ObjectDetail> {
     this.calls.push(`objectDetail ${id}`);
+    const group = this.links.groups.get(id);
+    if (group) {
+      return {
+        ...this.emptyDetail(id),
+        group: structuredClone(group),
+        names: group.members.flatMap((m) => this.nameOf(m) ?? []),
+        findings: this.findings().filter((f) => f.object === id),
+      };
+    }
     const plan = this.plans.get(id) ?? fail('not_found', `There is no ${id}.`);
     const sells = [...this.plans.values()].filter((p) => p.buy_counterpart === id).map((p) => p.id);
     const contained =
@@ -217,33 +245,72 @@ export class FakeBackend implements Backend {
         : 'bolt_on' in plan.detail
           ? plan.detail.bolt_on.add_on_group
           : [];
-    const named = [...sells, ...contained, ...(plan.buy_counterpart ? [plan.buy_counterpart] : [])];
+    const links = [...this.links.links.values()].filter((l) => l.service_plan === id || l.bolt_on === id);
+    const allowances = 'service_plan' in plan.detail ? [...this.links.allowances.values()].filter((a) => links.some((l) => l.id === a.bolt_on_link)) : [];
+    const inPackages = [...this.plans.values()].filter((p) => 'package_plan' in p.detail && p.detail.package_plan.service_plans.includes(id)).map((p) => p.id);
+    const inGroups = [...this.links.groups.values()].filter((g) => g.members.includes(id)).map((g) => g.id);
+    const inAddOnGroups = [...this.plans.values()].filter((p) => 'bolt_on' in p.detail && p.detail.bolt_on.add_on_group.includes(id)).map((p) => p.id);
+    const pool = 'service_plan' in plan.detail ? plan.detail.service_plan.data_billing.pool : null;
+    const named = new Set<Id>([
+      ...sells,
+      ...contained,
+      ...(plan.buy_counterpart ? [plan.buy_counterpart] : []),
+      ...(pool ? [pool] : []),
+      ...inPackages,
+      ...inGroups,
+      ...inAddOnGroups,
+      ...links.flatMap((l) => [l.service_plan, l.bolt_on]),
+      ...allowances.flatMap((a) => [a.add_on, ...(a.buy_parent ? [a.buy_parent] : [])]),
+    ]);
+    const mine = new Set<Id>([id, ...('service_plan' in plan.detail ? [...links.map((l) => l.id), ...allowances.map((a) => a.id)] : [])]);
+    return {
+      ...this.emptyDetail(id),
+      plan: structuredClone(plan),
+      sell_counterparts: sells,
+      in_package_plans: inPackages,
+      bolt_on_links: structuredClone(links),
+      allowances: structuredClone(allowances),
+      in_groups: inGroups,
+      in_add_on_groups_of: inAddOnGroups,
+      names: [...named].sort().flatMap((n) => this.nameOf(n) ?? []),
+      findings: this.findings().filter((f) => mine.has(f.object)),
+      editable_when_live: ['internal_name', 'external_name', 'description', 'external_description'],
+    };
+  }
+
+  private emptyDetail(id: Id): ObjectDetail {
     return {
       id,
-      plan: structuredClone(plan),
+      plan: null,
       group: null,
       link: null,
       allowance: null,
       customer: null,
       site: null,
-      sell_counterparts: sells,
+      sell_counterparts: [],
       in_package_plans: [],
       bolt_on_links: [],
       allowances: [],
       in_groups: [],
       in_add_on_groups_of: [],
-      names: named.map((n) => {
-        const p = this.plans.get(n)!;
-        return { id: n, name: p.internal_name, side: p.side, status: p.status, service_type: p.service_type };
-      }),
-      findings: this.findings().filter((f) => f.object === id),
-      editable_when_live: ['internal_name', 'external_name', 'description', 'external_description'],
+      names: [],
+      findings: [],
+      editable_when_live: [],
     };
   }
 
-  async applyChange(change: Change): Promise<EditOutcome> {
+  async linkCandidates(query: CandidateQuery): Promise<CandidatePage> {
+    this.calls.push(`linkCandidates ${query.slot} ${query.of}`);
+    const findings = this.findings();
+    return this.links.candidates(query, this.plans, (id) => findings.filter((f) => f.object === id && f.severity === 'error').length);
+  }
+
+  async applyChange(sent: Change): Promise<EditOutcome> {
+    // Through JSON, as over IPC: the fake keeps no reference to the caller's (reactive) objects.
+    const change = JSON.parse(JSON.stringify(sent)) as Change;
     this.calls.push(`applyChange ${change.op}`);
     const before = new Map([...this.plans].map(([k, v]) => [k, structuredClone(v)]));
+    const linksBefore = this.links.clone();
     let created: Id | null = null;
     let label: string = change.op;
     if (change.op === 'create_plan') {
@@ -258,7 +325,14 @@ export class FakeBackend implements Backend {
     } else if (change.op === 'set_plan_field') {
       const plan = this.plans.get(change.id) ?? fail('not_found', `There is no ${change.id}.`);
       if (plan.status === 'approved') fail('read_only', `${plan.id} is approved; reopen it to change it.`);
-      (plan as unknown as Record<string, unknown>)[change.edit.field] = change.edit.value;
+      // Kind-specific fields live in the plan's detail (data billing in its own record).
+      const detail = Object.values(plan.detail)[0] as Record<string, unknown>;
+      const billing = detail.data_billing as Record<string, unknown> | undefined;
+      const field = change.edit.field;
+      if (field === 'data_billing' && billing) billing.mode = change.edit.value;
+      else if (billing && field in billing) billing[field] = change.edit.value;
+      else if (field in detail) detail[field] = change.edit.value;
+      else (plan as unknown as Record<string, unknown>)[field] = change.edit.value;
       label = `Set ${change.edit.field} of ${change.id}`;
     } else if (change.op === 'add_to_add_on_group' || change.op === 'remove_from_add_on_group') {
       const plan = this.plans.get(change.bolt_on) ?? fail('not_found', `There is no ${change.bolt_on}.`);
@@ -274,10 +348,12 @@ export class FakeBackend implements Backend {
       plan.detail.package_plan.service_plans =
         change.op === 'add_service_plan' ? [...list, change.service_plan] : list.filter((s) => s !== change.service_plan);
       label = `${change.op === 'add_service_plan' ? 'Add' : 'Remove'} ${change.service_plan}`;
+    } else if (FakeLinks.handles(change)) {
+      ({ label, created } = this.links.apply(change, this.plans));
     } else {
       fail('invalid_input', `The fake backend does not do ${change.op}.`);
     }
-    this.done.push({ label, before });
+    this.done.push({ label, before, links: linksBefore });
     this.undone = [];
     return { applied: { label, created }, rechecked: [], full: true, findings: this.findings(), history: this.historyNow() };
   }
@@ -285,8 +361,9 @@ export class FakeBackend implements Backend {
   private replay(from: typeof this.done, to: typeof this.done): StepOutcome {
     const entry = from.pop();
     if (entry) {
-      to.push({ label: entry.label, before: new Map([...this.plans].map(([k, v]) => [k, structuredClone(v)])) });
+      to.push({ label: entry.label, before: new Map([...this.plans].map(([k, v]) => [k, structuredClone(v)])), links: this.links.clone() });
       this.plans = entry.before;
+      this.links = entry.links;
     }
     return {
       step: entry ? { id: 1, label: entry.label, at: '2026-01-01T00:00:00Z', by: 'test' } : null,
@@ -333,7 +410,8 @@ export class FakeBackend implements Backend {
       .filter((f) => ids.includes(f.object))
       .map((f) => ({ object: f.object, rule: f.rule, field: f.field, message: f.message }));
     const approves = blockers.length ? [] : ids.filter((i) => this.plans.get(i)?.status === 'draft');
-    return { approves, blockers };
+    const named = [...new Set([...approves, ...blockers.map((b) => b.object)])].sort();
+    return { approves, blockers, names: named.flatMap((n) => this.nameOf(n) ?? []) };
   }
 
   private setStatus(ids: Id[], status: Plan['status']): StepOutcome {
