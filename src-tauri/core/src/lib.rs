@@ -6,8 +6,10 @@
 //! Architecture invariant: this crate never depends on Tauri, a window or a clock; time and
 //! identity are passed in as a [`Stamp`].
 
+pub mod build_step;
 pub mod bundle;
 pub mod change;
+pub mod customers;
 pub mod demo;
 pub mod detail;
 pub mod diagram;

@@ -97,7 +97,7 @@ fn source(kind: EntityKind) -> Source {
 }
 
 /// `%word%` for LIKE, with the wildcards of the user's text escaped.
-fn like(word: &str) -> String {
+pub(crate) fn like(word: &str) -> String {
     let mut s = String::from("%");
     for c in word.chars() {
         if matches!(c, '%' | '_' | '\\') {
