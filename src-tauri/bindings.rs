@@ -50,6 +50,11 @@ fn export_into(dir: &Path) {
         Change,
         PlanField,
         model::Plan,
+        CustomersRequest,
+        customers::CustomerPage,
+        customers::CustomerQuery,
+        customers::CustomerDetail,
+        build_step::StepAction,
     );
     // One module to import from.
     let mut names: Vec<String> = std::fs::read_dir(dir)

@@ -22,4 +22,7 @@ pub const COMMANDS: &[&str] = &[
     "mark_live",
     "retire",
     "reference_data",
+    "step_actions",
+    "list_customers",
+    "customer_detail",
 ];

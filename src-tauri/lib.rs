@@ -51,6 +51,9 @@ pub fn run() -> anyhow::Result<()> {
             commands::mark_live,
             commands::retire,
             commands::reference_data,
+            commands::step_actions,
+            commands::list_customers,
+            commands::customer_detail,
         ])
         .setup(move |app| {
             let data_dir = app.path().data_dir().context("cannot find the user's data folder for the demo catalog")?;

@@ -8,6 +8,9 @@ import type { BackendError, ErrorKind, Overview } from './types';
 import type {
   ApprovalPlan,
   Change,
+  CustomerDetail,
+  CustomerPage,
+  CustomerQuery,
   EditOutcome,
   Finding,
   History,
@@ -17,6 +20,7 @@ import type {
   ObjectDetail,
   Progress,
   ReferenceData,
+  StepAction,
   StepOutcome,
 } from './bindings';
 
@@ -45,6 +49,12 @@ export interface Backend {
   markLive(id: Id, productionId: string): Promise<StepOutcome>;
   retire(id: Id): Promise<StepOutcome>;
   referenceData(): Promise<ReferenceData>;
+  /** What each open step of a structure's checklist does when taken. */
+  stepActions(id: Id): Promise<StepAction[]>;
+  /** One page of customers, each with its sites count and data pool. */
+  listCustomers(query: CustomerQuery): Promise<CustomerPage>;
+  /** One customer with its pool, sites and structures. */
+  customerDetail(id: Id): Promise<CustomerDetail>;
 }
 
 /**
@@ -70,6 +80,9 @@ export const COMMANDS = {
   markLive: 'mark_live',
   retire: 'retire',
   referenceData: 'reference_data',
+  stepActions: 'step_actions',
+  listCustomers: 'list_customers',
+  customerDetail: 'customer_detail',
 } as const satisfies Record<keyof Backend, string>;
 
 /** A failed backend call, carrying the app's `{kind, message, field}`. */
@@ -159,6 +172,15 @@ export class TauriBackend implements Backend {
   }
   referenceData(): Promise<ReferenceData> {
     return this.ask(COMMANDS.referenceData);
+  }
+  stepActions(id: Id): Promise<StepAction[]> {
+    return this.ask(COMMANDS.stepActions, { id });
+  }
+  listCustomers(query: CustomerQuery): Promise<CustomerPage> {
+    return this.ask(COMMANDS.listCustomers, { query });
+  }
+  customerDetail(id: Id): Promise<CustomerDetail> {
+    return this.ask(COMMANDS.customerDetail, { id });
   }
 
   /** Commands with input take one `request` argument, decoded and checked by the app. */
