@@ -56,6 +56,11 @@ fn export_into(dir: &Path) {
         PathRequest,
         CatalogFile,
         crate::recent_catalogs::RecentCatalog,
+        CustomersRequest,
+        customers::CustomerPage,
+        customers::CustomerQuery,
+        customers::CustomerDetail,
+        build_step::StepAction,
     );
     // One module to import from.
     let mut names: Vec<String> = std::fs::read_dir(dir)

@@ -28,4 +28,7 @@ pub const COMMANDS: &[&str] = &[
     "new_catalog",
     "save_catalog_copy",
     "link_candidates",
+    "step_actions",
+    "list_customers",
+    "customer_detail",
 ];

@@ -15,8 +15,10 @@
 //! error or a panic. The request and response types are exported to TypeScript
 //! (`ui/src/lib/bindings/`) by `bindings.rs`.
 
+use plansmith_core::build_step::{StepAction, step_actions_of};
 use plansmith_core::candidates::CandidateQuery;
 use plansmith_core::change::Applied;
+use plansmith_core::customers::CustomerQuery;
 use plansmith_core::lifecycle::ApprovalPlan;
 use plansmith_core::model::{BoltOnCategory, ServiceType, Settings, Tariff};
 use plansmith_core::progress::{Progress, progress_of};
@@ -47,6 +49,14 @@ include!("command_list.rs");
 #[serde(deny_unknown_fields)]
 pub struct ListRequest {
     pub query: ListQuery,
+}
+
+/// `list_customers`: one page of customers.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomersRequest {
+    pub query: CustomerQuery,
 }
 
 /// Any command about one object.
@@ -216,6 +226,8 @@ pub fn apply(session: &mut Session, change: &Change) -> Result<EditOutcome, Core
             | Change::PutTariff { .. }
             | Change::DeleteTariff { .. }
             | Change::UpdateSettings { .. }
+            | Change::BuildStep { .. }
+            | Change::CreateDataPool { .. }
     );
     let history = history_of(session)?;
     if global || subject.is_none() || session.findings.is_none() {
@@ -405,6 +417,25 @@ pub async fn dispatch(bench: &Workbench, command: &str, request: Option<Value>) 
                     .await?,
             )
         }
+        "step_actions" => {
+            let IdRequest { id } = decode(request)?;
+            json(
+                catalog
+                    .with(move |c| -> Result<Vec<StepAction>, CoreError> {
+                        let s = c.snapshot()?;
+                        step_actions_of(&Relations::new(&s), id)
+                    })
+                    .await?,
+            )
+        }
+        "list_customers" => {
+            let CustomersRequest { query } = decode(request)?;
+            json(catalog.with(move |c| c.customers(&query)).await?)
+        }
+        "customer_detail" => {
+            let IdRequest { id } = decode(request)?;
+            json(catalog.with(move |c| c.customer_detail(id)).await?)
+        }
         "reference_data" => json(
             catalog
                 .with(|c| {
@@ -518,6 +549,9 @@ handlers!(
     new_catalog,
     save_catalog_copy,
     link_candidates,
+    step_actions,
+    list_customers,
+    customer_detail,
 );
 
 /// The first screen: catalog header, object counts per kind, and build progress per structure.

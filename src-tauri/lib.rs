@@ -62,6 +62,9 @@ pub fn run() -> anyhow::Result<()> {
             commands::new_catalog,
             commands::save_catalog_copy,
             commands::link_candidates,
+            commands::step_actions,
+            commands::list_customers,
+            commands::customer_detail,
         ])
         .setup(move |app| {
             let data_dir = app.path().data_dir().context("cannot find the user's data folder for the demo catalog")?;

@@ -323,6 +323,26 @@ pub enum Change {
     DeleteStructure {
         id: Id,
     },
+    /// Takes an open step of a structure's build checklist: creates what the step needs, as
+    /// `build_step::plan_step` decides. `Applied.created` is the object to open.
+    BuildStep {
+        structure: Id,
+        step: u32,
+    },
+    /// A customer's data pool (domain.md §3): the data-allowance service plan with `own` data
+    /// billing (the pool quota and excess rate) in a data package the customer orders once;
+    /// BUY and SELL for a wholesaler (steps 1 to 4 of the shared-data article), SELL only for a
+    /// retailer. `Applied.created` is the SELL service plan.
+    CreateDataPool {
+        customer: Id,
+        name: String,
+        service_type: Option<String>,
+        quota_kb: Option<i64>,
+        /// SELL, per GB above the pool.
+        excess_rate: Option<Money>,
+        /// BUY (wholesale): what the carrier charges per GB above the pool.
+        buy_excess_rate: Option<Money>,
+    },
 }
 
 /// What an applied change did.
@@ -395,6 +415,8 @@ impl Change {
                 format!("Remove {object} from {structure}")
             }
             Change::DeleteStructure { id } => format!("Delete {id}"),
+            Change::BuildStep { structure, step } => format!("Build step {step} of {structure}"),
+            Change::CreateDataPool { customer, name, .. } => format!("Create data pool '{name}' for {customer}"),
         }
     }
 }
@@ -922,7 +944,7 @@ fn change_currency(tx: &Transaction, from: &Currency, to: &Currency) -> Result<(
     Ok(())
 }
 
-fn apply_in(tx: &Transaction, change: &Change) -> Result<Option<Id>> {
+pub(crate) fn apply_in(tx: &Transaction, change: &Change) -> Result<Option<Id>> {
     use Change::*;
     match change {
         CreatePlan { kind, side, internal_name } => return insert_plan(tx, *kind, *side, internal_name).map(Some),
@@ -1237,6 +1259,17 @@ fn apply_in(tx: &Transaction, change: &Change) -> Result<Option<Id>> {
             must_be(tx, *id, EntityKind::Structure, "id")?;
             tx.execute("DELETE FROM structure_member WHERE structure = ?1", [id.n])?;
             tx.execute("DELETE FROM structure WHERE id = ?1", [id.n])?;
+        }
+        BuildStep { structure, step } => return crate::build_step::build_in(tx, *structure, *step).map(Some),
+        CreateDataPool { customer, name, service_type, quota_kb, excess_rate, buy_excess_rate } => {
+            let pool = crate::customers::NewPool {
+                name,
+                service_type: clean(service_type),
+                quota_kb: *quota_kb,
+                excess_rate: *excess_rate,
+                buy_excess_rate: *buy_excess_rate,
+            };
+            return crate::customers::create_pool_in(tx, *customer, &pool).map(Some);
         }
     }
     Ok(None)

@@ -6,9 +6,11 @@
 //! Architecture invariant: this crate never depends on Tauri, a window or a clock; time and
 //! identity are passed in as a [`Stamp`].
 
+pub mod build_step;
 pub mod bundle;
 pub mod candidates;
 pub mod change;
+pub mod customers;
 pub mod demo;
 pub mod detail;
 pub mod diagram;

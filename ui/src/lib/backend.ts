@@ -11,6 +11,9 @@ import type {
   CandidatePage,
   CandidateQuery,
   Change,
+  CustomerDetail,
+  CustomerPage,
+  CustomerQuery,
   EditOutcome,
   Finding,
   History,
@@ -21,6 +24,7 @@ import type {
   Progress,
   RecentCatalog,
   ReferenceData,
+  StepAction,
   StepOutcome,
 } from './bindings';
 
@@ -61,6 +65,12 @@ export interface Backend {
   saveCatalogCopy(): Promise<CatalogFile | null>;
   /** What a link editor may offer for one slot, paged and searched by the core. */
   linkCandidates(query: CandidateQuery): Promise<CandidatePage>;
+  /** What each open step of a structure's checklist does when taken. */
+  stepActions(id: Id): Promise<StepAction[]>;
+  /** One page of customers, each with its sites count and data pool. */
+  listCustomers(query: CustomerQuery): Promise<CustomerPage>;
+  /** One customer with its pool, sites and structures. */
+  customerDetail(id: Id): Promise<CustomerDetail>;
 }
 
 /**
@@ -92,6 +102,9 @@ export const COMMANDS = {
   newCatalog: 'new_catalog',
   saveCatalogCopy: 'save_catalog_copy',
   linkCandidates: 'link_candidates',
+  stepActions: 'step_actions',
+  listCustomers: 'list_customers',
+  customerDetail: 'customer_detail',
 } as const satisfies Record<keyof Backend, string>;
 
 /** A failed backend call, carrying the app's `{kind, message, field}`. */
@@ -199,6 +212,15 @@ export class TauriBackend implements Backend {
   }
   linkCandidates(query: CandidateQuery): Promise<CandidatePage> {
     return this.ask(COMMANDS.linkCandidates, { query });
+  }
+  stepActions(id: Id): Promise<StepAction[]> {
+    return this.ask(COMMANDS.stepActions, { id });
+  }
+  listCustomers(query: CustomerQuery): Promise<CustomerPage> {
+    return this.ask(COMMANDS.listCustomers, { query });
+  }
+  customerDetail(id: Id): Promise<CustomerDetail> {
+    return this.ask(COMMANDS.customerDetail, { id });
   }
 
   /** Commands with input take one `request` argument, decoded and checked by the app. */

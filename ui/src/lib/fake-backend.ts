@@ -3,6 +3,10 @@
 // live in a small in-memory store with undo/redo and two stand-in rules (NAM-01, NAM-02), so
 // tests can watch findings appear and clear; it is not the core and does not try to be.
 // Groups, links, allowances and link candidates live in fake-links.ts.
+// Reference data, settings (with the core's currency refusal), customers, sites, data pools
+// and structures live here too, with the core's hard errors (`{kind, message, field}`) for
+// what the screens send; a structure's checklist is a simplified chain (each step creates one
+// plan once the steps before it are done), enough to drive the checklist's buttons.
 
 import type { Backend } from './backend';
 import { BackendFailure } from './backend';
@@ -12,7 +16,13 @@ import type {
   CatalogFile,
   CandidatePage,
   CandidateQuery,
+  BoltOnCategory,
   Change,
+  Customer,
+  CustomerDetail,
+  CustomerPage,
+  CustomerQuery,
+  DataPool,
   EditOutcome,
   EntityKind,
   Finding,
@@ -27,12 +37,19 @@ import type {
   Progress,
   RecentCatalog,
   ReferenceData,
+  ServiceType,
+  Settings,
+  Site,
+  StepAction,
   StepOutcome,
+  StructureKind,
+  Tariff,
 } from './bindings';
 import demoOverview from './fixtures/overview.demo.json';
 import { FakeLinks } from './fake-links';
+import { kindName } from './vocabulary';
 
-type Done = { label: string; before: Map<Id, Plan>; links: FakeLinks };
+type Done = { label: string; before: Map<Id, Plan>; links: FakeLinks; world: World };
 
 export interface FakeAnswers {
   /** The overview to return, or the error to reject with. */
@@ -132,6 +149,102 @@ function fail(kind: BackendError['kind'], message: string, field: string | null 
   throw new BackendFailure({ kind, message, field });
 }
 
+/** The core's currencies (value.rs) with their decimals: enough to refuse as it does. */
+const CURRENCY_DECIMALS: Record<string, number> = { AUD: 2, NZD: 2, USD: 2, EUR: 2, GBP: 2, JPY: 0, KRW: 0, BHD: 3 };
+
+/** The article steps of each structure kind, as progress.rs names them (the last approves). */
+const STEP_TITLES: Record<StructureKind, string[]> = {
+  bolt_on_add_on: [
+    'Build the BUY service plan and BUY package plan and link them',
+    'Build the SELL service plan and SELL package plan and link them',
+    'Build the BUY bolt-on',
+    'Build the SELL bolt-on',
+    'Place the SELL bolt-on(s) into a bolt-on group',
+    'Build the BUY bolt-on add-on',
+    'Build the SELL bolt-on add-on',
+    "Place the BUY bolt-on add-on into the BUY bolt-on's add-on group",
+    "Place the SELL bolt-on add-on into the SELL bolt-on's add-on group",
+    'Link the BUY bolt-on and bolt-on add-on to the BUY service plan',
+    'Construct the BUY allowance',
+    'Construct the SELL allowance: SELL service plan > SELL bolt-on > SELL add-on',
+    'Approve all plans ready for sale',
+  ],
+  shared_data: [
+    "BUY service plan for the data allowance, with the carrier's buy prices",
+    'SELL service plan for the data allowance, with data billing (pool quota and excess rates)',
+    'BUY package plan for the data allowance, containing the BUY data service plan',
+    'SELL package plan for the data allowance, containing the SELL data service plan',
+    'BUY service plan for the tail only, with buy prices',
+    'SELL service plan for the tail only, drawing on the data pool (no data billing of its own)',
+    'BUY package plan for the tail only, containing the BUY tail service plan',
+    'SELL package plan for the tail only, containing the SELL tail service plan',
+    'Approve all plans ready for sale',
+  ],
+};
+
+/** The plan a fake step creates, from its words. */
+function stepCreates(title: string): { kind: EntityKind; side: 'BUY' | 'SELL' } {
+  const t = title.toLowerCase();
+  const kind: EntityKind = t.includes('add-on')
+    ? 'bolt_on_add_on'
+    : t.includes('bolt-on')
+      ? 'bolt_on'
+      : t.startsWith('buy package') || t.startsWith('sell package')
+        ? 'package_plan'
+        : 'service_plan';
+  return { kind, side: title.includes('SELL') ? 'SELL' : 'BUY' };
+}
+
+interface FakeStructure {
+  id: Id;
+  kind: StructureKind;
+  name: string;
+  customer: Id | null;
+  /** Step number → the objects that did it. */
+  done: Record<number, Id[]>;
+}
+
+/** Everything besides plans that an edit can change (and undo restores). */
+interface World {
+  settings: Settings;
+  serviceTypes: ServiceType[];
+  tariffs: Tariff[];
+  categories: BoltOnCategory[];
+  customers: Map<Id, Customer>;
+  sites: Map<Id, Site>;
+  structures: Map<Id, FakeStructure>;
+  counter: number;
+}
+
+function fakeWorld(): World {
+  return {
+    settings: {
+      catalog_id: 'fake',
+      name: 'Fake catalog',
+      provider: 'Fake provider',
+      tier: 'wholesale',
+      currency: 'AUD',
+      created_at: '2026-01-01T00:00:00Z',
+    },
+    serviceTypes: [
+      { code: 'MOBILE', name: 'Mobile', category: 'data', auto_provisioned: true },
+      { code: 'NBN', name: 'NBN', category: 'data', auto_provisioned: false },
+    ],
+    tariffs: [],
+    categories: [{ code: 'DATA', name: 'Data' }],
+    customers: new Map(),
+    sites: new Map(),
+    structures: new Map(),
+    counter: 100,
+  };
+}
+
+function required(field: string, what: string, value: string): string {
+  const t = value.trim();
+  if (!t) fail('invalid_input', `${what} needs a ${field}`, field);
+  return t;
+}
+
 export class FakeBackend implements Backend {
   readonly calls: string[] = [];
   private answers: FakeAnswers;
@@ -139,6 +252,8 @@ export class FakeBackend implements Backend {
   private next = 1;
   /** Groups, bolt-on links and allowances. */
   links = new FakeLinks();
+  /** Reference data, settings, customers, sites and structures. */
+  world: World = fakeWorld();
   private done: Done[] = [];
   private undone: Done[] = [];
 
@@ -311,9 +426,21 @@ export class FakeBackend implements Backend {
     this.calls.push(`applyChange ${change.op}`);
     const before = new Map([...this.plans].map(([k, v]) => [k, structuredClone(v)]));
     const linksBefore = this.links.clone();
+    const world = structuredClone(this.world);
     let created: Id | null = null;
     let label: string = change.op;
-    if (change.op === 'create_plan') {
+    const other = (() => {
+      try {
+        return this.applyWorld(change);
+      } catch (reason) {
+        this.plans = before;
+        this.world = world;
+        throw reason;
+      }
+    })();
+    if (other) {
+      ({ label, created } = other);
+    } else if (change.op === 'create_plan') {
       created = `${PREFIX[change.kind]}-${this.next++}`;
       this.plans.set(created, fakePlan(created, change.kind, change.side, change.internal_name));
       label = `Create ${change.side} '${change.internal_name}'`;
@@ -353,7 +480,7 @@ export class FakeBackend implements Backend {
     } else {
       fail('invalid_input', `The fake backend does not do ${change.op}.`);
     }
-    this.done.push({ label, before, links: linksBefore });
+    this.done.push({ label, before, links: linksBefore, world });
     this.undone = [];
     return { applied: { label, created }, rechecked: [], full: true, findings: this.findings(), history: this.historyNow() };
   }
@@ -361,9 +488,15 @@ export class FakeBackend implements Backend {
   private replay(from: typeof this.done, to: typeof this.done): StepOutcome {
     const entry = from.pop();
     if (entry) {
-      to.push({ label: entry.label, before: new Map([...this.plans].map(([k, v]) => [k, structuredClone(v)])), links: this.links.clone() });
+      to.push({
+        label: entry.label,
+        before: new Map([...this.plans].map(([k, v]) => [k, structuredClone(v)])),
+        links: this.links.clone(),
+        world: structuredClone(this.world),
+      });
       this.plans = entry.before;
       this.links = entry.links;
+      this.world = entry.world;
     }
     return {
       step: entry ? { id: 1, label: entry.label, at: '2026-01-01T00:00:00Z', by: 'test' } : null,
@@ -400,8 +533,282 @@ export class FakeBackend implements Backend {
     return [id];
   }
 
+  private structure(id: Id): FakeStructure {
+    return this.world.structures.get(id) ?? fail('not_found', `there is no structure ${id} in this catalog`, 'id');
+  }
+
   async structureProgress(id: Id): Promise<Progress> {
-    return { structure: id, kind: 'bolt_on_add_on', name: id, steps: [] };
+    this.calls.push(`structureProgress ${id}`);
+    const st = this.world.structures.get(id);
+    if (!st) return { structure: id, kind: 'bolt_on_add_on', name: id, steps: [] };
+    return {
+      structure: id,
+      kind: st.kind,
+      name: st.name,
+      steps: STEP_TITLES[st.kind].map((title, i) => {
+        const objects = st.done[i + 1];
+        return objects
+          ? { number: i + 1, title, state: 'done' as const, objects, missing: null }
+          : { number: i + 1, title, state: 'open' as const, objects: [], missing: title.toLowerCase() };
+      }),
+    };
+  }
+
+  async stepActions(id: Id): Promise<StepAction[]> {
+    this.calls.push(`stepActions ${id}`);
+    const st = this.structure(id);
+    const titles = STEP_TITLES[st.kind];
+    const out: StepAction[] = [];
+    titles.forEach((title, i) => {
+      const number = i + 1;
+      if (st.done[number]) return;
+      const before = titles.slice(0, i).findIndex((_, j) => !st.done[j + 1]);
+      if (number === titles.length) {
+        const first = Object.values(st.done).flat()[0];
+        out.push(
+          before >= 0 || !first
+            ? { number, kind: 'blocked', label: 'Finish the steps above first; then approve the plans.', open: null, field: null }
+            : { number, kind: 'open', label: `Open ${first} and approve it`, open: first, field: null },
+        );
+      } else if (before >= 0) {
+        out.push({ number, kind: 'blocked', label: `Do step ${before + 1} first: it needs ${titles[before]!.toLowerCase()}.`, open: null, field: null });
+      } else {
+        const { kind, side } = stepCreates(title);
+        out.push({ number, kind: 'create', label: `Create a ${side} ${kindName(kind)}`, open: null, field: 'internal_name' });
+      }
+    });
+    return out;
+  }
+
+  async listCustomers(query: CustomerQuery): Promise<CustomerPage> {
+    this.calls.push('listCustomers');
+    if (query.limit < 1 || query.limit > 1000) fail('invalid_input', 'limit: ask for 1 to 1000 customers per page', 'limit');
+    const words = (query.search ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+    const rows = [...this.world.customers.values()]
+      .filter((c) => words.every((w) => `${c.name} ${c.id}`.toLowerCase().includes(w)))
+      .sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()) || a.id.localeCompare(b.id))
+      .map((c) => ({
+        id: c.id,
+        name: c.name,
+        sites: [...this.world.sites.values()].filter((s) => s.customer === c.id).length,
+        pool: this.poolOf(c),
+      }));
+    return { total: rows.length, offset: query.offset, rows: rows.slice(query.offset, query.offset + query.limit) };
+  }
+
+  async customerDetail(id: Id): Promise<CustomerDetail> {
+    this.calls.push(`customerDetail ${id}`);
+    const customer = this.world.customers.get(id) ?? fail('not_found', `there is no customer ${id} in this catalog`, 'id');
+    const pool = this.poolOf(customer);
+    const sites = [...this.world.sites.values()]
+      .filter((s) => s.customer === id)
+      .map((site) => {
+        const tail = site.tail_package ? this.plans.get(site.tail_package) : undefined;
+        const sps = tail && 'package_plan' in tail.detail ? tail.detail.package_plan.service_plans : [];
+        const draws = sps.some((sp) => {
+          const p = this.plans.get(sp);
+          return !!p && 'service_plan' in p.detail && p.detail.service_plan.data_billing.mode === 'pooled' && p.detail.service_plan.data_billing.pool === pool?.service_plan;
+        });
+        return { site: structuredClone(site), tail_package_name: tail?.internal_name ?? null, draws_from_pool: draws };
+      });
+    const structures = [...this.world.structures.values()]
+      .filter((s) => s.customer === id)
+      .map((s) => ({ id: s.id, name: s.name, side: null, status: null, service_type: null }));
+    return { customer: structuredClone(customer), pool, sites, structures };
+  }
+
+  private poolOf(c: Customer): DataPool | null {
+    const pkg = c.data_package ? this.plans.get(c.data_package) : undefined;
+    if (!pkg || !('package_plan' in pkg.detail)) return null;
+    const sp = pkg.detail.package_plan.service_plans
+      .map((id) => this.plans.get(id))
+      .find((p) => !!p && 'service_plan' in p.detail && p.detail.service_plan.data_billing.mode === 'own');
+    const billing = sp && 'service_plan' in sp.detail ? sp.detail.service_plan.data_billing : null;
+    return {
+      package: pkg.id,
+      package_name: pkg.internal_name,
+      service_plan: sp?.id ?? null,
+      service_plan_name: sp?.internal_name ?? null,
+      side: sp?.side ?? null,
+      status: sp?.status ?? null,
+      quota_kb: billing?.quota_kb ?? null,
+      excess_rate: billing?.excess_rate ?? null,
+    };
+  }
+
+  private newId(prefix: string): Id {
+    return `${prefix}-${this.world.counter++}`;
+  }
+
+  private customer(id: Id, field = 'id'): Customer {
+    return this.world.customers.get(id) ?? fail('not_found', `${field}: there is no customer ${id} in this catalog`, field);
+  }
+
+  private packagePlan(id: Id | null, field: string): void {
+    if (id !== null && !this.plans.has(id)) fail('not_found', `${field}: there is no package plan ${id} in this catalog`, field);
+  }
+
+  /** The changes of reference data, settings, customers, sites, pools and structures. */
+  private applyWorld(change: Change): { label: string; created: Id | null } | null {
+    const w = this.world;
+    switch (change.op) {
+      case 'update_settings': {
+        const name = required('name', 'the catalog', change.name);
+        const code = change.currency.trim().toUpperCase();
+        const to = CURRENCY_DECIMALS[code];
+        if (to === undefined)
+          fail('invalid_input', `unknown currency '${change.currency}'; use an ISO code such as ${Object.keys(CURRENCY_DECIMALS).join(', ')}`, 'currency');
+        const from = CURRENCY_DECIMALS[w.settings.currency] ?? 2;
+        if (to < from) {
+          const f = 10 ** (from - to);
+          const amounts = [...this.plans.values()].flatMap((p) => [p.setup_fee, p.access_fee]).filter((m): m is number => m !== null);
+          const inexact = amounts.filter((m) => m % f !== 0).length;
+          if (inexact > 0)
+            fail('invalid_input', `cannot switch from ${w.settings.currency} to ${code}: ${inexact} amount(s) have more decimals than ${code} allows; round them first`, 'currency');
+        }
+        const scale = 10 ** (to - from);
+        for (const p of this.plans.values()) {
+          if (p.setup_fee !== null) p.setup_fee = Math.round(p.setup_fee * scale);
+          if (p.access_fee !== null) p.access_fee = Math.round(p.access_fee * scale);
+        }
+        w.settings = { ...w.settings, name, provider: change.provider.trim(), tier: change.tier, currency: code };
+        const o = this.answers.overview;
+        if (o && 'catalog_id' in o) this.answers.overview = { ...o, name, provider: change.provider.trim(), tier: change.tier, currency: code };
+        return { label: 'Edit catalog settings', created: null };
+      }
+      case 'put_service_type': {
+        const t = change.service_type;
+        const code = required('code', 'a service type', t.code);
+        const row = { ...t, code, name: required('name', 'a service type', t.name) };
+        w.serviceTypes = [...w.serviceTypes.filter((x) => x.code !== code), row].sort((a, b) => a.code.localeCompare(b.code));
+        return { label: `Save service type ${code}`, created: null };
+      }
+      case 'delete_service_type': {
+        if (!w.serviceTypes.some((x) => x.code === change.code)) fail('not_found', `there is no service type with code '${change.code}'`);
+        if ([...this.plans.values()].some((p) => p.service_type === change.code) || w.tariffs.some((t) => t.service_type === change.code))
+          fail('conflict', `service type '${change.code}' is still used by plans or tariffs; change them to another service type first`);
+        w.serviceTypes = w.serviceTypes.filter((x) => x.code !== change.code);
+        return { label: `Delete service type ${change.code}`, created: null };
+      }
+      case 'put_bolt_on_category': {
+        const code = required('code', 'a bolt-on category', change.category.code);
+        const row = { code, name: required('name', 'a bolt-on category', change.category.name) };
+        w.categories = [...w.categories.filter((x) => x.code !== code), row].sort((a, b) => a.code.localeCompare(b.code));
+        return { label: `Save bolt-on category ${code}`, created: null };
+      }
+      case 'delete_bolt_on_category': {
+        if (!w.categories.some((x) => x.code === change.code)) fail('not_found', `there is no bolt-on category with code '${change.code}'`);
+        if (w.tariffs.some((t) => t.bolt_on_category === change.code))
+          fail('conflict', `bolt-on category '${change.code}' is still used by plans or tariffs; change them to another bolt-on category first`);
+        w.categories = w.categories.filter((x) => x.code !== change.code);
+        return { label: `Delete bolt-on category ${change.code}`, created: null };
+      }
+      case 'put_tariff': {
+        const t = change.tariff;
+        const code = required('code', 'a tariff', t.code);
+        const name = required('name', 'a tariff', t.name);
+        if (!w.serviceTypes.some((x) => x.code === t.service_type))
+          fail('not_found', `service_type: there is no service type with code '${t.service_type}'; add it under reference data first`, 'service_type');
+        if (t.bolt_on_category !== null && !w.categories.some((x) => x.code === t.bolt_on_category))
+          fail('not_found', `bolt_on_category: there is no bolt-on category with code '${t.bolt_on_category}'; add it under reference data first`, 'bolt_on_category');
+        w.tariffs = [...w.tariffs.filter((x) => x.code !== code), { ...t, code, name }].sort((a, b) => a.code.localeCompare(b.code));
+        return { label: `Save tariff ${code}`, created: null };
+      }
+      case 'delete_tariff': {
+        if (!w.tariffs.some((x) => x.code === change.code)) fail('not_found', `there is no tariff with code '${change.code}'`);
+        w.tariffs = w.tariffs.filter((x) => x.code !== change.code);
+        return { label: `Delete tariff ${change.code}`, created: null };
+      }
+      case 'create_customer': {
+        const id = this.newId('CU');
+        w.customers.set(id, { id, name: required('name', 'a customer', change.name), description: null, data_package: null });
+        return { label: `Create customer '${change.name.trim()}'`, created: id };
+      }
+      case 'update_customer': {
+        this.customer(change.id);
+        this.packagePlan(change.data_package, 'data_package');
+        const name = required('name', 'a customer', change.name);
+        w.customers.set(change.id, { id: change.id, name, description: change.description?.trim() || null, data_package: change.data_package });
+        return { label: `Edit ${change.id}`, created: null };
+      }
+      case 'delete_customer': {
+        this.customer(change.id);
+        w.customers.delete(change.id);
+        for (const s of [...w.sites.values()]) if (s.customer === change.id) w.sites.delete(s.id);
+        for (const st of w.structures.values()) if (st.customer === change.id) st.customer = null;
+        return { label: `Delete ${change.id}`, created: null };
+      }
+      case 'create_site':
+      case 'update_site': {
+        const customer = change.op === 'create_site' ? change.customer : (w.sites.get(change.id) ?? fail('not_found', `id: there is no site ${change.id} in this catalog`, 'id')).customer;
+        this.customer(customer, 'customer');
+        this.packagePlan(change.tail_package, 'tail_package');
+        const id = change.op === 'create_site' ? this.newId('SI') : change.id;
+        w.sites.set(id, {
+          id,
+          customer,
+          name: required('name', 'a site', change.name),
+          technology: required('technology', 'a site', change.technology),
+          speed: required('speed', 'a site', change.speed),
+          service_identifier: change.service_identifier?.trim() || null,
+          tail_package: change.tail_package,
+        });
+        return change.op === 'create_site' ? { label: `Create site '${change.name.trim()}'`, created: id } : { label: `Edit ${id}`, created: null };
+      }
+      case 'delete_site': {
+        if (!w.sites.delete(change.id)) fail('not_found', `id: there is no site ${change.id} in this catalog`, 'id');
+        return { label: `Delete ${change.id}`, created: null };
+      }
+      case 'create_data_pool': {
+        const c = this.customer(change.customer, 'customer');
+        if (c.data_package) fail('conflict', `${c.id} '${c.name}' already orders the data package ${c.data_package}; remove that pool from the customer first`, 'customer');
+        const name = required('name', 'a data pool', change.name);
+        if (change.service_type !== null && !w.serviceTypes.some((t) => t.code === change.service_type))
+          fail('not_found', `service_type: there is no service type with code '${change.service_type}'; add it under reference data first`, 'service_type');
+        const sp = `SP-${this.next++}`;
+        const plan = fakePlan(sp, 'service_plan', 'SELL', name);
+        plan.external_name = name;
+        plan.service_type = change.service_type;
+        if ('service_plan' in plan.detail)
+          plan.detail.service_plan.data_billing = { ...plan.detail.service_plan.data_billing, mode: 'own', billing_type: 'volume', quota_kb: change.quota_kb, excess_rate: change.excess_rate };
+        const pp = `PP-${this.next++}`;
+        const pkg = fakePlan(pp, 'package_plan', 'SELL', `${name} package`);
+        pkg.external_name = `${name} package`;
+        if ('package_plan' in pkg.detail) pkg.detail.package_plan.service_plans = [sp];
+        this.plans.set(sp, plan);
+        this.plans.set(pp, pkg);
+        w.customers.set(c.id, { ...c, data_package: pp });
+        return { label: `Create data pool '${name}' for ${c.id}`, created: sp };
+      }
+      case 'create_structure': {
+        const id = this.newId('ST');
+        const name = required('name', 'a structure', change.name);
+        if (change.customer) this.customer(change.customer, 'customer');
+        w.structures.set(id, { id, kind: change.kind, name, customer: change.customer, done: {} });
+        const o = this.answers.overview;
+        if (o && 'catalog_id' in o) {
+          const steps = STEP_TITLES[change.kind].length;
+          o.structures = [...o.structures, { id, kind: change.kind, name, steps_done: 0, steps_total: steps, errors: 0, warnings: 0 }];
+        }
+        return { label: `Create structure '${name}'`, created: id };
+      }
+      case 'build_step': {
+        const st = this.structure(change.structure);
+        const titles = STEP_TITLES[st.kind];
+        const title = titles[change.step - 1] ?? fail('invalid_input', `${st.id} has steps 1 to ${titles.length}; there is no step ${change.step}`, 'step');
+        if (st.done[change.step]) fail('conflict', `step ${change.step} of ${st.id} is already done`, 'step');
+        const before = titles.slice(0, change.step - 1).findIndex((_, j) => !st.done[j + 1]);
+        if (before >= 0) fail('conflict', `Do step ${before + 1} first: it needs ${titles[before]!.toLowerCase()}.`, 'step');
+        if (change.step === titles.length) fail('conflict', `step ${change.step} of ${st.id} has nothing to create: approve the plans`, 'step');
+        const { kind, side } = stepCreates(title);
+        const id = `${PREFIX[kind]}-${this.next++}`;
+        this.plans.set(id, fakePlan(id, kind, side, `${st.name} ${kindName(kind).replace(/s$/, '').toLowerCase()}${side === 'BUY' ? ' (buy)' : ''}`));
+        st.done[change.step] = [id];
+        return { label: `Build step ${change.step} of ${st.id}`, created: id };
+      }
+      default:
+        return null;
+    }
   }
 
   async planApproval(ids: Id[]): Promise<ApprovalPlan> {
@@ -448,22 +855,14 @@ export class FakeBackend implements Backend {
   }
 
   async referenceData(): Promise<ReferenceData> {
-    return {
-      settings: {
-        catalog_id: 'fake',
-        name: 'Fake catalog',
-        provider: 'Fake provider',
-        tier: 'wholesale',
-        currency: 'AUD',
-        created_at: '2026-01-01T00:00:00Z',
-      },
-      service_types: [
-        { code: 'MOBILE', name: 'Mobile', category: 'data', auto_provisioned: true },
-        { code: 'NBN', name: 'NBN', category: 'data', auto_provisioned: false },
-      ],
-      tariffs: [],
-      bolt_on_categories: [{ code: 'DATA', name: 'Data' }],
-    };
+    this.calls.push('referenceData');
+    const w = this.world;
+    return structuredClone({
+      settings: w.settings,
+      service_types: w.serviceTypes,
+      tariffs: w.tariffs,
+      bolt_on_categories: w.categories,
+    });
   }
 
   private nextDialogAnswer(): string | null {
