@@ -683,6 +683,44 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn customers_step_actions_and_a_built_step_answer_with_every_finding() {
+        let folder = TestFolder::new();
+        let catalog = demo(&folder);
+        let page =
+            dispatch(&catalog, "list_customers", Some(json!({"query": {"search": null, "offset": 0, "limit": 10}})))
+                .await
+                .unwrap();
+        assert_eq!(page["total"], 1);
+        let detail = dispatch(&catalog, "customer_detail", Some(json!({"id": page["rows"][0]["id"]}))).await.unwrap();
+        assert_eq!(detail["sites"].as_array().unwrap().len(), 6);
+        assert!(detail["pool"]["quota_kb"].as_i64().unwrap() > 0);
+        let created = dispatch(
+            &catalog,
+            "apply_change",
+            Some(json!({"change": {"op": "create_structure", "kind": "bolt_on_add_on", "name": "Top-ups", "customer": null}})),
+        )
+        .await
+        .unwrap();
+        let st = created["applied"]["created"].clone();
+        let actions = dispatch(&catalog, "step_actions", Some(json!({"id": st}))).await.unwrap();
+        assert_eq!(actions[0]["kind"], "create");
+        assert_eq!(actions[1]["kind"], "blocked");
+        let built = dispatch(
+            &catalog,
+            "apply_change",
+            Some(json!({"change": {"op": "build_step", "structure": st, "step": 1}})),
+        )
+        .await
+        .unwrap();
+        assert_eq!(built["full"], true, "a step creates several objects: everything is re-checked");
+        let cached = dispatch(&catalog, "check_catalog", None).await.unwrap();
+        let full = catalog.with(|c| Ok(rules::check(&c.snapshot()?))).await.unwrap();
+        assert_eq!(cached, serde_json::to_value(&full).unwrap());
+        let e = dispatch(&catalog, "step_actions", Some(json!({"id": "ST-99"}))).await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotFound);
+    }
+
+    #[tokio::test]
     async fn lists_pages_progress_and_reference_data_answer() {
         let folder = TestFolder::new();
         let catalog = demo(&folder);

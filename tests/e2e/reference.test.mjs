@@ -88,7 +88,8 @@ describe('reference data, customers and the checklist in the window', () => {
 
   it('edits a catalog setting, and shows why a currency change is refused', async () => {
     await click('[data-testid="nav-reference"]');
-    await session.until(() => text('[data-testid="settings"]'), 'the settings');
+    // WebDriver's own text reading works on the whole screen (the other suites rely on it).
+    await session.waitForText('[data-testid="reference-screen"]');
     await typeOver('#settings-name', 'Harbour workshop catalog');
     await session.until(async () => (await text('[data-testid="catalog-name"]')) === 'Harbour workshop catalog', 'the header renamed');
     assert.match(await text('[data-testid="undo"]'), /Edit catalog settings/);
@@ -128,6 +129,7 @@ describe('reference data, customers and the checklist in the window', () => {
 
   it('lists the demo customer with its sites and pool, and creates a customer with a site', async () => {
     await click('[data-testid="nav-customers"]');
+    await session.waitForText('[data-testid="customers-screen"]');
     await session.until(async () => (await session.findAll('[data-testid="site-row"]')).length === 6, 'the six demo sites');
     assert.match(await text('[data-testid="customer-title"]'), /Harbour Cafés/);
     assert.equal(await valueOf('#pool-quota'), '500');

@@ -227,6 +227,21 @@ describe('new structure and the build checklist', () => {
     expect(within(again).getByTestId('step-create')).toHaveAttribute('data-step', '2');
   });
 
+  it("opens the object of a step only the consultant can finish (approval), at once", async () => {
+    const backend = new FakeBackend({}, []);
+    const st = (await backend.applyChange({ op: 'create_structure', kind: 'shared_data', name: 'Harbour pool', customer: null })).applied.created!;
+    for (let step = 1; step <= 8; step++) await backend.applyChange({ op: 'build_step', structure: st, step });
+    render(App, { backend });
+    await fireEvent.click((await screen.findAllByTestId('open-checklist')).at(-1)!);
+    const open = await screen.findByTestId('step-open');
+    expect(open).toHaveAttribute('data-step', '9');
+    const first = [...backend.plans.keys()][0]!;
+    expect(open).toHaveTextContent(`Open ${first} and approve it`);
+    await fireEvent.click(open);
+    expect((await screen.findByTestId('plan-editor')).dataset.objectId).toBe(first);
+    expect(backend.calls.filter((c) => c.startsWith('applyChange build_step'))).toHaveLength(8);
+  });
+
   it('closes the dialog with Escape and names the field the core refuses', async () => {
     setup();
     await fireEvent.click(await screen.findByTestId('new-structure'));

@@ -359,7 +359,7 @@ impl<'r, 'a> Ctx<'r, 'a> {
             .plans()
             .filter(|id| {
                 self.r.plan(*id).is_some_and(|p| {
-                    !matches!(p.status, Status::Approved | Status::Live) && !(self.retail && p.side == Side::Buy)
+                    !(matches!(p.status, Status::Approved | Status::Live) || self.retail && p.side == Side::Buy)
                 })
             })
             .collect();
@@ -778,7 +778,7 @@ impl<'r, 'a> Ctx<'r, 'a> {
         if billing.billing_type.is_none() {
             rec.set(id, PlanField::BillingType(Some(BillingType::Volume)));
         }
-        let needs_quota = !billing.quota_kb.is_some_and(|q| q > 0);
+        let needs_quota = billing.quota_kb.is_none_or(|q| q <= 0);
         if rec.changes.is_empty() {
             return open(format!("Open {id} and enter the pool quota"), id, Some("quota_kb"));
         }
@@ -845,7 +845,8 @@ impl<'r, 'a> Ctx<'r, 'a> {
                 .and_then(|b| self.r.plan(*b))
                 .and_then(|p| p.package())
                 .is_some_and(|f| f.service_plans.iter().any(|m| self.sell_of(*m) == Some(sp)));
-        if !copied && !(pp.n > 0 && self.contains(pp, sp)) {
+        let held = copied || pp.n > 0 && self.contains(pp, sp);
+        if !held {
             rec.add(Change::AddServicePlan { package_plan: pp, service_plan: sp });
         }
         let s = self.r.snapshot;
