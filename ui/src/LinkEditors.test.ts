@@ -94,6 +94,23 @@ describe('bolt-on links', () => {
     expect(rules()).not.toContain('BOL-02');
   });
 
+  it('opens the service plan of a link when its finding is clicked', async () => {
+    const backend = new FakeBackend({}, [
+      plan('SP-1', 'service_plan', 'BUY', 'Mobile 10 GB', mobile),
+      plan('BO-2', 'bolt_on', 'BUY', 'Carrier 2 GB', mobile),
+    ]);
+    await backend.applyChange({ op: 'link_bolt_on', service_plan: 'SP-1', bolt_on: 'BO-2', behaviour: null });
+    render(App, { backend });
+    const finding = await waitFor(() => {
+      const found = screen.getAllByTestId('finding').find((f) => f.dataset.rule === 'BOL-02');
+      if (!found) throw new Error('no BOL-02');
+      return found;
+    });
+    await fireEvent.click(finding);
+    await waitFor(() => expect(screen.getByTestId('plan-editor')).toHaveAttribute('data-object-id', 'SP-1'));
+    expect(within(screen.getByTestId('bolt-on-link')).getByTestId('inline-finding')).toHaveAttribute('data-rule', 'BOL-02');
+  });
+
   it('says what to set first when the service plan has no service type', async () => {
     const backend = new FakeBackend({}, [plan('SP-1', 'service_plan', 'BUY', 'Untyped plan')]);
     await open(backend, 'SP-1');
