@@ -185,10 +185,22 @@ describe('the add-on group picker', () => {
       await waitFor(() => expect(within(picker).getAllByTestId('candidate')).toHaveLength(Math.min(65, shown + 20)));
     }
     expect(within(picker).queryByTestId('picker-more')).not.toBeInTheDocument();
+    // The keyboard moves from the search box to the options and back; Escape closes the picker.
+    const search = within(picker).getByTestId('picker-search');
+    search.focus();
+    await fireEvent.keyDown(search, { key: 'ArrowDown' });
+    expect(document.activeElement).toBe(within(picker).getAllByTestId('candidate')[0]);
+    await fireEvent.keyDown(document.activeElement!, { key: 'ArrowUp' });
+    expect(document.activeElement).toBe(search);
     await fireEvent.input(within(picker).getByTestId('picker-search'), { target: { value: 'weekend' } });
     await waitFor(() => expect(within(picker).getAllByTestId('candidate').map((c) => c.dataset.id)).toEqual(['AO-70']));
     await fireEvent.click(within(picker).getByTestId('candidate'));
     await waitFor(() => expect(backend.plans.get('BO-1')?.detail).toMatchObject({ bolt_on: { add_on_group: ['AO-70'] } }));
+    expect(within(group).queryByTestId('picker-add_on')).not.toBeInTheDocument();
+    await fireEvent.click(within(group).getByTestId('open-picker-add_on'));
+    await fireEvent.keyDown(await within(group).findByTestId('picker-search'), { key: 'Escape' });
+    await waitFor(() => expect(within(group).queryByTestId('picker-add_on')).not.toBeInTheDocument());
+    expect(screen.getByTestId('plan-editor')).toBeInTheDocument();
   });
 });
 
