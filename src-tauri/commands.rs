@@ -738,6 +738,39 @@ mod tests {
         assert!(!progress["steps"].as_array().unwrap().is_empty());
         let reference = dispatch(&catalog, "reference_data", None).await.unwrap();
         assert!(!reference["service_types"].as_array().unwrap().is_empty());
+        // The demo's SELL 8 GB bolt-on holds its add-ons already: the picker offers none of them
+        // again, and says nothing is missing.
+        let bolt_ons = dispatch(
+            &catalog,
+            "list_objects",
+            Some(json!({"query": {"kind": "bolt_on", "side": "SELL", "status": null, "service_type": null, "search": null, "has_errors": null, "offset": 0, "limit": 5}})),
+        )
+        .await
+        .unwrap();
+        let bolt_on = bolt_ons["rows"][0]["id"].clone();
+        let page = dispatch(
+            &catalog,
+            "link_candidates",
+            Some(json!({"query": {"of": bolt_on, "slot": "add_on", "add_on": null, "search": null, "offset": 0, "limit": 20}})),
+        )
+        .await
+        .unwrap();
+        assert!(page["unavailable"].is_null(), "{page}");
+        let detail = dispatch(&catalog, "object_detail", Some(json!({"id": bolt_on}))).await.unwrap();
+        let group = detail["plan"]["detail"]["bolt_on"]["add_on_group"].as_array().unwrap().clone();
+        assert!(!group.is_empty());
+        for row in page["rows"].as_array().unwrap() {
+            assert!(!group.contains(&row["id"]), "{row} is already in the group");
+            assert_eq!(row["side"], "SELL");
+        }
+        let e = dispatch(
+            &catalog,
+            "link_candidates",
+            Some(json!({"query": {"of": bolt_on, "slot": "buy_parent", "add_on": null, "search": null, "offset": 0, "limit": 20}})),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidInput);
     }
 
     #[tokio::test]

@@ -94,6 +94,23 @@ describe('bolt-on links', () => {
     expect(rules()).not.toContain('BOL-02');
   });
 
+  it('opens the service plan of a link when its finding is clicked', async () => {
+    const backend = new FakeBackend({}, [
+      plan('SP-1', 'service_plan', 'BUY', 'Mobile 10 GB', mobile),
+      plan('BO-2', 'bolt_on', 'BUY', 'Carrier 2 GB', mobile),
+    ]);
+    await backend.applyChange({ op: 'link_bolt_on', service_plan: 'SP-1', bolt_on: 'BO-2', behaviour: null });
+    render(App, { backend });
+    const finding = await waitFor(() => {
+      const found = screen.getAllByTestId('finding').find((f) => f.dataset.rule === 'BOL-02');
+      if (!found) throw new Error('no BOL-02');
+      return found;
+    });
+    await fireEvent.click(finding);
+    await waitFor(() => expect(screen.getByTestId('plan-editor')).toHaveAttribute('data-object-id', 'SP-1'));
+    expect(within(screen.getByTestId('bolt-on-link')).getByTestId('inline-finding')).toHaveAttribute('data-rule', 'BOL-02');
+  });
+
   it('says what to set first when the service plan has no service type', async () => {
     const backend = new FakeBackend({}, [plan('SP-1', 'service_plan', 'BUY', 'Untyped plan')]);
     await open(backend, 'SP-1');
@@ -168,10 +185,22 @@ describe('the add-on group picker', () => {
       await waitFor(() => expect(within(picker).getAllByTestId('candidate')).toHaveLength(Math.min(65, shown + 20)));
     }
     expect(within(picker).queryByTestId('picker-more')).not.toBeInTheDocument();
+    // The keyboard moves from the search box to the options and back; Escape closes the picker.
+    const search = within(picker).getByTestId('picker-search');
+    search.focus();
+    await fireEvent.keyDown(search, { key: 'ArrowDown' });
+    expect(document.activeElement).toBe(within(picker).getAllByTestId('candidate')[0]);
+    await fireEvent.keyDown(document.activeElement!, { key: 'ArrowUp' });
+    expect(document.activeElement).toBe(search);
     await fireEvent.input(within(picker).getByTestId('picker-search'), { target: { value: 'weekend' } });
     await waitFor(() => expect(within(picker).getAllByTestId('candidate').map((c) => c.dataset.id)).toEqual(['AO-70']));
     await fireEvent.click(within(picker).getByTestId('candidate'));
     await waitFor(() => expect(backend.plans.get('BO-1')?.detail).toMatchObject({ bolt_on: { add_on_group: ['AO-70'] } }));
+    expect(within(group).queryByTestId('picker-add_on')).not.toBeInTheDocument();
+    await fireEvent.click(within(group).getByTestId('open-picker-add_on'));
+    await fireEvent.keyDown(await within(group).findByTestId('picker-search'), { key: 'Escape' });
+    await waitFor(() => expect(within(group).queryByTestId('picker-add_on')).not.toBeInTheDocument());
+    expect(screen.getByTestId('plan-editor')).toBeInTheDocument();
   });
 });
 

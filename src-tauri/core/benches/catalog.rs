@@ -9,10 +9,12 @@
 //! (c) one committed edit through `Catalog::apply` vs a bare `BEGIN IMMEDIATE; UPDATE; COMMIT`
 //!     with the same pragmas on a copy of the same catalog, interleaved to share the noise;
 //! (c') `profile`: where an edit's time goes (bare, record, change, apply), diagnostic only.
+//! (d) one page of link candidates (a bolt-on's add-on group, a service plan's bolt-ons, a SELL
+//!     allowance's BUY parent) vs one page of the list screen of the same kind.
 //!
 //! Environment: `PLANSMITH_BENCH_ENTITIES` (default 100000), `PLANSMITH_BENCH_DIR` (where the
 //! catalogs go; default the system temp dir, which should be a real disk for (c)), `SQLITE3`
-//! (the sqlite3 binary). Arguments `a`, `b`, `c`, `profile` run only those parts. Nothing here
+//! (the sqlite3 binary). Arguments `a`, `b`, `c`, `profile`, `d` run only those parts. Nothing here
 //! asserts a timing.
 
 use std::path::Path;
@@ -518,4 +520,62 @@ fn main() {
     if want("profile") || args.is_empty() {
         edit_profile(&path, 200);
     }
+    if want("d") {
+        candidates(&path, 200);
+    }
+}
+
+/// (d) Link candidates, first page of 20 with a search word and without, interleaved with the
+/// list screen's first page of the same kind (the reference: the page a list shows).
+fn candidates(path: &Path, rounds: usize) {
+    use plansmith_core::candidates::{CandidateQuery, LinkSlot};
+    use plansmith_core::query::{FindingCounts, ListQuery};
+    let cat = Catalog::open_read_only(path).expect("open");
+    let s = cat.snapshot().expect("snapshot");
+    let counts = FindingCounts::new(&rules::check(&s));
+    let bolt_ons: Vec<Id> = s.bolt_ons.iter().map(|p| p.id).collect();
+    let services: Vec<Id> = s.service_plans.iter().map(|p| p.id).collect();
+    let sell_links: Vec<(Id, Id)> =
+        s.allowances.iter().filter(|a| a.buy_parent.is_some()).map(|a| (a.bolt_on_link, a.add_on)).collect();
+    println!("\n(d) one page (20) of link candidates, {rounds} rounds, interleaved with a list page of the same kind");
+    let q = |of: Id, slot: LinkSlot, add_on: Option<Id>, search: Option<&str>| CandidateQuery {
+        of,
+        slot,
+        add_on,
+        search: search.map(str::to_string),
+        offset: 0,
+        limit: 20,
+    };
+    let list = |kind: EntityKind, search: Option<&str>| ListQuery {
+        kind,
+        side: None,
+        status: None,
+        service_type: None,
+        search: search.map(str::to_string),
+        has_errors: None,
+        offset: 0,
+        limit: 20,
+    };
+    let (mut add_on, mut add_on_search, mut bolt_on, mut parent, mut reference, mut reference_search) =
+        (vec![], vec![], vec![], vec![], vec![], vec![]);
+    for i in 0..rounds {
+        let bo = bolt_ons[(i * 7919) % bolt_ons.len()];
+        let sp = services[(i * 104_729) % services.len()];
+        add_on.push(time(|| cat.candidates(&q(bo, LinkSlot::AddOn, None, None), &counts).unwrap()).1);
+        add_on_search.push(time(|| cat.candidates(&q(bo, LinkSlot::AddOn, None, Some("1")), &counts).unwrap()).1);
+        bolt_on.push(time(|| cat.candidates(&q(sp, LinkSlot::BoltOn, None, None), &counts).unwrap()).1);
+        if let Some((link, ao)) = sell_links.get(i % sell_links.len().max(1)) {
+            parent.push(time(|| cat.candidates(&q(*link, LinkSlot::BuyParent, Some(*ao), None), &counts).unwrap()).1);
+        }
+        reference.push(time(|| cat.list(&list(EntityKind::BoltOnAddOn, None), &counts).unwrap()).1);
+        reference_search.push(time(|| cat.list(&list(EntityKind::BoltOnAddOn, Some("1")), &counts).unwrap()).1);
+    }
+    row("add-on group candidates of a bolt-on", &stats(add_on));
+    row("  … with a search word", &stats(add_on_search));
+    row("bolt-on candidates of a service plan", &stats(bolt_on));
+    if !parent.is_empty() {
+        row("BUY parent of a SELL allowance", &stats(parent));
+    }
+    row("reference: add-on list page", &stats(reference));
+    row("reference: add-on list page with a search word", &stats(reference_search));
 }

@@ -258,7 +258,7 @@ fn allowance_add_ons_come_from_the_links_add_on_group_and_the_buy_parent_is_the_
 fn pools_are_own_billing_plans_of_the_side_with_the_customers_own_first() {
     let mut b = Build::new();
     let tail = b.typed(SP, Side::Sell, "NBN tail", "NBN");
-    let mut pool = |b: &mut Build, name: &str, gb: i64| {
+    let pool = |b: &mut Build, name: &str, gb: i64| {
         let p = b.typed(SP, Side::Sell, name, "NBN");
         b.set(p, PlanField::DataBilling(DataBillingMode::Own));
         b.set(p, PlanField::QuotaKb(Some(kb(gb))));

@@ -352,6 +352,16 @@ export class FakeBackend implements Backend {
         findings: this.findings().filter((f) => f.object === id),
       };
     }
+    const link = this.links.links.get(id);
+    const allowance = this.links.allowances.get(id);
+    if (link || allowance) {
+      return {
+        ...this.emptyDetail(id),
+        link: link ? structuredClone(link) : null,
+        allowance: allowance ? structuredClone(allowance) : null,
+        findings: this.findings().filter((f) => f.object === id),
+      };
+    }
     const plan = this.plans.get(id) ?? fail('not_found', `There is no ${id}.`);
     const sells = [...this.plans.values()].filter((p) => p.buy_counterpart === id).map((p) => p.id);
     const contained =
