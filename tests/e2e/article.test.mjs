@@ -267,6 +267,7 @@ describe('the bolt-on add-on article, built in the window from an empty catalog'
     await session.until(async () => (await session.text(await session.find('[data-testid="editor-title"]'))) === 'Mobile data bolt-ons', 'group renamed');
     const members = await session.script(`return [...document.querySelectorAll('[data-testid="links-members"] [data-testid="linked"]')].map((m) => m.dataset.id);`);
     assert.deepEqual(members, [o.sellBo]);
+    await shot(session, 'bolt-on-group-editor');
   });
 
   it('steps 6 and 7: the BUY add-on with its quota (ADD-03 appears and clears), and its SELL counterpart', async () => {
