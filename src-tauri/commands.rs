@@ -714,7 +714,7 @@ mod tests {
         .unwrap();
         assert_eq!(built["full"], true, "a step creates several objects: everything is re-checked");
         let cached = dispatch(&catalog, "check_catalog", None).await.unwrap();
-        let full = catalog.with(|c| Ok(rules::check(&c.snapshot()?))).await.unwrap();
+        let full = catalog.catalog.with(|c| Ok(rules::check(&c.snapshot()?))).await.unwrap();
         assert_eq!(cached, serde_json::to_value(&full).unwrap());
         let e = dispatch(&catalog, "step_actions", Some(json!({"id": "ST-99"}))).await.unwrap_err();
         assert_eq!(e.kind, ErrorKind::NotFound);

@@ -127,6 +127,24 @@ describe('the plan editor', () => {
     expect(screen.getByTestId('confirm-approve')).toBeDisabled();
   });
 
+  it('keeps keyboard focus inside a lifecycle dialog and gives it back on Escape', async () => {
+    setup();
+    await openList('bolt_on');
+    await fireEvent.click(await screen.findByText('Carrier 2 GB'));
+    const approve = await screen.findByTestId('approve');
+    approve.focus();
+    await fireEvent.click(approve);
+    const dialog = await screen.findByTestId('dialog-approve');
+    await waitFor(() => expect(dialog.contains(document.activeElement)).toBe(true));
+    const controls = [...dialog.querySelectorAll<HTMLButtonElement>('button:not([disabled])')];
+    controls.at(-1)!.focus();
+    await fireEvent.keyDown(controls.at(-1)!, { key: 'Tab' });
+    expect(document.activeElement, 'Tab from the last control wraps to the first').toBe(controls[0]);
+    await fireEvent.keyDown(document.activeElement!, { key: 'Escape' });
+    await waitFor(() => expect(screen.queryByTestId('dialog-approve')).toBeNull());
+    expect(document.activeElement).toBe(screen.getByTestId('approve'));
+  });
+
   it('groups an add-on as Emersion does, with availability only on SELL', async () => {
     const backend = setup();
     await backend.applyChange({ op: 'create_plan', kind: 'bolt_on_add_on', side: 'BUY', internal_name: 'Top-up 1 GB' });

@@ -21,10 +21,12 @@ export function focusables(root: HTMLElement): HTMLElement[] {
 
 export function trapFocus(node: HTMLElement): { destroy(): void } {
   const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-  const initial = node.querySelector<HTMLElement>('[autofocus]') ?? focusables(node)[0] ?? node;
-  if (initial === node && !node.hasAttribute('tabindex')) node.tabIndex = -1;
+  if (!node.hasAttribute('tabindex')) node.tabIndex = -1;
+  /** The autofocus control if it can take focus yet, else the first control, else the dialog. */
+  const initial = (): HTMLElement =>
+    focusables(node).find((e) => e.hasAttribute('autofocus')) ?? focusables(node)[0] ?? node;
   queueMicrotask(() => {
-    if (!node.contains(document.activeElement)) initial.focus();
+    if (!node.contains(document.activeElement)) initial().focus();
   });
 
   function keydown(event: KeyboardEvent): void {
@@ -48,7 +50,7 @@ export function trapFocus(node: HTMLElement): { destroy(): void } {
 
   /** Focus that escapes anyway (a click behind the backdrop, a script) is brought back. */
   function focusin(event: FocusEvent): void {
-    if (event.target instanceof Node && !node.contains(event.target)) initial.focus();
+    if (event.target instanceof Node && !node.contains(event.target)) initial().focus();
   }
 
   node.addEventListener('keydown', keydown);
