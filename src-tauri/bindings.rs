@@ -50,6 +50,10 @@ fn export_into(dir: &Path) {
         Change,
         PlanField,
         model::Plan,
+        DiagramRequest,
+        ExportDiagramRequest,
+        Exported,
+        diagram::Diagram,
     );
     // One module to import from.
     let mut names: Vec<String> = std::fs::read_dir(dir)

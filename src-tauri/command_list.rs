@@ -22,4 +22,6 @@ pub const COMMANDS: &[&str] = &[
     "mark_live",
     "retire",
     "reference_data",
+    "diagram",
+    "export_diagram",
 ];

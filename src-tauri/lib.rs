@@ -51,6 +51,8 @@ pub fn run() -> anyhow::Result<()> {
             commands::mark_live,
             commands::retire,
             commands::reference_data,
+            commands::diagram,
+            commands::export_diagram,
         ])
         .setup(move |app| {
             let data_dir = app.path().data_dir().context("cannot find the user's data folder for the demo catalog")?;

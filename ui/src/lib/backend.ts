@@ -8,13 +8,17 @@ import type { BackendError, ErrorKind, Overview } from './types';
 import type {
   ApprovalPlan,
   Change,
+  Diagram,
+  DiagramOf,
   EditOutcome,
+  Exported,
   Finding,
   History,
   Id,
   ListPage,
   ListQuery,
   ObjectDetail,
+  PictureFormat,
   Progress,
   ReferenceData,
   StepOutcome,
@@ -45,6 +49,10 @@ export interface Backend {
   markLive(id: Id, productionId: string): Promise<StepOutcome>;
   retire(id: Id): Promise<StepOutcome>;
   referenceData(): Promise<ReferenceData>;
+  /** The laid-out diagram of a structure or of the whole catalog, with error counts. */
+  diagram(of: DiagramOf): Promise<Diagram>;
+  /** Asks where to save the picture and writes it; `path: null` when the person cancelled. */
+  exportDiagram(of: DiagramOf, format: PictureFormat): Promise<Exported>;
 }
 
 /**
@@ -70,6 +78,8 @@ export const COMMANDS = {
   markLive: 'mark_live',
   retire: 'retire',
   referenceData: 'reference_data',
+  diagram: 'diagram',
+  exportDiagram: 'export_diagram',
 } as const satisfies Record<keyof Backend, string>;
 
 /** A failed backend call, carrying the app's `{kind, message, field}`. */
@@ -159,6 +169,12 @@ export class TauriBackend implements Backend {
   }
   referenceData(): Promise<ReferenceData> {
     return this.ask(COMMANDS.referenceData);
+  }
+  diagram(of: DiagramOf): Promise<Diagram> {
+    return this.ask(COMMANDS.diagram, { of });
+  }
+  exportDiagram(of: DiagramOf, format: PictureFormat): Promise<Exported> {
+    return this.ask(COMMANDS.exportDiagram, { of, format });
   }
 
   /** Commands with input take one `request` argument, decoded and checked by the app. */

@@ -9,7 +9,10 @@ import type { BackendError, Overview } from './types';
 import type {
   ApprovalPlan,
   Change,
+  Diagram,
+  DiagramOf,
   EditOutcome,
+  Exported,
   EntityKind,
   Finding,
   History,
@@ -18,16 +21,28 @@ import type {
   ListQuery,
   ObjectDetail,
   Plan,
+  PictureFormat,
   PlanDetail,
   Progress,
   ReferenceData,
   StepOutcome,
 } from './bindings';
 import demoOverview from './fixtures/overview.demo.json';
+import demoDiagrams from './fixtures/diagram.demo.json';
 
 export interface FakeAnswers {
   /** The overview to return, or the error to reject with. */
   overview?: Overview | BackendError;
+  /** Diagrams by `diagramName(of)`; default: the demo's, as the core lays them out. */
+  diagrams?: Record<string, Diagram>;
+  /** What the save dialog of `exportDiagram` answers: a path, `null` (cancelled) or an error. */
+  exportTo?: string | null | BackendError;
+}
+
+/** The key of a diagram in `FakeAnswers.diagrams`: "catalog", "structure ST-2", "shared_data ST-1". */
+export function diagramName(of: DiagramOf): string {
+  if (of === 'catalog') return 'catalog';
+  return 'structure' in of ? `structure ${of.structure}` : `shared_data ${of.shared_data}`;
 }
 
 const PREFIX: Record<string, string> = {
@@ -359,6 +374,21 @@ export class FakeBackend implements Backend {
   async retire(id: Id): Promise<StepOutcome> {
     this.calls.push(`retire ${id}`);
     return this.setStatus([id], 'retired');
+  }
+
+  async diagram(of: DiagramOf): Promise<Diagram> {
+    this.calls.push(`diagram ${diagramName(of)}`);
+    const all = this.answers.diagrams ?? (demoDiagrams as unknown as Record<string, Diagram>);
+    const found = all[diagramName(of)];
+    if (!found) fail('not_found', `There is no structure ${diagramName(of).split(' ')[1]} in this catalog.`);
+    return structuredClone(found);
+  }
+
+  async exportDiagram(of: DiagramOf, format: PictureFormat): Promise<Exported> {
+    this.calls.push(`exportDiagram ${diagramName(of)} ${format}`);
+    const answer = this.answers.exportTo === undefined ? `/home/ava/${diagramName(of)}.${format}` : this.answers.exportTo;
+    if (answer !== null && typeof answer === 'object') throw new BackendFailure(answer);
+    return { path: answer };
   }
 
   async referenceData(): Promise<ReferenceData> {
