@@ -40,6 +40,9 @@ const translate = () => {
 };
 async function click(element: Element, pointerId = 1): Promise<void> {
   await fireEvent.pointerDown(element, { button: 0, pointerId, clientX: 10, clientY: 10 });
+  // A real press focuses the focusable box under it before the button is released.
+  const focusable = element.closest('[tabindex]');
+  if (focusable instanceof HTMLElement || focusable instanceof SVGElement) focusable.focus();
   await fireEvent.pointerUp(element, { button: 0, pointerId, clientX: 10, clientY: 10 });
 }
 
@@ -158,12 +161,13 @@ describe('the diagram view', () => {
   it('zooms with the buttons', async () => {
     view();
     await screen.findByTestId('diagram-title');
-    const start = Number(screen.getByTestId('zoom').textContent!.replace(/\D/g, ''));
+    const zoom = () => Number(screen.getByTestId('zoom').textContent!.replace(/\D/g, ''));
+    const start = zoom();
     await fireEvent.click(screen.getByTestId('zoom-in'));
-    expect(Number(screen.getByTestId('zoom').textContent!.replace(/\D/g, ''))).toBe(Math.round(start * 1.25));
+    expect(Math.abs(zoom() - start * 1.25)).toBeLessThanOrEqual(1);
     await fireEvent.click(screen.getByTestId('zoom-out'));
     await fireEvent.click(screen.getByTestId('zoom-out'));
-    expect(Number(screen.getByTestId('zoom').textContent!.replace(/\D/g, ''))).toBe(Math.round(start / 1.25));
+    expect(Math.abs(zoom() - start / 1.25)).toBeLessThanOrEqual(1);
   });
 
   it('exports SVG and PNG through the save dialog, and says when it was cancelled or failed', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Diagram } from './bindings';
-import { MAX_ZOOM, MIN_ZOOM, fit, keepInside, nearestToCentre, neighbour, pan, reveal, visible, zoomAt } from './viewport';
+import { MAX_ZOOM, MIN_ZOOM, contentBox, fit, fitBox, keepInside, nearestToCentre, neighbour, pan, reveal, visible, zoomAt } from './viewport';
 import fixtures from './fixtures/diagram.demo.json';
 
 const mobile = (fixtures as unknown as Record<string, Diagram>)['structure ST-2']!;
@@ -13,6 +13,18 @@ describe('the diagram view', () => {
     expect(v).toMatchObject({ x: 8, y: 8 });
     expect(fit(100, 100, 800, 600).k).toBe(1);
     expect(fit(25_540, 17_226, 900, 600).k).toBeGreaterThanOrEqual(MIN_ZOOM);
+  });
+
+  it('fits the drawn part: sections, lanes and boxes, not the page margins', () => {
+    const box = contentBox(mobile);
+    for (const n of mobile.nodes) {
+      expect(n.x >= box.x && n.y >= box.y && n.x + n.w <= box.x + box.w && n.y + n.h <= box.y + box.h).toBe(true);
+    }
+    expect(box.h).toBeLessThan(mobile.height);
+    const v = fitBox(box, 900, 500, 0);
+    expect(box.x * v.k + v.x).toBeGreaterThanOrEqual(0);
+    expect((box.y + box.h) * v.k + v.y).toBeLessThanOrEqual(500.5);
+    expect(Math.max(box.w * v.k, box.h * v.k * (900 / 500))).toBeCloseTo(900, -1);
   });
 
   it('zooms about the pointer: the point under it stays put', () => {

@@ -29,8 +29,34 @@ export const clampZoom = (k: number): number => Math.min(MAX_ZOOM, Math.max(MIN_
 
 /** The view that shows the whole `width` × `height` diagram centred in a `vw` × `vh` box. */
 export function fit(width: number, height: number, vw: number, vh: number, pad = 16): View {
-  const k = clampZoom(Math.min(1, (vw - 2 * pad) / Math.max(width, 1), (vh - 2 * pad) / Math.max(height, 1)));
-  return { k, x: Math.round((vw - width * k) / 2), y: Math.round((vh - height * k) / 2) };
+  return fitBox({ x: 0, y: 0, w: width, h: height }, vw, vh, pad);
+}
+
+/** The view that shows `box` (diagram coordinates) centred in a `vw` × `vh` box, at most 100 %. */
+export function fitBox(box: Box, vw: number, vh: number, pad = 16): View {
+  const k = clampZoom(Math.min(1, (vw - 2 * pad) / Math.max(box.w, 1), (vh - 2 * pad) / Math.max(box.h, 1)));
+  return { k, x: Math.round((vw - box.w * k) / 2 - box.x * k), y: Math.round((vh - box.h * k) / 2 - box.y * k) };
+}
+
+/**
+ * What the view fits: the drawn part of the diagram (its sections, lanes and boxes). The core's
+ * page also reserves room for a title and a legend, which the window shows around the view.
+ */
+export function contentBox(d: Diagram): Box {
+  const boxes: Box[] = [
+    ...d.sections.map((s) => ({ x: s.x - 8, y: s.y - 4, w: s.w + 16, h: s.h + 8 })),
+    ...d.lanes,
+    ...d.nodes,
+  ];
+  if (boxes.length === 0) return { x: 0, y: 0, w: d.width, h: d.height };
+  let [left, top, right, bottom] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const b of boxes) {
+    left = Math.min(left, b.x);
+    top = Math.min(top, b.y);
+    right = Math.max(right, b.x + b.w);
+    bottom = Math.max(bottom, b.y + b.h);
+  }
+  return { x: left, y: top, w: right - left, h: bottom - top };
 }
 
 /** Zooms by `factor`, keeping the diagram point under screen point (cx, cy) where it is. */
