@@ -61,6 +61,10 @@ fn export_into(dir: &Path) {
         customers::CustomerQuery,
         customers::CustomerDetail,
         build_step::StepAction,
+        DiagramRequest,
+        ExportDiagramRequest,
+        Exported,
+        diagram::Diagram,
     );
     // One module to import from.
     let mut names: Vec<String> = std::fs::read_dir(dir)

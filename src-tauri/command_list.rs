@@ -31,4 +31,6 @@ pub const COMMANDS: &[&str] = &[
     "step_actions",
     "list_customers",
     "customer_detail",
+    "diagram",
+    "export_diagram",
 ];

@@ -19,6 +19,7 @@ use plansmith_core::build_step::{StepAction, step_actions_of};
 use plansmith_core::candidates::CandidateQuery;
 use plansmith_core::change::Applied;
 use plansmith_core::customers::CustomerQuery;
+use plansmith_core::diagram::{self, Diagram};
 use plansmith_core::lifecycle::ApprovalPlan;
 use plansmith_core::model::{BoltOnCategory, ServiceType, Settings, Tariff};
 use plansmith_core::progress::{Progress, progress_of};
@@ -32,10 +33,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tauri::State;
 
-use crate::file_dialogs::Purpose;
+use crate::file_dialogs::{FileDialogs, Purpose};
 use crate::ipc_error::IpcError;
 use crate::launch::stamp_now;
-use crate::open_catalog::Session;
+use crate::open_catalog::{OpenCatalog, Session};
 use crate::workbench::Workbench;
 
 include!("command_list.rs");
@@ -179,6 +180,52 @@ impl CatalogFile {
     }
 }
 
+/// Which picture `diagram` and `export_diagram` draw.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum DiagramOf {
+    /// Every plan and allowance of the catalog, one section per group of connected structures.
+    Catalog,
+    /// One structure in its BUY and SELL lanes.
+    Structure(Id),
+    /// A shared-data structure as the customer sees it: customer, data pools, site tails.
+    SharedData(Id),
+}
+
+/// `diagram`: the laid-out picture, as the window draws it.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiagramRequest {
+    pub of: DiagramOf,
+}
+
+/// The file format of an exported picture.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PictureFormat {
+    Svg,
+    Png,
+}
+
+/// `export_diagram`: asks where to save the picture, then writes it there.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportDiagramRequest {
+    pub of: DiagramOf,
+    pub format: PictureFormat,
+}
+
+/// What an export wrote: the file, or nothing when the person cancelled the save dialog.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize)]
+pub struct Exported {
+    pub path: Option<String>,
+}
+
 // ---------------------------------------------------------------------------------------------
 // Decoding.
 
@@ -295,6 +342,101 @@ async fn switch_to(bench: &Workbench, path: std::path::PathBuf, create: bool) ->
     bench.recent.record(&opened);
     (bench.retitle)(&opened);
     Ok(CatalogFile::of(&opened))
+}
+
+/// Lays out the picture asked for, with the error counts of the session's latest check.
+pub fn draw(session: &mut Session, of: DiagramOf) -> Result<Diagram, CoreError> {
+    let snapshot = session.catalog.snapshot()?;
+    let findings = session.findings()?;
+    match of {
+        DiagramOf::Catalog => Ok(diagram::catalog(&snapshot, findings)),
+        DiagramOf::Structure(id) => diagram::structure(&snapshot, findings, id),
+        DiagramOf::SharedData(id) => diagram::shared_data(&snapshot, findings, id),
+    }
+}
+
+/// The name the save dialog starts with: the diagram's title without the characters file
+/// systems refuse or treat as folders.
+pub fn suggested_file_name(d: &Diagram, format: PictureFormat) -> String {
+    let cleaned: String =
+        d.title
+            .chars()
+            .map(|c| {
+                if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                    ' '
+                } else {
+                    c
+                }
+            })
+            .collect();
+    let words: Vec<&str> = cleaned.split_whitespace().collect();
+    let stem: String =
+        words.join(" ").trim_matches(|c: char| c == '.' || c == '-' || c == ' ').chars().take(100).collect();
+    let stem = if stem.trim().is_empty() { "diagram" } else { stem.trim_end() };
+    let extension = match format {
+        PictureFormat::Svg => "svg",
+        PictureFormat::Png => "png",
+    };
+    format!("{stem}.{extension}")
+}
+
+/// Writes `bytes` to `path` whole or not at all: a temporary file beside it, synced, then
+/// renamed over it; the temporary file is removed on any failure.
+fn write_replacing(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "diagram".into());
+    let tmp = dir.join(format!(".{name}.partial"));
+    let written = (|| {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
+/// `export_diagram`: lays out the picture (so a bad request fails before any dialog), asks
+/// where to save it, renders it (SVG by the core's writer; PNG rasterised from that SVG) and
+/// writes it atomically. A cancelled dialog writes nothing and answers `path: null`.
+pub async fn export_diagram_with(
+    catalog: &OpenCatalog,
+    dialogs: &dyn FileDialogs,
+    request: Option<Value>,
+) -> Result<Value, IpcError> {
+    let ExportDiagramRequest { of, format } = decode(request)?;
+    let d = catalog.with_session(move |s| draw(s, of)).await?;
+    let purpose = match format {
+        PictureFormat::Svg => Purpose::SaveSvg,
+        PictureFormat::Png => Purpose::SavePng,
+    };
+    let Some(path) = dialogs.ask(purpose, &suggested_file_name(&d, format)).await else {
+        return serde_json::to_value(Exported { path: None }).map_err(|e| IpcError::internal(e.to_string()));
+    };
+    let shown = path.display().to_string();
+    tauri::async_runtime::spawn_blocking(move || -> Result<(), IpcError> {
+        let bytes = match format {
+            PictureFormat::Svg => diagram::svg::write(&d).into_bytes(),
+            PictureFormat::Png => diagram::png::write(&d)?,
+        };
+        write_replacing(&path, &bytes).map_err(|e| {
+            let mut error = IpcError::new(
+                ErrorKind::Io,
+                format!(
+                    "The diagram could not be saved as {}: {e}. Choose another folder or file name.",
+                    path.display()
+                ),
+            );
+            error.field = Some("path".into());
+            error
+        })
+    })
+    .await
+    .map_err(|error| IpcError::internal(format!("the export worker stopped: {error}")))??;
+    serde_json::to_value(Exported { path: Some(shown) }).map_err(|e| IpcError::internal(e.to_string()))
 }
 
 /// Runs one command by name: the single implementation behind every Tauri handler.
@@ -489,6 +631,11 @@ pub async fn dispatch(bench: &Workbench, command: &str, request: Option<Value>) 
                 None => json(None::<CatalogFile>),
             }
         }
+        "diagram" => {
+            let DiagramRequest { of } = decode(request)?;
+            json(catalog.with_session(move |s| draw(s, of)).await?)
+        }
+        "export_diagram" => export_diagram_with(catalog, &*bench.dialogs, request).await,
         other => Err(IpcError::new(ErrorKind::NotFound, format!("There is no command '{other}'."))),
     }
 }
@@ -552,6 +699,8 @@ handlers!(
     step_actions,
     list_customers,
     customer_detail,
+    diagram,
+    export_diagram,
 );
 
 /// The first screen: catalog header, object counts per kind, and build progress per structure.
@@ -838,5 +987,161 @@ mod tests {
         assert_eq!(e.kind, ErrorKind::IncompatibleFile, "{e:?}");
         assert_eq!(std::fs::read_to_string(&junk).unwrap(), "shopping list");
         assert_eq!(bench.catalog.path().await, fresh);
+    }
+
+    /// The demo's ST-2 structure ("Mobile Business 40") and a scripted save dialog.
+    fn diagram_of(value: Value) -> Option<Value> {
+        Some(json!({ "of": value }))
+    }
+
+    #[tokio::test]
+    async fn diagrams_of_a_structure_the_shared_data_and_the_whole_catalog() {
+        let folder = TestFolder::new();
+        let catalog = demo(&folder);
+        let whole = dispatch(&catalog, "diagram", diagram_of(json!("catalog"))).await.unwrap();
+        assert_eq!(whole["kind"], "catalog");
+        let st2 = dispatch(&catalog, "diagram", diagram_of(json!({"structure": "ST-2"}))).await.unwrap();
+        assert_eq!(st2["kind"], "structure");
+        assert_eq!(st2["nodes"].as_array().unwrap().len(), 18);
+        assert!(whole["nodes"].as_array().unwrap().len() > 18, "the catalog holds ST-1 too");
+        let shared = dispatch(&catalog, "diagram", diagram_of(json!({"shared_data": "ST-1"}))).await.unwrap();
+        assert_eq!(shared["kind"], "shared_data");
+        let same = catalog.catalog
+            .with(|c| {
+                let s = c.snapshot()?;
+                diagram::structure(&s, &rules::check(&s), "ST-2".parse().unwrap())
+            })
+            .await
+            .unwrap();
+        assert_eq!(st2, serde_json::to_value(&same).unwrap(), "the command sends the core's layout as it is");
+    }
+
+    #[tokio::test]
+    async fn node_errors_follow_the_sessions_findings_after_an_edit() {
+        let folder = TestFolder::new();
+        let catalog = demo(&folder);
+        let errors_of = |d: &Value, key: &str| {
+            d["nodes"].as_array().unwrap().iter().find(|n| n["key"] == key).map(|n| n["errors"].as_u64().unwrap())
+        };
+        let before = dispatch(&catalog, "diagram", diagram_of(json!({"structure": "ST-2"}))).await.unwrap();
+        assert_eq!(errors_of(&before, "BO-1"), Some(0));
+        dispatch(
+            &catalog,
+            "apply_change",
+            Some(json!({"change": {"op": "set_plan_field", "id": "BO-1", "edit": {"field": "internal_name", "value": ""}}})),
+        )
+        .await
+        .unwrap();
+        let after = dispatch(&catalog, "diagram", diagram_of(json!({"structure": "ST-2"}))).await.unwrap();
+        assert!(errors_of(&after, "BO-1").unwrap() > 0, "the emptied name is an error on its box");
+    }
+
+    #[tokio::test]
+    async fn a_bad_diagram_request_gets_a_clear_error() {
+        let folder = TestFolder::new();
+        let catalog = demo(&folder);
+        let e = dispatch(&catalog, "diagram", diagram_of(json!({"structure": "ST-99"}))).await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotFound);
+        assert!(e.message.contains("ST-99"), "{e:?}");
+        let e = dispatch(&catalog, "diagram", diagram_of(json!({"structure": "PP-1"}))).await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidInput, "{e:?}");
+        let e = dispatch(&catalog, "diagram", diagram_of(json!({"shared_data": "ST-2"}))).await.unwrap_err();
+        assert!(e.message.contains("shared-data structures only"), "{e:?}");
+        let e = dispatch(&catalog, "diagram", diagram_of(json!("everything"))).await.unwrap_err();
+        assert_eq!((e.kind, e.field.as_deref()), (ErrorKind::InvalidInput, Some("of")));
+    }
+
+    fn scripted(folder: &TestFolder, answers: &str) -> (crate::file_dialogs::ScriptedDialogs, std::path::PathBuf) {
+        let file = folder.file("answers");
+        std::fs::write(&file, answers).unwrap();
+        (crate::file_dialogs::ScriptedDialogs::new(file.clone()), folder.file("answers.log"))
+    }
+
+    fn export(format: &str) -> Option<Value> {
+        Some(json!({"of": {"structure": "ST-2"}, "format": format}))
+    }
+
+    #[tokio::test]
+    async fn export_writes_the_svg_and_the_png_where_the_dialog_says() {
+        let folder = TestFolder::new();
+        let catalog = demo(&folder);
+        let out = folder.file("pictures");
+        std::fs::create_dir_all(&out).unwrap();
+        let answers = format!("{0}/mobile\n{0}/mobile.png\n", out.display());
+        let (dialogs, log) = scripted(&folder, &answers);
+        let svg = export_diagram_with(&catalog.catalog, &dialogs, export("svg")).await.unwrap();
+        let svg_path = out.join("mobile.svg");
+        assert_eq!(svg["path"], svg_path.display().to_string(), "the extension is added");
+        let written = std::fs::read_to_string(&svg_path).unwrap();
+        let d = dispatch(&catalog, "diagram", diagram_of(json!({"structure": "ST-2"}))).await.unwrap();
+        let d: Diagram = serde_json::from_value(d).unwrap();
+        assert_eq!(written, diagram::svg::write(&d), "the core's SVG of the same layout");
+        let png = export_diagram_with(&catalog.catalog, &dialogs, export("png")).await.unwrap();
+        let png_path = out.join("mobile.png");
+        assert_eq!(png["path"], png_path.display().to_string());
+        let bytes = std::fs::read(&png_path).unwrap();
+        assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+        let mut names: Vec<String> =
+            std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        assert_eq!(names, ["mobile.png", "mobile.svg"], "no temporary file is left");
+        let asked = std::fs::read_to_string(log).unwrap();
+        let suggested = "Structure ST-2 · Mobile Business 40 — 8 GB data bolt-on with top-ups";
+        assert!(asked.starts_with(&format!("save_svg\t{suggested}.svg\t")), "{asked}");
+        assert!(asked.contains(&format!("save_png\t{suggested}.png\t")), "{asked}");
+    }
+
+    #[tokio::test]
+    async fn a_cancelled_export_writes_nothing_and_a_bad_one_asks_nothing() {
+        let folder = TestFolder::new();
+        let catalog = demo(&folder);
+        let (dialogs, log) = scripted(&folder, "\n");
+        let before: Vec<_> = std::fs::read_dir(folder.file("")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let answer = export_diagram_with(&catalog.catalog, &dialogs, export("svg")).await.unwrap();
+        assert_eq!(answer, json!({"path": null}));
+        let after: Vec<_> = std::fs::read_dir(folder.file(""))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .filter(|n| n != "answers.log")
+            .collect();
+        assert_eq!(before.len(), after.len(), "nothing written: {after:?}");
+        std::fs::remove_file(&log).unwrap();
+        let e = export_diagram_with(
+            &catalog.catalog,
+            &dialogs,
+            Some(json!({"of": {"structure": "ST-77"}, "format": "png"})),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotFound);
+        assert!(e.message.contains("ST-77"));
+        let e = export_diagram_with(&catalog.catalog, &dialogs, Some(json!({"of": "catalog", "format": "gif"})))
+            .await
+            .unwrap_err();
+        assert_eq!((e.kind, e.field.as_deref()), (ErrorKind::InvalidInput, Some("format")));
+        assert!(!log.exists(), "no dialog was shown for a request that cannot be drawn");
+    }
+
+    #[tokio::test]
+    async fn an_export_into_a_missing_folder_says_so_and_leaves_nothing() {
+        let folder = TestFolder::new();
+        let catalog = demo(&folder);
+        let target = folder.file("no such folder").join("x.svg");
+        let (dialogs, _) = scripted(&folder, &format!("{}\n", target.display()));
+        let e = export_diagram_with(&catalog.catalog, &dialogs, export("svg")).await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Io);
+        assert!(e.message.contains("no such folder") && e.message.contains("Choose another folder"), "{e:?}");
+        assert!(!folder.file("no such folder").exists());
+    }
+
+    #[tokio::test]
+    async fn suggested_names_are_safe_file_names() {
+        let folder = TestFolder::new();
+        let catalog = demo(&folder);
+        let mut d = catalog.catalog.with_session(|s| draw(s, DiagramOf::Catalog)).await.unwrap();
+        d.title = "Acme / Co: <Plans> — whole catalog".into();
+        assert_eq!(suggested_file_name(&d, PictureFormat::Png), "Acme Co Plans — whole catalog.png");
+        d.title = "../..".into();
+        assert_eq!(suggested_file_name(&d, PictureFormat::Svg), "diagram.svg");
     }
 }

@@ -8,6 +8,9 @@
 //! fixture against the TypeScript types with a runtime guard. A renamed or added field breaks
 //! one of the two tests instead of the user's screen.
 //!
+//! The demo's diagrams are pinned the same way (`fixtures/diagram.demo.json`, exactly as the
+//! `diagram` command sends them), so the UI's diagram tests draw the core's real layout.
+//!
 //! When the demo content or the `Overview` type changes on purpose, regenerate the fixture with
 //! `PLANSMITH_BLESS=1 cargo test -p plansmith-app ipc_contract`, then run the UI tests.
 
@@ -86,4 +89,45 @@ fn shape_sees_renamed_fields() {
     let a = serde_json::json!({"counts": [{"kind": "bolt_on", "total": 1}]});
     let b = serde_json::json!({"counts": [{"kind": "bolt_on", "count": 1}]});
     assert_ne!(shape_of(&a), shape_of(&b));
+}
+
+/// The demo's diagrams exactly as the `diagram` command sends them: the UI's fake backend and
+/// its diagram tests draw these, so the window's drawing code is tested on the core's real
+/// layout. Blessed like the overview fixture.
+const DIAGRAM_FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/ui/src/lib/fixtures/diagram.demo.json");
+
+#[tokio::test]
+async fn diagram_fixture_matches_what_the_diagram_command_sends() {
+    use crate::commands::{DiagramOf, draw};
+    use crate::launch::CatalogTarget;
+    use crate::open_catalog::OpenCatalog;
+    use serde_json::json;
+
+    let folder = TestFolder::new();
+    let catalog = OpenCatalog::open(CatalogTarget { path: folder.file("demo.plansmith"), write_demo_if_missing: true });
+    let mut actual = serde_json::Map::new();
+    for (name, of) in [
+        ("catalog", json!("catalog")),
+        ("structure ST-1", json!({"structure": "ST-1"})),
+        ("structure ST-2", json!({"structure": "ST-2"})),
+        ("shared_data ST-1", json!({"shared_data": "ST-1"})),
+    ] {
+        // As the `diagram` command answers: its request decoded, drawn, serialized.
+        let of: DiagramOf = serde_json::from_value(of).expect("a diagram request");
+        let d = catalog.with_session(move |s| draw(s, of)).await.expect("the demo's diagrams draw");
+        let d = serde_json::to_value(d).unwrap();
+        actual.insert(name.to_string(), d);
+    }
+    let actual = Value::Object(actual);
+    if std::env::var_os("PLANSMITH_BLESS").is_some() {
+        std::fs::write(DIAGRAM_FIXTURE, serde_json::to_string(&actual).unwrap() + "\n").unwrap();
+        return;
+    }
+    let fixture: Value =
+        serde_json::from_str(&std::fs::read_to_string(DIAGRAM_FIXTURE).expect("the UI diagram fixture exists"))
+            .expect("the UI diagram fixture is JSON");
+    assert_eq!(
+        actual, fixture,
+        "the demo's diagrams changed; if that is intended, bless the fixture (see the module doc)"
+    );
 }

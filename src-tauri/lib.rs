@@ -65,6 +65,8 @@ pub fn run() -> anyhow::Result<()> {
             commands::step_actions,
             commands::list_customers,
             commands::customer_detail,
+            commands::diagram,
+            commands::export_diagram,
         ])
         .setup(move |app| {
             let data_dir = app.path().data_dir().context("cannot find the user's data folder for the demo catalog")?;

@@ -9,7 +9,9 @@ use anyhow::{Context, Result, bail};
 use plansmith_core::model::{Side, Status, Tier};
 use plansmith_core::rules::{self, Severity};
 use plansmith_core::{
-    Catalog, Change, EntityKind, Id, NewCatalog, Snapshot, demo, interchange, progress, relations::Relations,
+    Catalog, Change, EntityKind, Id, NewCatalog, Snapshot, demo, interchange, progress,
+    relations::Relations,
+    synth::{self, SynthSpec},
 };
 
 use crate::{Command, Outcome, stamp};
@@ -33,8 +35,11 @@ fn writable(file: &Path) -> Result<Catalog> {
 
 pub fn run(cmd: Command) -> Result<Outcome> {
     match cmd {
-        Command::New { file, demo: with_demo, name, provider, tier, currency } => {
+        Command::New { file, demo: with_demo, name, provider, tier, currency, synthetic, seed } => {
             let st = stamp(None)?;
+            if synthetic == Some(0) {
+                bail!("--synthetic 0 makes nothing; give the number of objects to generate, e.g. --synthetic 7400");
+            }
             if with_demo {
                 demo::write_demo(&file, &st)?;
             } else {
@@ -46,7 +51,17 @@ pub fn run(cmd: Command) -> Result<Outcome> {
                     currency,
                     ..defaults
                 };
-                Catalog::create(&file, &new, &st)?;
+                let mut cat = Catalog::create(&file, &new, &st)?;
+                if let Some(n) = synthetic {
+                    let made = synth::generate(&mut cat, &SynthSpec::sized(n), seed)?;
+                    println!(
+                        "generated {} objects: {} plans, {} allowances, {} structures (seed {seed})",
+                        made.n_entities,
+                        made.plans(),
+                        made.allowances,
+                        made.structures
+                    );
+                }
             }
             println!("created {}", file.display());
             Ok(Outcome::Done)

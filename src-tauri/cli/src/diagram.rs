@@ -1,5 +1,5 @@
-//! `plansmith diagram`: draws a structure (or the whole catalog) as SVG, or prints the layout
-//! as JSON, headless. The picture is the core's; this only opens the catalog read-only (so it
+//! `plansmith diagram`: draws a structure (or the whole catalog) as SVG or PNG, or prints the
+//! layout as JSON, headless. The picture is the core's; this only opens the catalog read-only (so it
 //! works while the app has the file open), picks the diagram and writes the file.
 
 use std::io::Write;
@@ -21,7 +21,9 @@ pub struct Request<'a> {
 
 pub fn run(req: Request) -> Result<Outcome> {
     if req.out.is_none() && !req.json {
-        bail!("say where the diagram goes: --out FILE.svg (an SVG picture) or --json (the layout, on stdout)");
+        bail!(
+            "say where the diagram goes: --out FILE.svg (an SVG picture), --out FILE.png (a PNG picture) or --json (the layout, on stdout)"
+        );
     }
     if req.shared_data && req.structure.is_none() {
         bail!("--shared-data draws one shared-data structure; name it with --structure ST-…");
@@ -41,16 +43,15 @@ pub fn run(req: Request) -> Result<Outcome> {
         None => diagram::catalog(&s, &findings),
     };
     if let Some(out) = req.out {
-        write_replacing(out, diagram::svg::write(&d).as_bytes())?;
+        let png = out.extension().is_some_and(|e| e.eq_ignore_ascii_case("png"));
+        let (bytes, (w, h)) = if png {
+            (diagram::png::write(&d)?, diagram::png::size_for(d.width, d.height))
+        } else {
+            (diagram::svg::write(&d).into_bytes(), (d.width as u32, d.height as u32))
+        };
+        write_replacing(out, &bytes)?;
         if !req.json {
-            println!(
-                "wrote {} ({} boxes, {} lines, {}×{} px)",
-                out.display(),
-                d.nodes.len(),
-                d.edges.len(),
-                d.width,
-                d.height
-            );
+            println!("wrote {} ({} boxes, {} lines, {w}×{h} px)", out.display(), d.nodes.len(), d.edges.len());
         }
     }
     if req.json {

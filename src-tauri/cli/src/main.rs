@@ -47,6 +47,14 @@ pub enum Command {
         /// ISO currency code.
         #[arg(long, default_value = "AUD")]
         currency: String,
+        /// Fill it with about N generated objects (complete bolt-on add-on and shared-data
+        /// structures, both sides, no errors): a catalog of realistic size for load tests,
+        /// diagrams of scale and rehearsals. The same N and --seed give the same catalog.
+        #[arg(long, value_name = "N", conflicts_with = "demo")]
+        synthetic: Option<usize>,
+        /// The seed of --synthetic.
+        #[arg(long, default_value_t = 42, requires = "synthetic")]
+        seed: u64,
     },
     /// Check the catalog against every rule. Exit 0: no errors; 1: errors found; 2: could not run.
     Check {
@@ -154,7 +162,7 @@ pub enum Command {
     /// List the rules with their ids and severities.
     Rules,
     /// Draw the structure diagram (BUY and SELL lanes) of a structure, or of the whole catalog,
-    /// as SVG (--out), or print its layout as JSON (--json).
+    /// as SVG or PNG (--out), or print its layout as JSON (--json).
     Diagram {
         file: PathBuf,
         /// The structure to draw (ST-…); without it, the whole catalog.
@@ -163,7 +171,8 @@ pub enum Command {
         /// Draw a shared-data structure as customer, data pool and site tails instead.
         #[arg(long)]
         shared_data: bool,
-        /// Write the SVG here (an existing file is replaced).
+        /// Write the picture here: FILE.png for a PNG, any other name for an SVG (an existing
+        /// file is replaced).
         #[arg(long)]
         out: Option<PathBuf>,
         /// Print the layout as JSON on stdout.

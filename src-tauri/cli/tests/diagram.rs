@@ -176,3 +176,52 @@ fn the_svg_renders_with_rsvg_convert() {
         assert!(bytes.len() > 20_000, "{name}.png has content ({} bytes)", bytes.len());
     }
 }
+
+/// `--out FILE.png` writes the same picture as a PNG, twice the diagram's size.
+#[test]
+fn a_png_out_is_the_picture_at_twice_its_size() {
+    let d = tempfile::tempdir().unwrap();
+    let p = demo(d.path());
+    let png = d.path().join("mobile.PNG");
+    let o = plansmith(&["diagram", p.to_str().unwrap(), "--structure", "ST-2", "--out", png.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let bytes = std::fs::read(&png).unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    let w = u32::from_be_bytes(bytes[16..20].try_into().unwrap());
+    let h = u32::from_be_bytes(bytes[20..24].try_into().unwrap());
+    let svg = d.path().join("mobile.svg");
+    assert!(
+        plansmith(&["diagram", p.to_str().unwrap(), "--structure", "ST-2", "--out", svg.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let (sw, sh) = svg_size(&std::fs::read_to_string(&svg).unwrap());
+    assert_eq!((w, h), (sw * 2, sh * 2));
+    assert!(stdout(&o).contains(&format!("{w}×{h} px")), "{}", stdout(&o));
+}
+
+/// `new --synthetic N` makes a large catalog without errors, the same one for the same seed.
+#[test]
+fn a_synthetic_catalog_for_load_tests() {
+    let d = tempfile::tempdir().unwrap();
+    let a = d.path().join("a.plansmith");
+    let o = plansmith(&["new", a.to_str().unwrap(), "--synthetic", "500"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("generated "), "{}", stdout(&o));
+    let check = plansmith(&["check", a.to_str().unwrap()]);
+    assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
+    let b = d.path().join("b.plansmith");
+    assert!(plansmith(&["new", b.to_str().unwrap(), "--synthetic", "500", "--seed", "42"]).status.success());
+    let dump = |f: &Path| stdout(&plansmith(&["list", f.to_str().unwrap(), "--json"]));
+    assert_eq!(dump(&a), dump(&b), "the same seed gives the same catalog");
+    let layout = plansmith(&["diagram", a.to_str().unwrap(), "--json"]);
+    let layout: serde_json::Value = serde_json::from_slice(&layout.stdout).unwrap();
+    assert!(layout["nodes"].as_array().unwrap().len() >= 300, "about 500 objects draw hundreds of boxes");
+    let zero = d.path().join("zero.plansmith");
+    assert_refused(&plansmith(&["new", zero.to_str().unwrap(), "--synthetic", "0"]), "--synthetic 0");
+    assert!(!zero.exists(), "nothing is created when refused");
+    let both = plansmith(&["new", zero.to_str().unwrap(), "--demo", "--synthetic", "10"]);
+    assert_eq!(both.status.code(), Some(2));
+    assert!(stderr(&both).contains("cannot be used with"), "{}", stderr(&both));
+    assert!(!zero.exists());
+}

@@ -57,4 +57,20 @@ describe('TauriBackend', () => {
       ['undo', undefined],
     ]);
   });
+
+  it('asks for diagrams and their export with the picture named as the app expects', async () => {
+    const seen: [string, unknown][] = [];
+    const backend = new TauriBackend(async (command, args) => {
+      seen.push([command, args]);
+      return {};
+    });
+    await backend.diagram('catalog');
+    await backend.diagram({ structure: 'ST-2' });
+    await backend.exportDiagram({ shared_data: 'ST-1' }, 'png');
+    expect(seen).toEqual([
+      ['diagram', { request: { of: 'catalog' } }],
+      ['diagram', { request: { of: { structure: 'ST-2' } } }],
+      ['export_diagram', { request: { of: { shared_data: 'ST-1' }, format: 'png' } }],
+    ]);
+  });
 });

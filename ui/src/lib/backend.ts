@@ -14,13 +14,17 @@ import type {
   CustomerDetail,
   CustomerPage,
   CustomerQuery,
+  Diagram,
+  DiagramOf,
   EditOutcome,
+  Exported,
   Finding,
   History,
   Id,
   ListPage,
   ListQuery,
   ObjectDetail,
+  PictureFormat,
   Progress,
   RecentCatalog,
   ReferenceData,
@@ -71,6 +75,10 @@ export interface Backend {
   listCustomers(query: CustomerQuery): Promise<CustomerPage>;
   /** One customer with its pool, sites and structures. */
   customerDetail(id: Id): Promise<CustomerDetail>;
+  /** The laid-out diagram of a structure or of the whole catalog, with error counts. */
+  diagram(of: DiagramOf): Promise<Diagram>;
+  /** Asks where to save the picture and writes it; `path: null` when the person cancelled. */
+  exportDiagram(of: DiagramOf, format: PictureFormat): Promise<Exported>;
 }
 
 /**
@@ -105,6 +113,8 @@ export const COMMANDS = {
   stepActions: 'step_actions',
   listCustomers: 'list_customers',
   customerDetail: 'customer_detail',
+  diagram: 'diagram',
+  exportDiagram: 'export_diagram',
 } as const satisfies Record<keyof Backend, string>;
 
 /** A failed backend call, carrying the app's `{kind, message, field}`. */
@@ -221,6 +231,13 @@ export class TauriBackend implements Backend {
   }
   customerDetail(id: Id): Promise<CustomerDetail> {
     return this.ask(COMMANDS.customerDetail, { id });
+    }
+
+  diagram(of: DiagramOf): Promise<Diagram> {
+    return this.ask(COMMANDS.diagram, { of });
+  }
+  exportDiagram(of: DiagramOf, format: PictureFormat): Promise<Exported> {
+    return this.ask(COMMANDS.exportDiagram, { of, format });
   }
 
   /** Commands with input take one `request` argument, decoded and checked by the app. */

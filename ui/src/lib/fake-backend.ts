@@ -23,7 +23,10 @@ import type {
   CustomerPage,
   CustomerQuery,
   DataPool,
+  Diagram,
+  DiagramOf,
   EditOutcome,
+  Exported,
   EntityKind,
   Finding,
   History,
@@ -33,6 +36,7 @@ import type {
   ObjectDetail,
   ObjectName,
   Plan,
+  PictureFormat,
   PlanDetail,
   Progress,
   RecentCatalog,
@@ -50,6 +54,7 @@ import { FakeLinks } from './fake-links';
 import { kindName } from './vocabulary';
 
 type Done = { label: string; before: Map<Id, Plan>; links: FakeLinks; world: World };
+import demoDiagrams from './fixtures/diagram.demo.json';
 
 export interface FakeAnswers {
   /** The overview to return, or the error to reject with. */
@@ -58,6 +63,16 @@ export interface FakeAnswers {
   dialogs?: (string | null)[];
   /** The recent catalogs list. */
   recent?: RecentCatalog[];
+  /** Diagrams by `diagramName(of)`; default: the demo's, as the core lays them out. */
+  diagrams?: Record<string, Diagram>;
+  /** What the save dialog of `exportDiagram` answers: a path, `null` (cancelled) or an error. */
+  exportTo?: string | null | BackendError;
+}
+
+/** The key of a diagram in `FakeAnswers.diagrams`: "catalog", "structure ST-2", "shared_data ST-1". */
+export function diagramName(of: DiagramOf): string {
+  if (of === 'catalog') return 'catalog';
+  return 'structure' in of ? `structure ${of.structure}` : `shared_data ${of.shared_data}`;
 }
 
 const fileOf = (path: string): CatalogFile => ({ path, name: path.split('/').pop() ?? path });
@@ -862,6 +877,21 @@ export class FakeBackend implements Backend {
   async retire(id: Id): Promise<StepOutcome> {
     this.calls.push(`retire ${id}`);
     return this.setStatus([id], 'retired');
+  }
+
+  async diagram(of: DiagramOf): Promise<Diagram> {
+    this.calls.push(`diagram ${diagramName(of)}`);
+    const all = this.answers.diagrams ?? (demoDiagrams as unknown as Record<string, Diagram>);
+    const found = all[diagramName(of)];
+    if (!found) fail('not_found', `There is no structure ${diagramName(of).split(' ')[1]} in this catalog.`);
+    return structuredClone(found);
+  }
+
+  async exportDiagram(of: DiagramOf, format: PictureFormat): Promise<Exported> {
+    this.calls.push(`exportDiagram ${diagramName(of)} ${format}`);
+    const answer = this.answers.exportTo === undefined ? `/home/ava/${diagramName(of)}.${format}` : this.answers.exportTo;
+    if (answer !== null && typeof answer === 'object') throw new BackendFailure(answer);
+    return { path: answer };
   }
 
   async referenceData(): Promise<ReferenceData> {

@@ -24,10 +24,11 @@
 //! Module map: [`mod@structure`] and [`mod@shared_data`] turn the catalog into a draft (nodes, group
 //! containers, edges, each node in a lane and a row); [`layout`] places a draft (ordering that
 //! reduces edge crossings, then coordinates) and routes its edges; [`label`] fits text into
-//! boxes; [`svg`] writes the result.
+//! boxes; [`svg`] writes the result, and [`png`] rasterises that SVG.
 
 pub mod label;
 pub mod layout;
+pub mod png;
 pub mod shared_data;
 pub mod structure;
 pub mod svg;
