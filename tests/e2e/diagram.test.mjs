@@ -105,8 +105,10 @@ describe('the diagram screen in the real window', () => {
   it('opens a structure diagram from Home, drawn from the core layout', async () => {
     await session.waitForText('[data-testid="catalog-name"]');
     await click('[data-structure-id="ST-2"] [data-testid="open-diagram"]');
-    const title = await session.until(() => text('[data-testid="diagram-title"]'), 'the diagram title');
-    assert.equal(title, diagrams['structure ST-2'].title);
+    await session.until(
+      async () => (await text('[data-testid="diagram-title"]')) === diagrams['structure ST-2'].title,
+      'the title of the structure diagram',
+    );
     await session.until(async () => (await nodeCount()) === diagrams['structure ST-2'].nodes.length, 'all boxes drawn');
     const dashed = await session.script(
       `return document.querySelector('[data-kind="counterpart"] polyline')?.getAttribute('stroke-dasharray');`,
@@ -116,8 +118,12 @@ describe('the diagram screen in the real window', () => {
   });
 
   it('hovering a box shows its summary', async () => {
-    await pointAt('[data-testid="diagram-node"][data-key="BO-2"] rect.box', false);
-    const summary = await session.until(() => text('[data-testid="diagram-summary"]'), 'the hover summary');
+    // Move onto the box from outside the picture (again, should the view still be settling).
+    const summary = await session.until(async () => {
+      await pointAt('[data-testid="diagram-title"]', false);
+      await pointAt('[data-testid="diagram-node"][data-key="BO-2"] rect.box', false);
+      return text('[data-testid="diagram-summary"]');
+    }, 'the hover summary');
     assert.match(summary, /SELL bolt-on · BO-2/);
     assert.match(summary, /Mobile data 8 GB bolt-on/);
   });
@@ -143,8 +149,10 @@ describe('the diagram screen in the real window', () => {
     assert.equal(id, 'AO-2');
     await shot(session, 'diagram-opened-editor');
     await click('[data-testid="back-to-diagram"]');
-    const title = await session.until(() => text('[data-testid="diagram-title"]'), 'the diagram again');
-    assert.equal(title, diagrams['structure ST-2'].title);
+    await session.until(
+      async () => (await text('[data-testid="diagram-title"]')) === diagrams['structure ST-2'].title,
+      'the title of the structure diagram',
+    );
   });
 
   it('exports SVG and PNG where the save dialog says, and a cancel writes nothing', async () => {
@@ -188,8 +196,15 @@ describe('the diagram screen in the real window', () => {
     await click('[data-testid="nav-home"]');
     await click('[data-testid="open-catalog-diagram"]');
     await session.until(async () => (await nodeCount()) === diagrams.catalog.nodes.length, 'the whole catalog drawn');
-    const before = await text('[data-testid="zoom"]');
     await session.script(`document.querySelector('[data-testid="diagram-viewport"]').focus();`);
+    // Fit once the screen has settled (the view fits itself again while its box still changes).
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await session.keys(['0']);
+    const before = await session.until(async () => {
+      const first = await text('[data-testid="zoom"]');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return first === (await text('[data-testid="zoom"]')) ? first : null;
+    }, 'a settled zoom');
     await session.keys(['+']);
     await session.until(async () => (await text('[data-testid="zoom"]')) !== before, 'zoomed in');
     await session.keys(['0']);
