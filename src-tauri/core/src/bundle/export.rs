@@ -9,7 +9,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use minisign::SecretKey;
 use serde::Serialize;
 
 use super::diff::{self, FieldChange};
@@ -17,8 +16,9 @@ use super::manifest::{self, Application, DeltaOf, EntryRecord, Manifest, sha256_
 use super::order::{self, Action};
 use super::read::Bundle;
 use super::select::{self, Contents};
+use super::sign::{self, SecretKey};
 use super::{CATALOG, CATALOG_SCHEMA, CHANGES, DIAGRAMS_DIR, IDS, MANIFEST, SCHEMA, SHEET, SIGNATURE};
-use super::{archive, diagrams, ids_return, sheet, sign};
+use super::{archive, diagrams, ids_return, sheet};
 use crate::error::{CoreError, Result};
 use crate::id::Id;
 use crate::interchange::Document;
