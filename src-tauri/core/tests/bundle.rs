@@ -413,3 +413,25 @@ fn the_build_sheet_is_in_the_articles_order_and_escapes_everything() {
     }
     assert!(html.contains("AUD "), "money with the currency");
 }
+
+/// The approved demo's whole-catalog bundle, pinned: its manifest (every entry's size and
+/// SHA-256) and the SHA-256 of the zip. A speed-up must not change a byte by accident; a change
+/// meant to alter the bytes (format, sheet, diagrams, compression) is blessed knowingly with
+/// `PLANSMITH_BLESS=1 cargo test -p plansmith-core --test bundle golden` and shows in review.
+#[test]
+fn the_demo_bundle_matches_its_golden_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cat, _) = approved_demo(dir.path());
+    let built = bundle::build(&cat.snapshot().unwrap(), &ExportOptions::default(), None, &stamp()).unwrap();
+    let now = format!("{}zip sha256 {}\n", built.manifest.to_json(), built.sha256);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/bundle-demo.manifest.txt");
+    if std::env::var("PLANSMITH_BLESS").is_ok_and(|v| v == "1") {
+        std::fs::write(&path, &now).unwrap();
+    }
+    let golden = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}; run with PLANSMITH_BLESS=1 to create it", path.display()));
+    assert!(
+        golden == now,
+        "the demo bundle's bytes changed:\n--- golden\n{golden}\n--- now\n{now}\nIf intended, rerun with PLANSMITH_BLESS=1 and commit the file."
+    );
+}

@@ -61,8 +61,10 @@ fn dos_time(at: Timestamp) -> (u16, u16) {
 
 /// Deflates one chunk on its own; `last` finishes the stream, otherwise it ends sync-flushed
 /// on a byte boundary so the next chunk's output can follow it.
-fn deflate_chunk(data: &[u8], last: bool) -> Vec<u8> {
-    let mut c = Compress::new(Compression::new(LEVEL), false);
+fn deflate_chunk(c: &mut Compress, data: &[u8], last: bool) -> Vec<u8> {
+    // One compressor per worker, reset between chunks: a new one allocates and clears its
+    // window and hash tables, which cost more than deflating a small entry (a diagram).
+    c.reset();
     let mut out = Vec::with_capacity(data.len() / 3 + 64);
     let flush = if last { FlushCompress::Finish } else { FlushCompress::Sync };
     loop {
@@ -95,13 +97,14 @@ fn deflate_all(entries: &[&[u8]], threads: usize) -> Vec<Vec<Vec<u8>>> {
     let next = AtomicUsize::new(0);
     let threads = threads.clamp(1, jobs.len().max(1));
     let work = || {
+        let mut z = Compress::new(Compression::new(LEVEL), false);
         let mut mine = Vec::new();
         loop {
             let j = next.fetch_add(1, Ordering::Relaxed);
             let Some(&(e, c, last)) = jobs.get(j) else { break };
             let data = entries[e];
             let piece = &data[(c * CHUNK).min(data.len())..((c + 1) * CHUNK).min(data.len())];
-            mine.push((j, deflate_chunk(piece, last)));
+            mine.push((j, deflate_chunk(&mut z, piece, last)));
         }
         mine
     };
@@ -248,8 +251,9 @@ mod tests {
         let data: Vec<u8> = (0..(3 * CHUNK + 12345)).map(|i| (i % 251) as u8 ^ (i / 7919) as u8).collect();
         let n = data.len().div_ceil(CHUNK);
         let mut stream = Vec::new();
+        let mut z = Compress::new(Compression::new(LEVEL), false);
         for c in 0..n {
-            stream.extend(deflate_chunk(&data[c * CHUNK..((c + 1) * CHUNK).min(data.len())], c + 1 == n));
+            stream.extend(deflate_chunk(&mut z, &data[c * CHUNK..((c + 1) * CHUNK).min(data.len())], c + 1 == n));
         }
         let mut back = Vec::new();
         flate2::read::DeflateDecoder::new(&stream[..]).read_to_end(&mut back).unwrap();

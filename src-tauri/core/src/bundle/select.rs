@@ -13,7 +13,7 @@
 //! It is blocked when anything in it is a draft or retired plan (reference-only BUY plans of a
 //! retailer excepted), or has error findings, in the catalog or in the bundle read on its own.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -48,10 +48,9 @@ impl Contents {
     }
 }
 
-/// Indexes the closure needs beyond [`Relations`].
+/// What the closure walks: the catalog's relations, and whether structures need walking.
 struct Closure<'r, 'a> {
     r: &'r Relations<'a>,
-    sites_of: &'r HashMap<Id, Vec<Id>>,
     /// Whole-catalog export: every plan is a seed already, so structures need not be walked.
     whole: bool,
 }
@@ -94,7 +93,7 @@ fn needs(cl: &Closure, id: Id) -> Vec<Id> {
         EntityKind::Customer => {
             if let Some(c) = s.customer(id) {
                 v.extend(c.data_package);
-                v.extend(cl.sites_of.get(&id).into_iter().flatten());
+                v.extend(r.sites_of.get(&id).into_iter().flatten());
             }
         }
         EntityKind::Site => {
@@ -153,26 +152,22 @@ pub fn contents(r: &Relations, structures: &[Id]) -> Result<Contents> {
     Ok(Contents { structures: chosen, objects })
 }
 
-/// Closes sets of objects over what they need (module doc), with its indexes built once, so
-/// many closures (one per structure, for its diagram) cost what their objects cost.
+/// Closes sets of objects over what they need (module doc), over the indexes of one
+/// [`Relations`], so many closures (one per structure, for its diagram) cost what their
+/// objects cost.
 pub struct Closer<'r, 'a> {
     r: &'r Relations<'a>,
-    sites_of: HashMap<Id, Vec<Id>>,
 }
 
 impl<'r, 'a> Closer<'r, 'a> {
     pub fn new(r: &'r Relations<'a>) -> Closer<'r, 'a> {
-        let mut sites_of: HashMap<Id, Vec<Id>> = HashMap::new();
-        for x in &r.snapshot.sites {
-            sites_of.entry(x.customer).or_default().push(x.id);
-        }
-        Closer { r, sites_of }
+        Closer { r }
     }
 
     /// `seeds` and everything they need. `whole`: every plan is among the seeds already, so
     /// structures need not be walked.
     pub fn close(&self, mut seeds: Vec<Id>, whole: bool) -> BTreeSet<Id> {
-        let cl = Closure { r: self.r, sites_of: &self.sites_of, whole };
+        let cl = Closure { r: self.r, whole };
         let mut objects = BTreeSet::new();
         while let Some(id) = seeds.pop() {
             if objects.insert(id) {
