@@ -22,4 +22,7 @@ pub const COMMANDS: &[&str] = &[
     "mark_live",
     "retire",
     "reference_data",
+    "preview_bundle",
+    "export_bundle",
+    "choose_signing_key",
 ];

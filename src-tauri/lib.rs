@@ -51,6 +51,9 @@ pub fn run() -> anyhow::Result<()> {
             commands::mark_live,
             commands::retire,
             commands::reference_data,
+            commands::preview_bundle,
+            commands::export_bundle,
+            commands::choose_signing_key,
         ])
         .setup(move |app| {
             let data_dir = app.path().data_dir().context("cannot find the user's data folder for the demo catalog")?;

@@ -192,7 +192,7 @@ impl Catalog {
     }
 }
 
-fn name_of(s: &Snapshot, id: Id) -> Option<ObjectName> {
+pub(crate) fn name_of(s: &Snapshot, id: Id) -> Option<ObjectName> {
     if let Some(p) = s.plan(id) {
         return Some(ObjectName {
             id,

@@ -8,13 +8,17 @@ import type { BackendError, ErrorKind, Overview } from './types';
 import type {
   ApprovalPlan,
   Change,
+  ChosenKey,
   EditOutcome,
+  ExportRequest,
+  Exported,
   Finding,
   History,
   Id,
   ListPage,
   ListQuery,
   ObjectDetail,
+  Preview,
   Progress,
   ReferenceData,
   StepOutcome,
@@ -45,6 +49,12 @@ export interface Backend {
   markLive(id: Id, productionId: string): Promise<StepOutcome>;
   retire(id: Id): Promise<StepOutcome>;
   referenceData(): Promise<ReferenceData>;
+  /** What a bundle of these structures (none: the whole catalog) would hold and what blocks it. */
+  previewBundle(structures: Id[]): Promise<Preview>;
+  /** Asks where to save (native dialog), then exports; `null`: the dialog was cancelled. */
+  exportBundle(request: ExportRequest): Promise<Exported | null>;
+  /** Asks for a minisign secret key file to sign with; `null`: cancelled. */
+  chooseSigningKey(): Promise<ChosenKey | null>;
 }
 
 /**
@@ -70,6 +80,9 @@ export const COMMANDS = {
   markLive: 'mark_live',
   retire: 'retire',
   referenceData: 'reference_data',
+  previewBundle: 'preview_bundle',
+  exportBundle: 'export_bundle',
+  chooseSigningKey: 'choose_signing_key',
 } as const satisfies Record<keyof Backend, string>;
 
 /** A failed backend call, carrying the app's `{kind, message, field}`. */
@@ -159,6 +172,15 @@ export class TauriBackend implements Backend {
   }
   referenceData(): Promise<ReferenceData> {
     return this.ask(COMMANDS.referenceData);
+  }
+  previewBundle(structures: Id[]): Promise<Preview> {
+    return this.ask(COMMANDS.previewBundle, { structures });
+  }
+  exportBundle(request: ExportRequest): Promise<Exported | null> {
+    return this.ask(COMMANDS.exportBundle, request);
+  }
+  chooseSigningKey(): Promise<ChosenKey | null> {
+    return this.ask(COMMANDS.chooseSigningKey);
   }
 
   /** Commands with input take one `request` argument, decoded and checked by the app. */

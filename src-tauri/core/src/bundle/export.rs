@@ -19,10 +19,12 @@ use super::select::{self, Contents};
 use super::sign::{self, SecretKey};
 use super::{CATALOG, CATALOG_SCHEMA, CHANGES, DIAGRAMS_DIR, IDS, MANIFEST, SCHEMA, SHEET, SIGNATURE};
 use super::{archive, diagrams, ids_return, sheet};
+use crate::detail::name_of;
 use crate::error::{CoreError, Result};
 use crate::id::Id;
 use crate::interchange::Document;
 use crate::lifecycle::{Blocker, audit};
+use crate::model::{Side, Status};
 use crate::relations::Relations;
 use crate::snapshot::Snapshot;
 use crate::store::Catalog;
@@ -41,16 +43,33 @@ pub struct ExportOptions {
 }
 
 /// What an export would hold and what blocks it; nothing is written.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Preview {
     pub structures: Vec<Id>,
-    /// Every object in the bundle.
+    /// Every object in the bundle, sorted by id.
     pub objects: Vec<Id>,
     pub counts: BTreeMap<String, u64>,
+    /// Every object in the bundle with its name, in the order ops key them (the build sheet's
+    /// steps), then what is not keyed on its own (structures, customers, sites), by id.
+    pub build_order: Vec<PreviewObject>,
     /// Why it cannot be exported (empty: it can).
     pub blockers: Vec<Blocker>,
     /// On a delta: the changes since the earlier bundle.
     pub delta: Option<DeltaOf>,
+}
+
+/// One object of a previewed bundle, named as the window shows it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PreviewObject {
+    pub id: Id,
+    pub name: String,
+    pub side: Option<Side>,
+    /// Plans only.
+    pub status: Option<Status>,
+    /// The build sheet step where ops key it (none: not keyed on its own, or not in a delta).
+    pub step: Option<u32>,
 }
 
 /// A built bundle, not yet written anywhere.
@@ -63,6 +82,7 @@ pub struct Built {
 }
 
 /// A bundle written to disk and recorded.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Exported {
     pub path: PathBuf,
@@ -107,19 +127,62 @@ fn delta(since: &Bundle, doc: &Document) -> (DeltaOf, BTreeMap<Id, Vec<FieldChan
     (of, changes, d)
 }
 
+/// The objects of `p` in build-sheet order, then the rest by id, each with its name.
+fn build_order(s: &Snapshot, p: &Planned) -> Vec<PreviewObject> {
+    let sections = order::sections(&p.alone, &p.contents.structures, &within(p));
+    let mut steps: BTreeMap<Id, u32> = BTreeMap::new();
+    let mut order: Vec<Id> = Vec::with_capacity(p.contents.objects.len());
+    for step in sections.iter().flat_map(|x| &x.steps) {
+        if let Some(id) = step.action.object()
+            && step.keyed_at.is_none()
+            && !matches!(step.action, Action::Placement { .. })
+            && !steps.contains_key(&id)
+        {
+            steps.insert(id, step.number);
+            order.push(id);
+        }
+    }
+    order.extend(p.contents.objects.iter().filter(|id| !steps.contains_key(id)));
+    order
+        .into_iter()
+        .map(|id| {
+            let named = name_of(s, id);
+            PreviewObject {
+                id,
+                name: named.as_ref().map(|n| n.name.clone()).unwrap_or_default(),
+                side: named.as_ref().and_then(|n| n.side),
+                status: named.and_then(|n| n.status),
+                step: steps.get(&id).copied(),
+            }
+        })
+        .collect()
+}
+
+/// The objects the sheet covers: all of the bundle's, or on a delta what changed since.
+fn within(p: &Planned) -> BTreeSet<Id> {
+    match &p.delta {
+        Some((of, ..)) => of.added.iter().chain(&of.changed).filter_map(|k| k.parse::<Id>().ok()).collect(),
+        None => p.contents.objects.clone(),
+    }
+}
+
 /// What exporting `opts` from `s` would hold, and what blocks it.
 pub fn preview(s: &Snapshot, opts: &ExportOptions) -> Result<Preview> {
     let p = plan(s, opts)?;
+    let build_order = build_order(s, &p);
     Ok(Preview {
         structures: p.contents.structures.clone(),
         objects: p.contents.objects.iter().copied().collect(),
         counts: p.contents.counts(),
+        build_order,
         blockers: p.blockers,
         delta: p.delta.map(|d| d.0),
     })
 }
 
-fn refused(blockers: &[Blocker]) -> CoreError {
+/// The error of a refused export, listing every blocker (for callers that check a
+/// [`Preview`] before they ask where to write the bundle).
+pub fn refused(blockers: &[Blocker]) -> CoreError {
     let mut objects: Vec<String> = blockers.iter().map(|b| b.object.to_string()).collect();
     objects.dedup();
     let lines: Vec<String> = blockers.iter().map(|b| format!("  - {}", b.message)).collect();
@@ -177,10 +240,7 @@ pub fn build(s: &Snapshot, opts: &ExportOptions, key: Option<&SecretKey>, stamp:
     if !p.blockers.is_empty() {
         return Err(refused(&p.blockers));
     }
-    let within: BTreeSet<Id> = match &p.delta {
-        Some((of, ..)) => of.added.iter().chain(&of.changed).filter_map(|k| k.parse::<Id>().ok()).collect(),
-        None => p.contents.objects.clone(),
-    };
+    let within = within(&p);
     let changes = p.delta.as_ref().map(|d| d.1.clone()).unwrap_or_default();
     // The catalog JSON is written, hashed and deflated on one core while the sheet's sections
     // are worked out and rendered in runs on the others; then the sheet is deflated on all.

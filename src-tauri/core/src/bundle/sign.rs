@@ -92,6 +92,21 @@ impl SecretKey {
     }
 }
 
+fn protected(raw: &[u8]) -> bool {
+    raw.get(KDF_AT..KDF_AT + 2).is_some_and(|kdf| kdf != [0, 0])
+}
+
+/// Is this secret key file password-protected? (Refused, like [`secret_key`], when the text
+/// is not a minisign secret key.)
+pub fn needs_password(text: &str) -> Result<bool> {
+    let line = text.lines().nth(1).unwrap_or_default().trim();
+    let raw = ct_codecs::Base64::decode_to_vec(line, None)
+        .ok()
+        .filter(|raw| raw.len() == FILE_LEN && &raw[..KDF_AT] == b"Ed" && text.starts_with("untrusted comment:"))
+        .ok_or_else(|| key_error("read the secret key", "it is not a minisign secret key file"))?;
+    Ok(protected(&raw))
+}
+
 /// Reads a secret key file's text; `password` for a password-protected key (ignored for an
 /// unencrypted one). Never prompts: a protected key without a password is a clear error.
 pub fn secret_key(text: &str, password: Option<&str>) -> Result<SecretKey> {
@@ -104,7 +119,7 @@ pub fn secret_key(text: &str, password: Option<&str>) -> Result<SecretKey> {
         return Err(unreadable(&"a minisign key file has a comment line, then the key"));
     }
     let raw = ct_codecs::Base64::decode_to_vec(line, None).map_err(|e| unreadable(&e))?;
-    if raw.get(KDF_AT..KDF_AT + 2) == Some(&[0, 0]) {
+    if !protected(&raw) {
         return SecretKey::from_minisign_bytes(&raw);
     }
     let Some(password) = password else {
@@ -200,6 +215,7 @@ mod tests {
         let pair = KeyPair::generate_encrypted_keypair(Some("correct horse".into())).unwrap();
         let text = pair.sk.to_box(None).unwrap().to_string();
         let pk = pair.pk;
+        assert_eq!(needs_password(&text).unwrap(), true);
         let e = secret_key(&text, None).unwrap_err();
         assert!(e.message().contains("password-protected"), "{e}");
         assert!(secret_key(&text, Some("wrong")).is_err());
@@ -209,6 +225,8 @@ mod tests {
         // An unencrypted key ignores a password given for nothing.
         let (plain, _) = keygen().unwrap();
         assert!(secret_key(&plain, Some("unused")).is_ok());
+        assert_eq!(needs_password(&plain).unwrap(), false);
+        assert!(needs_password("untrusted comment: x\nRWQ=\n").is_err());
     }
 
     #[test]
