@@ -17,7 +17,7 @@ use super::order::{self, Action};
 use super::read::Bundle;
 use super::select::{self, Contents};
 use super::sign::{self, SecretKey};
-use super::{CATALOG, CATALOG_SCHEMA, CHANGES, DIAGRAMS_DIR, IDS, MANIFEST, SCHEMA, SHEET, SIGNATURE};
+use super::{CATALOG, CATALOG_SCHEMA, CHANGES, IDS, MANIFEST, SCHEMA, SHEET, SIGNATURE};
 use super::{archive, diagrams, ids_return, sheet};
 use crate::detail::name_of;
 use crate::error::{CoreError, Result};
@@ -26,6 +26,7 @@ use crate::interchange::Document;
 use crate::lifecycle::{Blocker, audit};
 use crate::model::{Side, Status};
 use crate::relations::Relations;
+use crate::rules::Finding;
 use crate::snapshot::Snapshot;
 use crate::store::Catalog;
 use crate::value::Stamp;
@@ -99,6 +100,8 @@ struct Planned {
     contents: Contents,
     doc: Document,
     alone: Snapshot,
+    /// The rules' findings on the bundle read on its own (its diagrams show them).
+    findings: Vec<Finding>,
     blockers: Vec<Blocker>,
     delta: Option<(DeltaOf, BTreeMap<Id, Vec<FieldChange>>, diff::Diff)>,
 }
@@ -108,9 +111,9 @@ fn plan(s: &Snapshot, opts: &ExportOptions) -> Result<Planned> {
     let contents = select::contents(&r, &opts.structures)?;
     let doc = select::document(s, &contents);
     let alone = select::snapshot_of(&doc);
-    let blockers = select::blockers(s, &contents, &alone);
+    let (blockers, findings) = select::blockers_and_findings(s, &contents, &alone);
     let delta = opts.since.as_ref().map(|b| delta(b, &doc));
-    Ok(Planned { contents, doc, alone, blockers, delta })
+    Ok(Planned { contents, doc, alone, findings, blockers, delta })
 }
 
 fn delta(since: &Bundle, doc: &Document) -> (DeltaOf, BTreeMap<Id, Vec<FieldChange>>, diff::Diff) {
@@ -242,9 +245,10 @@ pub fn build(s: &Snapshot, opts: &ExportOptions, key: Option<&SecretKey>, stamp:
     }
     let within = within(&p);
     let changes = p.delta.as_ref().map(|d| d.1.clone()).unwrap_or_default();
-    // The catalog JSON is written, hashed and deflated on one core while the sheet's sections
-    // are worked out and rendered in runs on the others; then the sheet is deflated on all.
-    let (json, sections, body, files) = std::thread::scope(|scope| -> Result<_> {
+    // Everything at once, so no core idles: the catalog JSON is written, hashed and deflated
+    // on one thread; the diagrams are drawn, hashed and deflated by workers sharing them out;
+    // meanwhile the sheet's sections are worked out and rendered in two runs.
+    let (json, sections, body, drawn) = std::thread::scope(|scope| -> Result<_> {
         let json = scope.spawn(|| -> Result<(EntryRecord, archive::Packed)> {
             // The canonical text of `Document::to_json`, without its defensive copy: the
             // document is already in canonical order.
@@ -252,6 +256,7 @@ pub fn build(s: &Snapshot, opts: &ExportOptions, key: Option<&SecretKey>, stamp:
             text.push(b'\n');
             Ok((record(CATALOG, &text), archive::pack(CATALOG, &text, 1)?))
         });
+        let drawn = scope.spawn(|| diagrams::packed(&p.alone, &p.contents.structures, &p.findings, archive::cores()));
         let sections = order::sections(&p.alone, &p.contents.structures, &within);
         let body: Vec<String> = std::thread::scope(|inner| {
             let workers: Vec<_> = split(&sections, 2)
@@ -264,8 +269,9 @@ pub fn build(s: &Snapshot, opts: &ExportOptions, key: Option<&SecretKey>, stamp:
                 .collect();
             workers.into_iter().map(|w| w.join().expect("the sheet renderer does not panic")).collect()
         });
-        let files = diagrams::diagrams(&p.alone, &p.contents.structures);
-        Ok((json.join().expect("the JSON writer does not panic")?, sections, body, files))
+        let json = json.join().expect("the JSON writer does not panic")?;
+        let drawn = drawn.join().expect("drawing the diagrams does not panic")?;
+        Ok((json, sections, body, drawn))
     })?;
     let (catalog_record, catalog_packed) = json;
     let since_id = p.delta.as_ref().map(|d| d.0.bundle_id.clone());
@@ -285,7 +291,7 @@ pub fn build(s: &Snapshot, opts: &ExportOptions, key: Option<&SecretKey>, stamp:
         delta_of: p.delta.as_ref().map(|d| d.0.clone()),
         entries: Vec::new(),
     };
-    let diagram_names: Vec<String> = files.iter().map(|(n, _)| format!("{DIAGRAMS_DIR}{n}")).collect();
+    let diagram_names: Vec<String> = drawn.iter().map(|d| d.record.name.clone()).collect();
     let html = sheet::render(&m, &body, &diagram_names);
     drop(body);
     let csv = ids_return::write(&p.alone, &sheet_plans(&sections));
@@ -300,9 +306,13 @@ pub fn build(s: &Snapshot, opts: &ExportOptions, key: Option<&SecretKey>, stamp:
         text.push('\n');
         rest.push(entry(CHANGES, text.into_bytes()));
     }
-    rest.extend(diagram_names.iter().zip(files).map(|(name, (_, svg))| entry(name, svg.into_bytes())));
-    m.entries = std::iter::once(catalog_record).chain(rest.iter().map(|e| record(&e.name, &e.data))).collect();
-    let mut packed = Vec::with_capacity(rest.len() + 3);
+    let (diagram_records, diagram_packed): (Vec<EntryRecord>, Vec<archive::Packed>) =
+        drawn.into_iter().map(|d| (d.record, d.packed)).unzip();
+    m.entries = std::iter::once(catalog_record)
+        .chain(rest.iter().map(|e| record(&e.name, &e.data)))
+        .chain(diagram_records)
+        .collect();
+    let mut packed = Vec::with_capacity(rest.len() + diagram_packed.len() + 3);
     let manifest_json = m.to_json();
     packed.push(archive::pack(MANIFEST, manifest_json.as_bytes(), 1)?);
     if let Some(sk) = key {
@@ -312,6 +322,8 @@ pub fn build(s: &Snapshot, opts: &ExportOptions, key: Option<&SecretKey>, stamp:
     }
     packed.push(catalog_packed);
     packed.extend(archive::pack_all(&rest)?);
+    drop(rest);
+    packed.extend(diagram_packed);
     let bytes = archive::write_packed(&packed, stamp.at)?;
     let sha256 = sha256_hex(&bytes);
     Ok(Built { bytes, manifest: m, sha256 })

@@ -247,6 +247,12 @@ fn blocker(f: &Finding, alone: bool) -> Blocker {
 /// Everything that blocks exporting `c`: LIF-03 status, error findings on its objects in the
 /// catalog, and error findings of the bundle read on its own. Sorted, without duplicates.
 pub fn blockers(s: &Snapshot, c: &Contents, alone: &Snapshot) -> Vec<Blocker> {
+    blockers_and_findings(s, c, alone).0
+}
+
+/// [`blockers`], and the findings of the bundle read on its own (which the export draws on
+/// its diagrams), so the rules run once.
+pub fn blockers_and_findings(s: &Snapshot, c: &Contents, alone: &Snapshot) -> (Vec<Blocker>, Vec<Finding>) {
     let mut v = status_blockers(s, c);
     let whole = c.objects.len() == entity_count(s);
     let in_catalog: Vec<Finding> = if whole { Vec::new() } else { rules::check(s) };
@@ -255,14 +261,15 @@ pub fn blockers(s: &Snapshot, c: &Contents, alone: &Snapshot) -> Vec<Blocker> {
         seen.insert((f.object, f.rule, f.field.clone()));
         v.push(blocker(f, false));
     }
-    for f in rules::check(alone).iter().filter(|f| f.severity == Severity::Error) {
+    let on_its_own = rules::check(alone);
+    for f in on_its_own.iter().filter(|f| f.severity == Severity::Error) {
         if seen.insert((f.object, f.rule, f.field.clone())) {
             v.push(blocker(f, !whole));
         }
     }
     v.sort_by(|a, b| (a.object, &a.rule, &a.field, &a.message).cmp(&(b.object, &b.rule, &b.field, &b.message)));
     v.dedup();
-    v
+    (v, on_its_own)
 }
 
 fn entity_count(s: &Snapshot) -> usize {
