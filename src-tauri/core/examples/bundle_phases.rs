@@ -69,7 +69,7 @@ fn main() {
     let body = sheet::render_sections(&alone, &sections, true, &Default::default());
     lap("sheet sections");
     let svgs = diagrams::diagrams(&alone, &c.structures);
-    lap("diagrams (2 cores)");
+    lap("diagrams (one core, with the rules once)");
     let csv = ids_return::write(&alone, &[]);
     lap("ids");
     let entries = vec![
