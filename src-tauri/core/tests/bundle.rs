@@ -435,3 +435,34 @@ fn the_demo_bundle_matches_its_golden_bytes() {
         "the demo bundle's bytes changed:\n--- golden\n{golden}\n--- now\n{now}\nIf intended, rerun with PLANSMITH_BLESS=1 and commit the file."
     );
 }
+
+/// The window's preview names every object once, keyed ones in the build sheet's order (each
+/// with its step), then the rest (structures, customers, sites) by id.
+#[test]
+fn the_preview_lists_every_object_by_name_in_build_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cat, _) = approved_demo(dir.path());
+    let p = cat.preview_bundle(&ExportOptions { structures: vec![id("ST-2")], ..Default::default() }).unwrap();
+    let listed: Vec<Id> = p.build_order.iter().map(|o| o.id).collect();
+    let mut sorted = listed.clone();
+    sorted.sort();
+    assert_eq!(sorted, p.objects, "every object once");
+    assert!(p.build_order.iter().all(|o| !o.name.is_empty()), "{:?}", p.build_order);
+    let steps: Vec<u32> = p.build_order.iter().filter_map(|o| o.step).collect();
+    assert!(steps.windows(2).all(|w| w[0] < w[1]), "{steps:?}");
+    let first: Vec<&str> = p.build_order.iter().take(4).map(|o| o.name.as_str()).collect();
+    assert_eq!(
+        first,
+        [
+            "Wholesale mobile 40 (buy)",
+            "Wholesale mobile 40 package (buy)",
+            "Mobile Business 40",
+            "Mobile Business 40 package"
+        ]
+    );
+    let keyed = p.build_order.iter().position(|o| o.step.is_none()).unwrap();
+    assert!(p.build_order[keyed..].iter().all(|o| o.step.is_none()), "unkeyed objects come last");
+    assert!(p.build_order[keyed..].iter().any(|o| o.id == id("ST-2")));
+    let bo1 = p.build_order.iter().find(|o| o.id == id("BO-1")).unwrap();
+    assert_eq!((bo1.side, bo1.status), (Some(plansmith_core::model::Side::Buy), Some(Status::Approved)));
+}

@@ -215,7 +215,7 @@ mod tests {
         let pair = KeyPair::generate_encrypted_keypair(Some("correct horse".into())).unwrap();
         let text = pair.sk.to_box(None).unwrap().to_string();
         let pk = pair.pk;
-        assert_eq!(needs_password(&text).unwrap(), true);
+        assert!(needs_password(&text).unwrap());
         let e = secret_key(&text, None).unwrap_err();
         assert!(e.message().contains("password-protected"), "{e}");
         assert!(secret_key(&text, Some("wrong")).is_err());
@@ -225,7 +225,7 @@ mod tests {
         // An unencrypted key ignores a password given for nothing.
         let (plain, _) = keygen().unwrap();
         assert!(secret_key(&plain, Some("unused")).is_ok());
-        assert_eq!(needs_password(&plain).unwrap(), false);
+        assert!(!needs_password(&plain).unwrap());
         assert!(needs_password("untrusted comment: x\nRWQ=\n").is_err());
     }
 
