@@ -375,32 +375,57 @@ export class FakeBackend implements Backend {
    * structure membership), keyed service plans, package plans, bolt-ons, add-ons, BUY first. */
   async previewBundle(structures: Id[]): Promise<Preview> {
     this.calls.push(`previewBundle ${structures.join(',')}`);
-    const known = new Set((this.answers.overview && 'structures' in this.answers.overview ? this.answers.overview.structures : []).map((s) => s.id));
-    for (const id of structures) if (!known.has(id)) fail('not_found', `There is no structure ${id} in this catalog.`, 'structure');
-    const rank = (p: Plan) => ['service_plan', 'package_plan', 'bolt_on', 'bolt_on_add_on'].indexOf(kindOf(p.id)) * 2 + (p.side === 'SELL' ? 1 : 0);
-    const plans = [...this.plans.values()].filter((p) => p.status !== 'retired').sort((a, b) => rank(a) - rank(b) || a.id.localeCompare(b.id));
-    const build_order: PreviewObject[] = plans.map((p, i) => ({ id: p.id, name: p.internal_name, side: p.side, status: p.status, step: i + 1 }));
+    const overview = this.answers.overview;
+    const known = new Set((overview && 'structures' in overview ? overview.structures : []).map((s) => s.id));
+    for (const id of structures) {
+      if (!known.has(id)) fail('not_found', `There is no structure ${id} in this catalog.`, 'structure');
+    }
+    const KEYING = ['service_plan', 'package_plan', 'bolt_on', 'bolt_on_add_on'];
+    const rank = (p: Plan) => KEYING.indexOf(kindOf(p.id)) * 2 + (p.side === 'SELL' ? 1 : 0);
+    const plans = [...this.plans.values()]
+      .filter((p) => p.status !== 'retired')
+      .sort((a, b) => rank(a) - rank(b) || a.id.localeCompare(b.id));
+    const build_order: PreviewObject[] = plans.map((p, i) => ({
+      id: p.id,
+      name: p.internal_name,
+      side: p.side,
+      status: p.status,
+      step: i + 1,
+    }));
     const blockers: Blocker[] = plans
       .filter((p) => p.status === 'draft')
       .map((p) => ({
         object: p.id,
         rule: 'LIF-03',
         field: 'status',
-        message: `LIF-03 ${p.side} ${p.id} '${p.internal_name}' is draft, but a bundle holds only approved or live objects; approve it first.`,
+        message:
+          `LIF-03 ${p.side} ${p.id} '${p.internal_name}' is draft, ` +
+          'but a bundle holds only approved or live objects; approve it first.',
       }));
     const ids = new Set(plans.map((p) => p.id));
-    for (const f of this.findings().filter((f) => ids.has(f.object)))
+    for (const f of this.findings().filter((f) => ids.has(f.object))) {
       blockers.push({ object: f.object, rule: f.rule, field: f.field, message: f.message });
+    }
     const counts: Record<string, number> = {};
     for (const p of plans) counts[kindOf(p.id)] = (counts[kindOf(p.id)] ?? 0) + 1;
-    return { structures: structures.length ? structures : [...known], objects: [...ids].sort(), counts, build_order, blockers, delta: null };
+    return {
+      structures: structures.length ? structures : [...known],
+      objects: [...ids].sort(),
+      counts,
+      build_order,
+      blockers,
+      delta: null,
+    };
   }
 
   async exportBundle(request: ExportRequest): Promise<Exported | null> {
-    this.calls.push(`exportBundle ${request.structures.join(',')}${request.sign ? ` signed with ${request.sign.key}` : ''}`);
+    const signed = request.sign ? ` signed with ${request.sign.key}` : '';
+    this.calls.push(`exportBundle ${request.structures.join(',')}${signed}`);
     const preview = await this.previewBundle(request.structures);
-    if (preview.blockers.length)
-      fail('lifecycle', `the export was refused: ${preview.blockers.length} blocker(s); fix these first:\n${preview.blockers.map((b) => `  - ${b.message}`).join('\n')}`);
+    if (preview.blockers.length) {
+      const lines = preview.blockers.map((b) => `  - ${b.message}`).join('\n');
+      fail('lifecycle', `the export was refused: ${preview.blockers.length} blocker(s); fix these first:\n${lines}`);
+    }
     const path = this.answers.saveBundleAs ?? null;
     if (path === null) return null;
     return {
