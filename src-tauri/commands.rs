@@ -152,14 +152,24 @@ pub struct ExportRequest {
     pub sign: Option<SignWith>,
 }
 
-/// A minisign secret key file, and its password when it has one.
+/// A minisign secret key file, and its password when it has one (never printed: its `Debug`
+/// leaves the password out).
 #[cfg_attr(test, derive(ts_rs::TS))]
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SignWith {
     #[cfg_attr(test, ts(type = "string"))]
     pub key: PathBuf,
     pub password: Option<String>,
+}
+
+impl std::fmt::Debug for SignWith {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignWith")
+            .field("key", &self.key)
+            .field("password", &self.password.as_ref().map(|_| "(given)"))
+            .finish()
+    }
 }
 
 /// `choose_signing_key`: the key file picked in the dialog.
