@@ -39,6 +39,12 @@ fn export_into(dir: &Path) {
         EditOutcome,
         StepOutcome,
         ReferenceData,
+        BundleRequest,
+        ExportRequest,
+        SignWith,
+        ChosenKey,
+        bundle::Preview,
+        bundle::Exported,
         Overview,
         query::ListPage,
         query::ListQuery,
@@ -63,7 +69,7 @@ fn export_into(dir: &Path) {
         build_step::StepAction,
         DiagramRequest,
         ExportDiagramRequest,
-        Exported,
+        SavedPicture,
         diagram::Diagram,
     );
     // One module to import from.

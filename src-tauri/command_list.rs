@@ -33,4 +33,7 @@ pub const COMMANDS: &[&str] = &[
     "customer_detail",
     "diagram",
     "export_diagram",
+    "preview_bundle",
+    "export_bundle",
+    "choose_signing_key",
 ];

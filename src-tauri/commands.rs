@@ -17,6 +17,9 @@
 
 use plansmith_core::build_step::{StepAction, step_actions_of};
 use plansmith_core::candidates::CandidateQuery;
+use std::path::PathBuf;
+
+use plansmith_core::bundle::{self, ExportOptions, Exported};
 use plansmith_core::change::Applied;
 use plansmith_core::customers::CustomerQuery;
 use plansmith_core::diagram::{self, Diagram};
@@ -219,11 +222,59 @@ pub struct ExportDiagramRequest {
     pub format: PictureFormat,
 }
 
-/// What an export wrote: the file, or nothing when the person cancelled the save dialog.
+/// What `export_diagram` wrote: the file, or nothing when the person cancelled the save dialog.
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
-pub struct Exported {
+pub struct SavedPicture {
     pub path: Option<String>,
+}
+
+/// `preview_bundle`: what exporting these structures would hold (none: the whole catalog).
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BundleRequest {
+    pub structures: Vec<Id>,
+}
+
+/// `export_bundle`: the structures (none: the whole catalog), and the key to sign with.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportRequest {
+    pub structures: Vec<Id>,
+    /// `None`: an unsigned bundle.
+    pub sign: Option<SignWith>,
+}
+
+/// A minisign secret key file, and its password when it has one (never printed: its `Debug`
+/// leaves the password out).
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignWith {
+    #[cfg_attr(test, ts(type = "string"))]
+    pub key: PathBuf,
+    pub password: Option<String>,
+}
+
+impl std::fmt::Debug for SignWith {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignWith")
+            .field("key", &self.key)
+            .field("password", &self.password.as_ref().map(|_| "(given)"))
+            .finish()
+    }
+}
+
+/// `choose_signing_key`: the key file picked in the dialog.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize)]
+pub struct ChosenKey {
+    #[cfg_attr(test, ts(type = "string"))]
+    pub path: PathBuf,
+    /// The key is password-protected: the export needs its password.
+    pub needs_password: bool,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -414,7 +465,7 @@ pub async fn export_diagram_with(
         PictureFormat::Png => Purpose::SavePng,
     };
     let Some(path) = dialogs.ask(purpose, &suggested_file_name(&d, format)).await else {
-        return serde_json::to_value(Exported { path: None }).map_err(|e| IpcError::internal(e.to_string()));
+        return serde_json::to_value(SavedPicture { path: None }).map_err(|e| IpcError::internal(e.to_string()));
     };
     let shown = path.display().to_string();
     tauri::async_runtime::spawn_blocking(move || -> Result<(), IpcError> {
@@ -436,7 +487,7 @@ pub async fn export_diagram_with(
     })
     .await
     .map_err(|error| IpcError::internal(format!("the export worker stopped: {error}")))??;
-    serde_json::to_value(Exported { path: Some(shown) }).map_err(|e| IpcError::internal(e.to_string()))
+    serde_json::to_value(SavedPicture { path: Some(shown) }).map_err(|e| IpcError::internal(e.to_string()))
 }
 
 /// Runs one command by name: the single implementation behind every Tauri handler.
@@ -636,8 +687,99 @@ pub async fn dispatch(bench: &Workbench, command: &str, request: Option<Value>) 
             json(catalog.with_session(move |s| draw(s, of)).await?)
         }
         "export_diagram" => export_diagram_with(catalog, &*bench.dialogs, request).await,
+        "preview_bundle" => {
+            let BundleRequest { structures } = decode(request)?;
+            json(catalog.with(move |c| c.preview_bundle(&ExportOptions { structures, since: None })).await?)
+        }
+        "export_bundle" => json(export_bundle_with(catalog, &*bench.dialogs, decode(request)?).await?),
+        "choose_signing_key" => json(choose_signing_key_with(&*bench.dialogs).await?),
         other => Err(IpcError::new(ErrorKind::NotFound, format!("There is no command '{other}'."))),
     }
+}
+
+/// Exports a bundle where the person says: the key is read first and the export is checked
+/// (a refusal lists every blocker, and no dialog opens), then the save dialog asks where; a
+/// cancelled dialog writes nothing (`None`). The core writes the file (never partially, never
+/// over an existing one) and records the export in the audit log.
+pub async fn export_bundle_with(
+    catalog: &OpenCatalog,
+    dialogs: &dyn FileDialogs,
+    request: ExportRequest,
+) -> Result<Option<Exported>, IpcError> {
+    let ExportRequest { structures, sign } = request;
+    let key = match sign {
+        Some(SignWith { key, password }) => Some(
+            tauri::async_runtime::spawn_blocking(move || -> Result<bundle::sign::SecretKey, CoreError> {
+                let text = std::fs::read_to_string(&key).map_err(|e| {
+                    CoreError::invalid("key", format!("cannot read the secret key {}: {e}", key.display()))
+                })?;
+                bundle::sign::secret_key(&text, password.as_deref().filter(|p| !p.is_empty()))
+            })
+            .await
+            .map_err(|e| IpcError::internal(format!("the key reader stopped: {e}")))??,
+        ),
+        None => None,
+    };
+    let opts = ExportOptions { structures, since: None };
+    let checked = opts.clone();
+    let suggested = catalog
+        .with(move |c| {
+            let preview = c.preview_bundle(&checked)?;
+            if !preview.blockers.is_empty() {
+                return Err(bundle::export::refused(&preview.blockers));
+            }
+            let settings = c.snapshot_reference()?.settings;
+            Ok(suggested_bundle_name(&settings.catalog_id, &preview.structures, checked.structures.is_empty()))
+        })
+        .await?;
+    let Some(path) = dialogs.ask(Purpose::SaveBundle, &suggested).await else {
+        return Ok(None);
+    };
+    let exported = catalog.with(move |c| c.export_bundle(&path, &opts, key.as_ref(), &stamp_now())).await?;
+    Ok(Some(exported))
+}
+
+/// The save dialog's suggestion: `CATALOG-ST-1-ST-2-2026-01-01.zip`, `CATALOG-catalog-….zip`
+/// for the whole catalog, `CATALOG-12-structures-….zip` for many.
+pub fn suggested_bundle_name(catalog_id: &str, structures: &[Id], whole: bool) -> String {
+    let safe: String = catalog_id
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' { c } else { '-' })
+        .collect();
+    let safe = if safe.trim_matches(['-', '.']).is_empty() { "bundle".to_string() } else { safe };
+    let what = match structures.len() {
+        _ if whole => "catalog".to_string(),
+        0..=3 => structures.iter().map(|s| s.to_string()).collect::<Vec<_>>().join("-"),
+        n => format!("{n}-structures"),
+    };
+    let day = stamp_now().at.to_string().chars().take(10).collect::<String>();
+    format!("{safe}-{what}-{day}.zip")
+}
+
+/// Asks for the secret key to sign with, and says whether it needs a password. A file that
+/// is not a minisign secret key is refused at once; `None`: cancelled.
+pub async fn choose_signing_key_with(dialogs: &dyn FileDialogs) -> Result<Option<ChosenKey>, IpcError> {
+    let Some(path) = dialogs.ask(Purpose::SigningKey, "").await else {
+        return Ok(None);
+    };
+    tauri::async_runtime::spawn_blocking(move || -> Result<Option<ChosenKey>, CoreError> {
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| CoreError::invalid("key", format!("cannot read {} as a secret key: {e}", path.display())))?;
+        let needs_password = bundle::sign::needs_password(&text).map_err(|e| {
+            CoreError::invalid(
+                "key",
+                format!(
+                    "{} is not a minisign secret key ({}); `plansmith keygen --out ops.key` makes one",
+                    path.display(),
+                    e.message()
+                ),
+            )
+        })?;
+        Ok(Some(ChosenKey { path, needs_password }))
+    })
+    .await
+    .map_err(|e| IpcError::internal(format!("the key reader stopped: {e}")))?
+    .map_err(IpcError::from)
 }
 
 /// Reference data without the plans.
@@ -701,6 +843,9 @@ handlers!(
     customer_detail,
     diagram,
     export_diagram,
+    preview_bundle,
+    export_bundle,
+    choose_signing_key,
 );
 
 /// The first screen: catalog header, object counts per kind, and build progress per structure.
@@ -829,6 +974,168 @@ mod tests {
         let undone = dispatch(&catalog, "undo", None).await.unwrap();
         assert!(!undone["history"]["redo"].is_null());
         assert_eq!(undone["findings"].as_array().unwrap().len(), before);
+    }
+
+    /// A demo catalog (every plan approved when `approved`) and scripted dialogs answering
+    /// `answers`, one line per question.
+    async fn export_setup(folder: &TestFolder, approved: bool, answers: &str) -> (OpenCatalog, ScriptedDialogs) {
+        let Workbench { catalog, .. } = demo(folder);
+        if approved {
+            catalog.with(|c| c.approve_all(&stamp_now())).await.unwrap();
+        }
+        let file = folder.file("answers");
+        std::fs::write(&file, answers).unwrap();
+        (catalog, ScriptedDialogs::new(file))
+    }
+
+    fn asked(folder: &TestFolder) -> String {
+        std::fs::read_to_string(folder.file("answers.log")).unwrap_or_default()
+    }
+
+    fn zips(folder: &TestFolder) -> Vec<String> {
+        let dir = folder.file("demo.plansmith").parent().unwrap().to_path_buf();
+        std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| n.contains(".zip"))
+            .collect()
+    }
+
+    /// The bundle commands on a bare catalog, with the dialogs given (`dispatch` runs them with
+    /// the workbench's).
+    async fn dispatch_with_dialogs(
+        catalog: &OpenCatalog,
+        dialogs: &dyn FileDialogs,
+        command: &str,
+        request: Option<Value>,
+    ) -> Result<Value, IpcError> {
+        let answer = match command {
+            "export_bundle" => serde_json::to_value(export_bundle_with(catalog, dialogs, decode(request)?).await?),
+            "choose_signing_key" => serde_json::to_value(choose_signing_key_with(dialogs).await?),
+            // As `dispatch` answers it.
+            "preview_bundle" => {
+                let BundleRequest { structures } = decode(request)?;
+                serde_json::to_value(
+                    catalog.with(move |c| c.preview_bundle(&ExportOptions { structures, since: None })).await?,
+                )
+            }
+            other => panic!("{other} is not one of the bundle commands"),
+        };
+        Ok(answer.unwrap())
+    }
+
+    async fn audited_exports(catalog: &OpenCatalog) -> usize {
+        catalog.with(|c| c.audit_log()).await.unwrap().iter().filter(|e| e.action == "export").count()
+    }
+
+    #[tokio::test]
+    async fn a_cancelled_save_dialog_writes_nothing() {
+        let folder = TestFolder::new();
+        let (catalog, dialogs) = export_setup(&folder, true, "\n").await;
+        let answer =
+            dispatch_with_dialogs(&catalog, &dialogs, "export_bundle", Some(json!({"structures": [], "sign": null})))
+                .await
+                .unwrap();
+        assert_eq!(answer, Value::Null);
+        assert!(zips(&folder).is_empty(), "{:?}", zips(&folder));
+        assert_eq!(audited_exports(&catalog).await, 0);
+        let log = asked(&folder);
+        assert!(log.starts_with("save_bundle\tdemo-northwind-workshop-catalog-"), "{log}");
+    }
+
+    #[tokio::test]
+    async fn a_refused_export_lists_its_blockers_and_asks_for_no_file() {
+        let folder = TestFolder::new();
+        let (catalog, dialogs) = export_setup(&folder, false, &format!("{}\n", folder.file("b.zip").display())).await;
+        let preview =
+            dispatch_with_dialogs(&catalog, &dialogs, "preview_bundle", Some(json!({"structures": ["ST-2"]})))
+                .await
+                .unwrap();
+        assert!(!preview["blockers"].as_array().unwrap().is_empty());
+        let names: Vec<&str> =
+            preview["build_order"].as_array().unwrap().iter().map(|o| o["name"].as_str().unwrap()).collect();
+        assert!(names.contains(&"Mobile Business 40 package"), "{names:?}");
+        let e = dispatch_with_dialogs(
+            &catalog,
+            &dialogs,
+            "export_bundle",
+            Some(json!({"structures": ["ST-2"], "sign": null})),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Lifecycle, "{e:?}");
+        for id in ["PP-5", "PP-6", "BO-1", "AO-6"] {
+            assert!(e.message.contains(id), "{id} not named: {}", e.message);
+        }
+        assert!(e.message.contains("approve it first"), "{}", e.message);
+        assert_eq!(asked(&folder), "", "no dialog for a refused export");
+        assert!(zips(&folder).is_empty());
+    }
+
+    #[tokio::test]
+    async fn an_export_writes_a_bundle_that_verifies_signed_with_the_chosen_key() {
+        let folder = TestFolder::new();
+        let (secret, public) = bundle::sign::keygen().unwrap();
+        std::fs::write(folder.file("ops.key"), secret).unwrap();
+        std::fs::write(folder.file("not-a-key.txt"), "hello").unwrap();
+        let out = folder.file("ST-2.zip");
+        let answers = format!(
+            "{}\n{}\n\n{}\n",
+            folder.file("not-a-key.txt").display(),
+            folder.file("ops.key").display(),
+            out.display()
+        );
+        let (catalog, dialogs) = export_setup(&folder, true, &answers).await;
+        let e = dispatch_with_dialogs(&catalog, &dialogs, "choose_signing_key", None).await.unwrap_err();
+        assert_eq!((e.kind, e.field.as_deref()), (ErrorKind::InvalidInput, Some("key")), "{e:?}");
+        let chosen = dispatch_with_dialogs(&catalog, &dialogs, "choose_signing_key", None).await.unwrap();
+        assert_eq!(chosen["needs_password"], false);
+        assert_eq!(dispatch_with_dialogs(&catalog, &dialogs, "choose_signing_key", None).await.unwrap(), Value::Null);
+        let request = json!({"structures": ["ST-2"], "sign": {"key": chosen["path"], "password": null}});
+        let done = dispatch_with_dialogs(&catalog, &dialogs, "export_bundle", Some(request)).await.unwrap();
+        assert_eq!(done["signed"], true);
+        assert_eq!(done["structures"], json!(["ST-2"]));
+        let bytes = std::fs::read(&out).unwrap();
+        assert_eq!(done["bytes"], bytes.len());
+        let pk = bundle::sign::public_key(&public).unwrap();
+        let v = bundle::verify(&bytes, Some(&pk), &bundle::Limits::default()).unwrap();
+        assert!(v.ok(), "{:?}", v.problems);
+        assert!(matches!(v.signature, bundle::verify::Signature::Valid(_)), "{:?}", v.signature);
+        assert_eq!(audited_exports(&catalog).await, 1);
+        assert!(asked(&folder).contains("save_bundle\tdemo-northwind-workshop-ST-2-"), "{}", asked(&folder));
+        // The same file again is refused: an export never overwrites.
+        std::fs::write(folder.file("answers"), format!("{}\n", out.display())).unwrap();
+        let e =
+            dispatch_with_dialogs(&catalog, &dialogs, "export_bundle", Some(json!({"structures": [], "sign": null})))
+                .await
+                .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Conflict, "{e:?}");
+        assert_eq!(std::fs::read(&out).unwrap(), bytes);
+    }
+
+    #[tokio::test]
+    async fn bundle_commands_refuse_bad_requests_and_bad_keys_before_any_dialog() {
+        let folder = TestFolder::new();
+        let (catalog, dialogs) = export_setup(&folder, true, "").await;
+        for payload in
+            [None, Some(json!({})), Some(json!({"structures": "ST-1"})), Some(json!({"structures": ["XX-1"]}))]
+        {
+            let e = dispatch_with_dialogs(&catalog, &dialogs, "export_bundle", payload.clone()).await.unwrap_err();
+            assert_eq!(e.kind, ErrorKind::InvalidInput, "{payload:?}: {e:?}");
+            let e = dispatch_with_dialogs(&catalog, &dialogs, "preview_bundle", payload.clone()).await.unwrap_err();
+            assert_eq!(e.kind, ErrorKind::InvalidInput, "{payload:?}: {e:?}");
+        }
+        let e = dispatch_with_dialogs(&catalog, &dialogs, "preview_bundle", Some(json!({"structures": ["ST-9"]})))
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotFound);
+        let missing = json!({"structures": [], "sign": {"key": folder.file("nope.key"), "password": null}});
+        let e = dispatch_with_dialogs(&catalog, &dialogs, "export_bundle", Some(missing)).await.unwrap_err();
+        assert_eq!((e.kind, e.field.as_deref()), (ErrorKind::InvalidInput, Some("key")), "{e:?}");
+        assert_eq!(asked(&folder), "");
+        assert_eq!(suggested_bundle_name("a/b c", &[], true).split_once("-catalog-").unwrap().0, "a-b-c");
+        let many: Vec<Id> = (1..=5).map(|n| format!("ST-{n}").parse().unwrap()).collect();
+        assert!(suggested_bundle_name("x", &many, false).starts_with("x-5-structures-"));
     }
 
     #[tokio::test]
@@ -1006,7 +1313,8 @@ mod tests {
         assert!(whole["nodes"].as_array().unwrap().len() > 18, "the catalog holds ST-1 too");
         let shared = dispatch(&catalog, "diagram", diagram_of(json!({"shared_data": "ST-1"}))).await.unwrap();
         assert_eq!(shared["kind"], "shared_data");
-        let same = catalog.catalog
+        let same = catalog
+            .catalog
             .with(|c| {
                 let s = c.snapshot()?;
                 diagram::structure(&s, &rules::check(&s), "ST-2".parse().unwrap())

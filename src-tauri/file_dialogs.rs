@@ -43,6 +43,8 @@ pub enum Purpose {
     SaveSvg,
     /// Where to write a diagram as PNG.
     SavePng,
+    /// The minisign secret key to sign a bundle with (read, never written).
+    SigningKey,
 }
 
 impl Purpose {
@@ -55,6 +57,7 @@ impl Purpose {
             Purpose::SaveBundle => "Export an approved plan bundle",
             Purpose::SaveSvg => "Export the diagram as SVG",
             Purpose::SavePng => "Export the diagram as PNG",
+            Purpose::SigningKey => "Choose the secret key to sign the bundle with",
         }
     }
 
@@ -65,12 +68,13 @@ impl Purpose {
             Purpose::SaveBundle => ("Plan bundle", &["zip"]),
             Purpose::SaveSvg => ("SVG picture", &["svg"]),
             Purpose::SavePng => ("PNG picture", &["png"]),
+            Purpose::SigningKey => ("minisign secret key", &["key"]),
         }
     }
 
     /// True for the dialogs that ask for a file to write.
     pub fn saves(self) -> bool {
-        self != Purpose::OpenCatalog
+        !matches!(self, Purpose::OpenCatalog | Purpose::SigningKey)
     }
 
     /// Stable name, written to the scripted dialogs' log.
@@ -82,6 +86,7 @@ impl Purpose {
             Purpose::SaveBundle => "save_bundle",
             Purpose::SaveSvg => "save_svg",
             Purpose::SavePng => "save_png",
+            Purpose::SigningKey => "signing_key",
         }
     }
 }
@@ -224,5 +229,9 @@ mod tests {
         assert_eq!(with_extension(p("/x/acme.PLANSMITH"), Purpose::CopyCatalog), p("/x/acme.PLANSMITH"));
         assert_eq!(with_extension(p("/x/diagram.v2"), Purpose::SavePng), p("/x/diagram.v2.png"));
         assert_eq!(with_extension(p("/x/anything"), Purpose::OpenCatalog), p("/x/anything"));
+        assert_eq!(
+            with_extension(p("/home/ops/.minisign/minisign"), Purpose::SigningKey),
+            p("/home/ops/.minisign/minisign")
+        );
     }
 }

@@ -67,6 +67,9 @@ pub fn run() -> anyhow::Result<()> {
             commands::customer_detail,
             commands::diagram,
             commands::export_diagram,
+            commands::preview_bundle,
+            commands::export_bundle,
+            commands::choose_signing_key,
         ])
         .setup(move |app| {
             let data_dir = app.path().data_dir().context("cannot find the user's data folder for the demo catalog")?;

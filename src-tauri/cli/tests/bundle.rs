@@ -84,6 +84,12 @@ fn signed_bundles_verify_with_the_key_and_with_stock_minisign() {
     let (c, _) = code(&dir, &["keygen", "--out", "ops.key"]);
     assert_eq!(c, 2, "never overwrites a key");
     ok(&dir, &["export", "demo.plansmith", "--out", "s.zip", "--sign", "ops.key"]);
+    // Same catalog, same SOURCE_DATE_EPOCH, same key: the same bytes, signature included.
+    ok(&dir, &["export", "demo.plansmith", "--out", "s2.zip", "--sign", "ops.key"]);
+    assert!(
+        std::fs::read(dir.join("s.zip")).unwrap() == std::fs::read(dir.join("s2.zip")).unwrap(),
+        "two signed exports of the same catalog at the same time differ"
+    );
     let text = ok(&dir, &["verify", "s.zip", "--pubkey", "ops.key.pub"]);
     assert!(text.contains("signature valid"), "{text}");
     ok(&dir, &["keygen", "--out", "other.key"]);
@@ -99,6 +105,26 @@ fn signed_bundles_verify_with_the_key_and_with_stock_minisign() {
     let o = Command::new("minisign")
         .args(["-V", "-p", "../ops.key.pub", "-m", "manifest.json", "-x", "manifest.json.minisig"])
         .current_dir(&x)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", out(&o));
+    // A key pair made by the stock minisign (no password) signs too, and minisign agrees.
+    let o = Command::new("minisign")
+        .args(["-G", "-W", "-p", "stock.pub", "-s", "stock.key"])
+        .current_dir(&dir)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "minisign -G: {}", out(&o));
+    ok(&dir, &["export", "demo.plansmith", "--out", "m.zip", "--sign", "stock.key"]);
+    let text = ok(&dir, &["verify", "m.zip", "--pubkey", "stock.pub"]);
+    assert!(text.contains("signature valid"), "{text}");
+    let y = dir.join("y");
+    let o = Command::new("unzip").arg("-q").arg(dir.join("m.zip")).arg("-d").arg(&y).output().unwrap();
+    assert!(o.status.success());
+    let o = Command::new("minisign")
+        .args(["-V", "-p", "../stock.pub", "-m", "manifest.json", "-x", "manifest.json.minisig"])
+        .current_dir(&y)
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", out(&o));

@@ -8,6 +8,11 @@
 //! - reference: `sqlite3 -json` of every content table of the same catalog into one file,
 //!   `zip -6` of it, `openssl dgst -sha256` of the zip.
 //!
+//! Beside the wall-clock times it prints the CPU time each side used (ours: this process's
+//! user + system time; the reference: its child processes'), from `/proc/self/stat`: on a
+//! machine shared with other work the CPU time moves much less than the wall clock, and the
+//! export uses every core while the reference pipeline mostly uses one.
+//!
 //! Run: `cargo bench -p plansmith-core --bench bundle`. Environment:
 //! `PLANSMITH_BENCH_STRUCTURES` (default 10000, half of each article's structure),
 //! `PLANSMITH_BENCH_RUNS` (default 3), `PLANSMITH_BENCH_DIR` (default the system temp dir).
@@ -90,20 +95,33 @@ fn build(dir: &Path, structures: usize) -> PathBuf {
     path
 }
 
-fn export(catalog: &Path, out: &Path) -> (Duration, u64) {
+/// (this process's, its waited-for children's) user + system CPU seconds so far.
+fn cpu() -> (f64, f64) {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<f64> = rest.split_whitespace().map(|x| x.parse().unwrap_or(0.0)).collect();
+    // utime, stime, cutime, cstime are fields 14-17, i.e. 11-14 after the name; 100 ticks/s.
+    let tick = |i: usize| f.get(i).copied().unwrap_or(0.0) / 100.0;
+    (tick(11) + tick(12), tick(13) + tick(14))
+}
+
+fn export(catalog: &Path, out: &Path) -> (Duration, u64, f64) {
     let _ = std::fs::remove_file(out);
+    let (c0, _) = cpu();
     let t = Instant::now();
     let mut cat = Catalog::open(catalog).expect("open");
     let done = cat.export_bundle(out, &ExportOptions::default(), None, &stamp()).expect("export");
     let d = t.elapsed();
-    (d, done.bytes)
+    (d, done.bytes, cpu().0 - c0)
 }
 
-fn reference(catalog: &Path, dir: &Path) -> (Duration, u64) {
+fn reference(catalog: &Path, dir: &Path) -> (Duration, u64, f64) {
     let json = dir.join("reference.json");
     let zip = dir.join("reference.zip");
     let _ = std::fs::remove_file(&zip);
     let sql: String = TABLES.iter().map(|t| format!("SELECT * FROM {t};")).collect::<Vec<_>>().join("\n");
+    let (_, c0) = cpu();
     let t = Instant::now();
     let dump = Command::new("sqlite3").arg("-json").arg("-readonly").arg(catalog).arg(&sql).output().expect("sqlite3");
     assert!(dump.status.success(), "sqlite3: {}", String::from_utf8_lossy(&dump.stderr));
@@ -113,7 +131,7 @@ fn reference(catalog: &Path, dir: &Path) -> (Duration, u64) {
     let h = Command::new("openssl").args(["dgst", "-sha256"]).arg(&zip).output().expect("openssl");
     assert!(h.status.success());
     let d = t.elapsed();
-    (d, std::fs::metadata(&zip).map(|m| m.len()).unwrap_or(0))
+    (d, std::fs::metadata(&zip).map(|m| m.len()).unwrap_or(0), cpu().1 - c0)
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -137,13 +155,16 @@ fn main() {
     export(&catalog, &out);
     reference(&catalog, dir.path());
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    let (mut our_cpu, mut their_cpu) = (Vec::new(), Vec::new());
     let (mut our_size, mut their_size) = (0, 0);
     for _ in 0..runs {
-        let (d, n) = export(&catalog, &out);
+        let (d, n, c) = export(&catalog, &out);
         ours.push(d);
+        our_cpu.push(Duration::from_secs_f64(c));
         our_size = n;
-        let (d, n) = reference(&catalog, dir.path());
+        let (d, n, c) = reference(&catalog, dir.path());
         theirs.push(d);
+        their_cpu.push(Duration::from_secs_f64(c));
         their_size = n;
     }
     let (a, b) = (median(ours.clone()), median(theirs.clone()));
@@ -160,4 +181,11 @@ fn main() {
         their_size as f64 / 1e6
     );
     println!("ratio export / reference: {:.2}× (goal ≤ 1.5×)", a.as_secs_f64() / b.as_secs_f64());
+    let (ca, cb) = (median(our_cpu), median(their_cpu));
+    println!(
+        "CPU time (user + system), median: export {:.3} s, reference {:.3} s, ratio {:.2}×",
+        ca.as_secs_f64(),
+        cb.as_secs_f64(),
+        ca.as_secs_f64() / cb.as_secs_f64()
+    );
 }

@@ -65,7 +65,9 @@ pub fn objects(r: &Relations, st: &Structure) -> StructureObjects {
     let mut queue: Vec<(Id, Option<MemberRole>)> = st.members.iter().map(|m| (m.object, Some(m.role))).collect();
     if let Some(c) = st.customer.and_then(|c| s.customer(c)) {
         queue.extend(c.data_package.map(|p| (p, Some(MemberRole::Data))));
-        for site in s.sites.iter().filter(|x| x.customer == c.id) {
+        // Through the index: scanning every site for each shared-data structure made a large
+        // export quadratic.
+        for site in r.sites_of.get(&c.id).into_iter().flatten().filter_map(|x| s.site(*x)) {
             queue.extend(site.tail_package.map(|p| (p, Some(MemberRole::Tail))));
         }
     }

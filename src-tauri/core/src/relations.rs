@@ -29,6 +29,8 @@ pub struct Relations<'a> {
     pub allowances_of_add_on: HashMap<Id, Vec<Id>>,
     /// Data-allowance service plan → service plans pooling from it.
     pub pooled_from: HashMap<Id, Vec<Id>>,
+    /// Customer → its sites, in site order.
+    pub sites_of: HashMap<Id, Vec<Id>>,
 }
 
 impl<'a> Relations<'a> {
@@ -44,6 +46,7 @@ impl<'a> Relations<'a> {
             bolt_ons_of_add_on: HashMap::new(),
             allowances_of_add_on: HashMap::new(),
             pooled_from: HashMap::new(),
+            sites_of: HashMap::new(),
         };
         for p in s.plans() {
             if let Some(b) = p.buy_counterpart {
@@ -75,6 +78,9 @@ impl<'a> Relations<'a> {
             for m in &g.members {
                 r.groups_of.entry(*m).or_default().push(g.id);
             }
+        }
+        for x in &s.sites {
+            r.sites_of.entry(x.customer).or_default().push(x.id);
         }
         r
     }

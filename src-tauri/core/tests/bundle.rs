@@ -232,12 +232,16 @@ fn signatures_hold_for_the_right_key_only() {
     // An unsigned bundle checked with a key is a problem.
     let unsigned = export_bytes(&cat, &ExportOptions::default());
     assert_eq!(kinds(&bundle::verify(&unsigned, Some(&pk), &Limits::default()).unwrap())[0].0, ProblemKind::Signature);
-    // Everything but the signature is byte-identical run to run.
+    // Signing is deterministic: the same catalog, time and key give the same bytes, signature
+    // included; another time gives another signature (its trusted comment has the timestamp).
     let again = bundle::build(&cat.snapshot().unwrap(), &ExportOptions::default(), Some(&sk), &stamp()).unwrap();
-    let (a, b) = (entries(&built.bytes), entries(&again.bytes));
-    for (x, y) in a.iter().zip(&b).filter(|(x, _)| x.name != "manifest.json.minisig") {
-        assert_eq!(x, y);
-    }
+    assert!(again.bytes == built.bytes, "two signed builds differ");
+    let later = Stamp::new("Dana Lee", Timestamp::from_unix_seconds(EPOCH + 60));
+    let other = bundle::build(&cat.snapshot().unwrap(), &ExportOptions::default(), Some(&sk), &later).unwrap();
+    assert_ne!(
+        entry(&entries(&other.bytes), "manifest.json.minisig"),
+        entry(&entries(&built.bytes), "manifest.json.minisig")
+    );
 }
 
 fn csv_with_ids(cat: &Catalog, ids: &[(&str, &str)]) -> String {
@@ -408,4 +412,57 @@ fn the_build_sheet_is_in_the_articles_order_and_escapes_everything() {
         assert!(html.contains(label), "{label}");
     }
     assert!(html.contains("AUD "), "money with the currency");
+}
+
+/// The approved demo's whole-catalog bundle, pinned: its manifest (every entry's size and
+/// SHA-256) and the SHA-256 of the zip. A speed-up must not change a byte by accident; a change
+/// meant to alter the bytes (format, sheet, diagrams, compression) is blessed knowingly with
+/// `PLANSMITH_BLESS=1 cargo test -p plansmith-core --test bundle golden` and shows in review.
+#[test]
+fn the_demo_bundle_matches_its_golden_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cat, _) = approved_demo(dir.path());
+    let built = bundle::build(&cat.snapshot().unwrap(), &ExportOptions::default(), None, &stamp()).unwrap();
+    let now = format!("{}zip sha256 {}\n", built.manifest.to_json(), built.sha256);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/bundle-demo.manifest.txt");
+    if std::env::var("PLANSMITH_BLESS").is_ok_and(|v| v == "1") {
+        std::fs::write(&path, &now).unwrap();
+    }
+    let golden = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}; run with PLANSMITH_BLESS=1 to create it", path.display()));
+    assert!(
+        golden == now,
+        "the demo bundle's bytes changed:\n--- golden\n{golden}\n--- now\n{now}\nIf intended, rerun with PLANSMITH_BLESS=1 and commit the file."
+    );
+}
+
+/// The window's preview names every object once, keyed ones in the build sheet's order (each
+/// with its step), then the rest (structures, customers, sites) by id.
+#[test]
+fn the_preview_lists_every_object_by_name_in_build_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cat, _) = approved_demo(dir.path());
+    let p = cat.preview_bundle(&ExportOptions { structures: vec![id("ST-2")], ..Default::default() }).unwrap();
+    let listed: Vec<Id> = p.build_order.iter().map(|o| o.id).collect();
+    let mut sorted = listed.clone();
+    sorted.sort();
+    assert_eq!(sorted, p.objects, "every object once");
+    assert!(p.build_order.iter().all(|o| !o.name.is_empty()), "{:?}", p.build_order);
+    let steps: Vec<u32> = p.build_order.iter().filter_map(|o| o.step).collect();
+    assert!(steps.windows(2).all(|w| w[0] < w[1]), "{steps:?}");
+    let first: Vec<&str> = p.build_order.iter().take(4).map(|o| o.name.as_str()).collect();
+    assert_eq!(
+        first,
+        [
+            "Wholesale mobile 40 (buy)",
+            "Wholesale mobile 40 package (buy)",
+            "Mobile Business 40",
+            "Mobile Business 40 package"
+        ]
+    );
+    let keyed = p.build_order.iter().position(|o| o.step.is_none()).unwrap();
+    assert!(p.build_order[keyed..].iter().all(|o| o.step.is_none()), "unkeyed objects come last");
+    assert!(p.build_order[keyed..].iter().any(|o| o.id == id("ST-2")));
+    let bo1 = p.build_order.iter().find(|o| o.id == id("BO-1")).unwrap();
+    assert_eq!((bo1.side, bo1.status), (Some(plansmith_core::model::Side::Buy), Some(Status::Approved)));
 }

@@ -7,10 +7,11 @@ import { isBackendError, overviewProblems } from './guards';
 import type { BackendError, ErrorKind, Overview } from './types';
 import type {
   ApprovalPlan,
-  CatalogFile,
   CandidatePage,
   CandidateQuery,
+  CatalogFile,
   Change,
+  ChosenKey,
   CustomerDetail,
   CustomerPage,
   CustomerQuery,
@@ -18,6 +19,7 @@ import type {
   DiagramOf,
   EditOutcome,
   Exported,
+  ExportRequest,
   Finding,
   History,
   Id,
@@ -25,8 +27,10 @@ import type {
   ListQuery,
   ObjectDetail,
   PictureFormat,
+  Preview,
   Progress,
   RecentCatalog,
+  SavedPicture,
   ReferenceData,
   StepAction,
   StepOutcome,
@@ -78,7 +82,13 @@ export interface Backend {
   /** The laid-out diagram of a structure or of the whole catalog, with error counts. */
   diagram(of: DiagramOf): Promise<Diagram>;
   /** Asks where to save the picture and writes it; `path: null` when the person cancelled. */
-  exportDiagram(of: DiagramOf, format: PictureFormat): Promise<Exported>;
+  exportDiagram(of: DiagramOf, format: PictureFormat): Promise<SavedPicture>;
+  /** What a bundle of these structures (none: the whole catalog) would hold and what blocks it. */
+  previewBundle(structures: Id[]): Promise<Preview>;
+  /** Asks where to save (native dialog), then exports; `null`: the dialog was cancelled. */
+  exportBundle(request: ExportRequest): Promise<Exported | null>;
+  /** Asks for a minisign secret key file to sign with; `null`: cancelled. */
+  chooseSigningKey(): Promise<ChosenKey | null>;
 }
 
 /**
@@ -115,6 +125,9 @@ export const COMMANDS = {
   customerDetail: 'customer_detail',
   diagram: 'diagram',
   exportDiagram: 'export_diagram',
+  previewBundle: 'preview_bundle',
+  exportBundle: 'export_bundle',
+  chooseSigningKey: 'choose_signing_key',
 } as const satisfies Record<keyof Backend, string>;
 
 /** A failed backend call, carrying the app's `{kind, message, field}`. */
@@ -231,13 +244,23 @@ export class TauriBackend implements Backend {
   }
   customerDetail(id: Id): Promise<CustomerDetail> {
     return this.ask(COMMANDS.customerDetail, { id });
-    }
+  }
 
   diagram(of: DiagramOf): Promise<Diagram> {
     return this.ask(COMMANDS.diagram, { of });
   }
-  exportDiagram(of: DiagramOf, format: PictureFormat): Promise<Exported> {
+  exportDiagram(of: DiagramOf, format: PictureFormat): Promise<SavedPicture> {
     return this.ask(COMMANDS.exportDiagram, { of, format });
+  }
+
+  previewBundle(structures: Id[]): Promise<Preview> {
+    return this.ask(COMMANDS.previewBundle, { structures });
+  }
+  exportBundle(request: ExportRequest): Promise<Exported | null> {
+    return this.ask(COMMANDS.exportBundle, request);
+  }
+  chooseSigningKey(): Promise<ChosenKey | null> {
+    return this.ask(COMMANDS.chooseSigningKey);
   }
 
   /** Commands with input take one `request` argument, decoded and checked by the app. */

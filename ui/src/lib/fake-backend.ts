@@ -9,15 +9,17 @@
 // plan once the steps before it are done), enough to drive the checklist's buttons.
 
 import type { Backend } from './backend';
-import { BackendFailure } from './backend';
 import type { BackendError, Overview } from './types';
+import { BackendFailure } from './backend';
 import type {
   ApprovalPlan,
-  CatalogFile,
+  Blocker,
+  BoltOnCategory,
   CandidatePage,
   CandidateQuery,
-  BoltOnCategory,
+  CatalogFile,
   Change,
+  ChosenKey,
   Customer,
   CustomerDetail,
   CustomerPage,
@@ -26,8 +28,9 @@ import type {
   Diagram,
   DiagramOf,
   EditOutcome,
-  Exported,
   EntityKind,
+  Exported,
+  ExportRequest,
   Finding,
   History,
   Id,
@@ -35,11 +38,14 @@ import type {
   ListQuery,
   ObjectDetail,
   ObjectName,
-  Plan,
   PictureFormat,
+  Plan,
   PlanDetail,
+  Preview,
+  PreviewObject,
   Progress,
   RecentCatalog,
+  SavedPicture,
   ReferenceData,
   ServiceType,
   Settings,
@@ -67,6 +73,10 @@ export interface FakeAnswers {
   diagrams?: Record<string, Diagram>;
   /** What the save dialog of `exportDiagram` answers: a path, `null` (cancelled) or an error. */
   exportTo?: string | null | BackendError;
+  /** What the save dialog of an export answers: a path, or `null` (cancelled; the default). */
+  saveBundleAs?: string | null;
+  /** What the signing key dialog answers (`null`, the default: cancelled). */
+  signingKey?: ChosenKey | null;
 }
 
 /** The key of a diagram in `FakeAnswers.diagrams`: "catalog", "structure ST-2", "shared_data ST-1". */
@@ -887,11 +897,85 @@ export class FakeBackend implements Backend {
     return structuredClone(found);
   }
 
-  async exportDiagram(of: DiagramOf, format: PictureFormat): Promise<Exported> {
+  async exportDiagram(of: DiagramOf, format: PictureFormat): Promise<SavedPicture> {
     this.calls.push(`exportDiagram ${diagramName(of)} ${format}`);
     const answer = this.answers.exportTo === undefined ? `/home/ava/${diagramName(of)}.${format}` : this.answers.exportTo;
     if (answer !== null && typeof answer === 'object') throw new BackendFailure(answer);
     return { path: answer };
+  }
+
+  /** The fake's bundle: every plan it holds, whichever structures are chosen (it knows no
+   * structure membership), keyed service plans, package plans, bolt-ons, add-ons, BUY first. */
+  async previewBundle(structures: Id[]): Promise<Preview> {
+    this.calls.push(`previewBundle ${structures.join(',')}`);
+    const overview = this.answers.overview;
+    const known = new Set((overview && 'structures' in overview ? overview.structures : []).map((s) => s.id));
+    for (const id of structures) {
+      if (!known.has(id)) fail('not_found', `There is no structure ${id} in this catalog.`, 'structure');
+    }
+    const KEYING = ['service_plan', 'package_plan', 'bolt_on', 'bolt_on_add_on'];
+    const rank = (p: Plan) => KEYING.indexOf(kindOf(p.id)) * 2 + (p.side === 'SELL' ? 1 : 0);
+    const plans = [...this.plans.values()]
+      .filter((p) => p.status !== 'retired')
+      .sort((a, b) => rank(a) - rank(b) || a.id.localeCompare(b.id));
+    const build_order: PreviewObject[] = plans.map((p, i) => ({
+      id: p.id,
+      name: p.internal_name,
+      side: p.side,
+      status: p.status,
+      step: i + 1,
+    }));
+    const blockers: Blocker[] = plans
+      .filter((p) => p.status === 'draft')
+      .map((p) => ({
+        object: p.id,
+        rule: 'LIF-03',
+        field: 'status',
+        message:
+          `LIF-03 ${p.side} ${p.id} '${p.internal_name}' is draft, ` +
+          'but a bundle holds only approved or live objects; approve it first.',
+      }));
+    const ids = new Set(plans.map((p) => p.id));
+    for (const f of this.findings().filter((f) => ids.has(f.object))) {
+      blockers.push({ object: f.object, rule: f.rule, field: f.field, message: f.message });
+    }
+    const counts: Record<string, number> = {};
+    for (const p of plans) counts[kindOf(p.id)] = (counts[kindOf(p.id)] ?? 0) + 1;
+    return {
+      structures: structures.length ? structures : [...known],
+      objects: [...ids].sort(),
+      counts,
+      build_order,
+      blockers,
+      delta: null,
+    };
+  }
+
+  async exportBundle(request: ExportRequest): Promise<Exported | null> {
+    const signed = request.sign ? ` signed with ${request.sign.key}` : '';
+    this.calls.push(`exportBundle ${request.structures.join(',')}${signed}`);
+    const preview = await this.previewBundle(request.structures);
+    if (preview.blockers.length) {
+      const lines = preview.blockers.map((b) => `  - ${b.message}`).join('\n');
+      fail('lifecycle', `the export was refused: ${preview.blockers.length} blocker(s); fix these first:\n${lines}`);
+    }
+    const path = this.answers.saveBundleAs ?? null;
+    if (path === null) return null;
+    return {
+      path,
+      bundle_id: 'PSB-0123456789abcdef0123',
+      sha256: 'f'.repeat(64),
+      bytes: 28_322,
+      counts: preview.counts,
+      structures: preview.structures,
+      signed: request.sign !== null,
+      delta_of: null,
+    };
+  }
+
+  async chooseSigningKey(): Promise<ChosenKey | null> {
+    this.calls.push('chooseSigningKey');
+    return this.answers.signingKey ?? null;
   }
 
   async referenceData(): Promise<ReferenceData> {

@@ -61,8 +61,10 @@ fn dos_time(at: Timestamp) -> (u16, u16) {
 
 /// Deflates one chunk on its own; `last` finishes the stream, otherwise it ends sync-flushed
 /// on a byte boundary so the next chunk's output can follow it.
-fn deflate_chunk(data: &[u8], last: bool) -> Vec<u8> {
-    let mut c = Compress::new(Compression::new(LEVEL), false);
+fn deflate_chunk(c: &mut Compress, data: &[u8], last: bool) -> Vec<u8> {
+    // One compressor per worker, reset between chunks: a new one allocates and clears its
+    // window and hash tables, which cost more than deflating a small entry (a diagram).
+    c.reset();
     let mut out = Vec::with_capacity(data.len() / 3 + 64);
     let flush = if last { FlushCompress::Finish } else { FlushCompress::Sync };
     loop {
@@ -95,13 +97,14 @@ fn deflate_all(entries: &[&[u8]], threads: usize) -> Vec<Vec<Vec<u8>>> {
     let next = AtomicUsize::new(0);
     let threads = threads.clamp(1, jobs.len().max(1));
     let work = || {
+        let mut z = Compress::new(Compression::new(LEVEL), false);
         let mut mine = Vec::new();
         loop {
             let j = next.fetch_add(1, Ordering::Relaxed);
             let Some(&(e, c, last)) = jobs.get(j) else { break };
             let data = entries[e];
             let piece = &data[(c * CHUNK).min(data.len())..((c + 1) * CHUNK).min(data.len())];
-            mine.push((j, deflate_chunk(piece, last)));
+            mine.push((j, deflate_chunk(&mut z, piece, last)));
         }
         mine
     };
@@ -147,6 +150,32 @@ pub fn pack(name: &str, data: &[u8], threads: usize) -> Result<Packed> {
     }
     let chunks = deflate_all(&[data], threads).pop().unwrap_or_default();
     Ok(packed(name.to_string(), data, chunks))
+}
+
+/// Compresses entries one at a time on the calling thread with one reused compressor: for
+/// workers that produce many small entries (the diagrams) and pack each as it is made. The
+/// bytes are those of [`pack`].
+pub struct Packer {
+    z: Compress,
+}
+
+impl Default for Packer {
+    fn default() -> Self {
+        Packer { z: Compress::new(Compression::new(LEVEL), false) }
+    }
+}
+
+impl Packer {
+    pub fn pack(&mut self, name: &str, data: &[u8]) -> Result<Packed> {
+        if data.len() > u32::MAX as usize {
+            return Err(too_big(&format!("{name} of {} bytes", data.len())));
+        }
+        let n = data.len().div_ceil(CHUNK).max(1);
+        let chunks = (0..n)
+            .map(|c| deflate_chunk(&mut self.z, &data[c * CHUNK..((c + 1) * CHUNK).min(data.len())], c + 1 == n))
+            .collect();
+        Ok(packed(name.to_string(), data, chunks))
+    }
 }
 
 fn u16le(out: &mut Vec<u8>, v: u16) {
@@ -248,8 +277,9 @@ mod tests {
         let data: Vec<u8> = (0..(3 * CHUNK + 12345)).map(|i| (i % 251) as u8 ^ (i / 7919) as u8).collect();
         let n = data.len().div_ceil(CHUNK);
         let mut stream = Vec::new();
+        let mut z = Compress::new(Compression::new(LEVEL), false);
         for c in 0..n {
-            stream.extend(deflate_chunk(&data[c * CHUNK..((c + 1) * CHUNK).min(data.len())], c + 1 == n));
+            stream.extend(deflate_chunk(&mut z, &data[c * CHUNK..((c + 1) * CHUNK).min(data.len())], c + 1 == n));
         }
         let mut back = Vec::new();
         flate2::read::DeflateDecoder::new(&stream[..]).read_to_end(&mut back).unwrap();
@@ -262,6 +292,16 @@ mod tests {
         let one = pack("a", &data, 1).unwrap();
         let many = pack("a", &data, 5).unwrap();
         assert_eq!((one.body, one.crc, one.method), (many.body, many.crc, many.method));
+    }
+
+    #[test]
+    fn a_packer_gives_the_bytes_of_pack() {
+        let data: Vec<u8> = (0..(CHUNK + 4321)).map(|i| (i * 13 % 241) as u8).collect();
+        let mut packer = Packer::default();
+        for d in [&data[..], b"", b"<svg/>", &data[..100]] {
+            let (a, b) = (pack("x", d, 2).unwrap(), packer.pack("x", d).unwrap());
+            assert_eq!((a.body, a.crc, a.method, a.size), (b.body, b.crc, b.method, b.size));
+        }
     }
 
     #[test]

@@ -8,11 +8,17 @@
 //! pool and tails. File names are plain (no `/`) and unique; the SVG is deterministic (no clock,
 //! no random ids), because the bundle must be byte-identical run to run. Node error counts come
 //! from the rules run on the bundle's own content (an exportable bundle has none).
+//! [`packed`] gives the same files as bundle entries (`diagrams/…`), hashed and compressed by
+//! the worker that drew them: the export's largest part by count, done in one pass per file.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
+use super::archive::{Packed, Packer};
+use super::manifest::{EntryRecord, sha256_hex};
 use super::select::{self, Closer};
 use crate::diagram::{self, svg};
+use crate::error::Result;
 use crate::id::Id;
 use crate::model::StructureKind;
 use crate::relations::Relations;
@@ -20,42 +26,112 @@ use crate::rules::{self, Finding};
 use crate::snapshot::Snapshot;
 
 /// The diagram files of `structures`, drawn from `s` (the bundle's own content).
+pub fn diagrams(s: &Snapshot, structures: &[Id]) -> Vec<(String, String)> {
+    let findings = rules::check(s);
+    let r = Relations::new(s);
+    let closer = Closer::new(&r);
+    let by_object = by_object(&findings);
+    let mut out = Vec::with_capacity(structures.len() * 2);
+    for id in structures {
+        draw(s, &closer, &by_object, *id, |name, svg| out.push((name, svg)));
+    }
+    out
+}
+
+/// A diagram as it goes into the bundle: its entry name (under `diagrams/`), its manifest
+/// record (size and SHA-256) and its compressed bytes.
+pub struct PackedDiagram {
+    pub record: EntryRecord,
+    pub packed: Packed,
+}
+
+/// Structures per work item: small enough to share the work out evenly (a shared-data
+/// structure has two diagrams, a bolt-on one has one), large enough that taking one is cheap.
+const BATCH: usize = 32;
+
+/// The diagram files of `structures` as bundle entries, drawn, hashed and compressed on
+/// `threads` cores, each file packed by the worker that drew it, in the order of
+/// [`diagrams`]. `findings`: the rules' findings on `s` (the node badges).
 ///
 /// Each structure is drawn from the part of `s` it closes over (its objects and what they
-/// need), so that drawing 10 000 structures costs 10 000 small drawings, not 10 000 walks of
-/// the whole catalog; the structures are shared out over two cores and the files kept in order.
-pub fn diagrams(s: &Snapshot, structures: &[Id]) -> Vec<(String, String)> {
+/// need), so drawing 10 000 structures costs 10 000 small drawings, not 10 000 walks of the
+/// whole catalog.
+pub fn packed(s: &Snapshot, structures: &[Id], findings: &[Finding], threads: usize) -> Result<Vec<PackedDiagram>> {
     if structures.is_empty() {
-        return Vec::new();
-    }
-    let mut findings: HashMap<Id, Vec<Finding>> = HashMap::new();
-    for f in rules::check(s) {
-        findings.entry(f.object).or_default().push(f);
+        return Ok(Vec::new());
     }
     let r = Relations::new(s);
     let closer = Closer::new(&r);
-    let draw = |ids: &[Id]| -> Vec<(String, String)> {
-        let mut out = Vec::with_capacity(ids.len() * 2);
-        for id in ids {
-            let objects = closer.close(vec![*id], false);
-            let part = select::part(s, &objects);
-            let mine: Vec<Finding> = objects.iter().filter_map(|o| findings.get(o)).flatten().cloned().collect();
-            if let Ok(d) = diagram::structure(&part, &mine, *id) {
-                out.push((format!("{id}.svg"), svg::write(&d)));
+    let by_object = by_object(findings);
+    let next = AtomicUsize::new(0);
+    let batches = structures.len().div_ceil(BATCH);
+    let work = || -> Result<Vec<(usize, Vec<PackedDiagram>)>> {
+        let mut packer = Packer::default();
+        let mut mine = Vec::new();
+        loop {
+            let b = next.fetch_add(1, Ordering::Relaxed);
+            if b >= batches {
+                break;
             }
-            if part.structure(*id).is_some_and(|st| st.kind == StructureKind::SharedData)
-                && let Ok(d) = diagram::shared_data(&part, &mine, *id)
-            {
-                out.push((format!("{id}-shared-data.svg"), svg::write(&d)));
+            let mut files = Vec::new();
+            let mut failed = None;
+            for id in &structures[b * BATCH..((b + 1) * BATCH).min(structures.len())] {
+                draw(s, &closer, &by_object, *id, |name, svg| {
+                    let name = format!("{}{name}", super::DIAGRAMS_DIR);
+                    let record =
+                        EntryRecord { name: name.clone(), size: svg.len() as u64, sha256: sha256_hex(svg.as_bytes()) };
+                    match packer.pack(&name, svg.as_bytes()) {
+                        Ok(packed) => files.push(PackedDiagram { record, packed }),
+                        Err(e) => failed = Some(e),
+                    }
+                });
             }
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            mine.push((b, files));
         }
-        out
+        Ok(mine)
     };
-    let (a, b) = structures.split_at(structures.len().div_ceil(2));
-    std::thread::scope(|scope| {
-        let second = scope.spawn(|| draw(b));
-        let mut out = draw(a);
-        out.extend(second.join().expect("drawing a diagram does not panic"));
-        out
-    })
+    let threads = threads.clamp(1, batches);
+    let mut done: Vec<(usize, Vec<PackedDiagram>)> = std::thread::scope(|scope| -> Result<_> {
+        let workers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut all = work()?;
+        for w in workers {
+            all.extend(w.join().expect("drawing a diagram does not panic")?);
+        }
+        Ok(all)
+    })?;
+    done.sort_by_key(|(b, _)| *b);
+    Ok(done.into_iter().flat_map(|(_, files)| files).collect())
+}
+
+fn by_object(findings: &[Finding]) -> HashMap<Id, Vec<&Finding>> {
+    let mut m: HashMap<Id, Vec<&Finding>> = HashMap::new();
+    for f in findings {
+        m.entry(f.object).or_default().push(f);
+    }
+    m
+}
+
+/// Draws the diagram files of structure `id` (module doc) and hands each to `out` as (file
+/// name, SVG text).
+fn draw(
+    s: &Snapshot,
+    closer: &Closer,
+    findings: &HashMap<Id, Vec<&Finding>>,
+    id: Id,
+    mut out: impl FnMut(String, String),
+) {
+    let objects = closer.close(vec![id], false);
+    let part = select::part(s, &objects);
+    let mine: Vec<Finding> = objects.iter().filter_map(|o| findings.get(o)).flatten().map(|f| (*f).clone()).collect();
+    if let Ok(d) = diagram::structure(&part, &mine, id) {
+        out(format!("{id}.svg"), svg::write(&d));
+    }
+    if part.structure(id).is_some_and(|st| st.kind == StructureKind::SharedData)
+        && let Ok(d) = diagram::shared_data(&part, &mine, id)
+    {
+        out(format!("{id}-shared-data.svg"), svg::write(&d));
+    }
 }

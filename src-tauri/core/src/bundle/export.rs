@@ -9,7 +9,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use minisign::SecretKey;
 use serde::Serialize;
 
 use super::diff::{self, FieldChange};
@@ -17,13 +16,17 @@ use super::manifest::{self, Application, DeltaOf, EntryRecord, Manifest, sha256_
 use super::order::{self, Action};
 use super::read::Bundle;
 use super::select::{self, Contents};
-use super::{CATALOG, CATALOG_SCHEMA, CHANGES, DIAGRAMS_DIR, IDS, MANIFEST, SCHEMA, SHEET, SIGNATURE};
-use super::{archive, diagrams, ids_return, sheet, sign};
+use super::sign::{self, SecretKey};
+use super::{CATALOG, CATALOG_SCHEMA, CHANGES, IDS, MANIFEST, SCHEMA, SHEET, SIGNATURE};
+use super::{archive, diagrams, ids_return, sheet};
+use crate::detail::name_of;
 use crate::error::{CoreError, Result};
 use crate::id::Id;
 use crate::interchange::Document;
 use crate::lifecycle::{Blocker, audit};
+use crate::model::{Side, Status};
 use crate::relations::Relations;
+use crate::rules::Finding;
 use crate::snapshot::Snapshot;
 use crate::store::Catalog;
 use crate::value::Stamp;
@@ -41,16 +44,33 @@ pub struct ExportOptions {
 }
 
 /// What an export would hold and what blocks it; nothing is written.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Preview {
     pub structures: Vec<Id>,
-    /// Every object in the bundle.
+    /// Every object in the bundle, sorted by id.
     pub objects: Vec<Id>,
     pub counts: BTreeMap<String, u64>,
+    /// Every object in the bundle with its name, in the order ops key them (the build sheet's
+    /// steps), then what is not keyed on its own (structures, customers, sites), by id.
+    pub build_order: Vec<PreviewObject>,
     /// Why it cannot be exported (empty: it can).
     pub blockers: Vec<Blocker>,
     /// On a delta: the changes since the earlier bundle.
     pub delta: Option<DeltaOf>,
+}
+
+/// One object of a previewed bundle, named as the window shows it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PreviewObject {
+    pub id: Id,
+    pub name: String,
+    pub side: Option<Side>,
+    /// Plans only.
+    pub status: Option<Status>,
+    /// The build sheet step where ops key it (none: not keyed on its own, or not in a delta).
+    pub step: Option<u32>,
 }
 
 /// A built bundle, not yet written anywhere.
@@ -63,6 +83,7 @@ pub struct Built {
 }
 
 /// A bundle written to disk and recorded.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Exported {
     pub path: PathBuf,
@@ -79,6 +100,8 @@ struct Planned {
     contents: Contents,
     doc: Document,
     alone: Snapshot,
+    /// The rules' findings on the bundle read on its own (its diagrams show them).
+    findings: Vec<Finding>,
     blockers: Vec<Blocker>,
     delta: Option<(DeltaOf, BTreeMap<Id, Vec<FieldChange>>, diff::Diff)>,
 }
@@ -88,9 +111,9 @@ fn plan(s: &Snapshot, opts: &ExportOptions) -> Result<Planned> {
     let contents = select::contents(&r, &opts.structures)?;
     let doc = select::document(s, &contents);
     let alone = select::snapshot_of(&doc);
-    let blockers = select::blockers(s, &contents, &alone);
+    let (blockers, findings) = select::blockers_and_findings(s, &contents, &alone);
     let delta = opts.since.as_ref().map(|b| delta(b, &doc));
-    Ok(Planned { contents, doc, alone, blockers, delta })
+    Ok(Planned { contents, doc, alone, findings, blockers, delta })
 }
 
 fn delta(since: &Bundle, doc: &Document) -> (DeltaOf, BTreeMap<Id, Vec<FieldChange>>, diff::Diff) {
@@ -107,19 +130,62 @@ fn delta(since: &Bundle, doc: &Document) -> (DeltaOf, BTreeMap<Id, Vec<FieldChan
     (of, changes, d)
 }
 
+/// The objects of `p` in build-sheet order, then the rest by id, each with its name.
+fn build_order(s: &Snapshot, p: &Planned) -> Vec<PreviewObject> {
+    let sections = order::sections(&p.alone, &p.contents.structures, &within(p));
+    let mut steps: BTreeMap<Id, u32> = BTreeMap::new();
+    let mut order: Vec<Id> = Vec::with_capacity(p.contents.objects.len());
+    for step in sections.iter().flat_map(|x| &x.steps) {
+        if let Some(id) = step.action.object()
+            && step.keyed_at.is_none()
+            && !matches!(step.action, Action::Placement { .. })
+            && !steps.contains_key(&id)
+        {
+            steps.insert(id, step.number);
+            order.push(id);
+        }
+    }
+    order.extend(p.contents.objects.iter().filter(|id| !steps.contains_key(id)));
+    order
+        .into_iter()
+        .map(|id| {
+            let named = name_of(s, id);
+            PreviewObject {
+                id,
+                name: named.as_ref().map(|n| n.name.clone()).unwrap_or_default(),
+                side: named.as_ref().and_then(|n| n.side),
+                status: named.and_then(|n| n.status),
+                step: steps.get(&id).copied(),
+            }
+        })
+        .collect()
+}
+
+/// The objects the sheet covers: all of the bundle's, or on a delta what changed since.
+fn within(p: &Planned) -> BTreeSet<Id> {
+    match &p.delta {
+        Some((of, ..)) => of.added.iter().chain(&of.changed).filter_map(|k| k.parse::<Id>().ok()).collect(),
+        None => p.contents.objects.clone(),
+    }
+}
+
 /// What exporting `opts` from `s` would hold, and what blocks it.
 pub fn preview(s: &Snapshot, opts: &ExportOptions) -> Result<Preview> {
     let p = plan(s, opts)?;
+    let build_order = build_order(s, &p);
     Ok(Preview {
         structures: p.contents.structures.clone(),
         objects: p.contents.objects.iter().copied().collect(),
         counts: p.contents.counts(),
+        build_order,
         blockers: p.blockers,
         delta: p.delta.map(|d| d.0),
     })
 }
 
-fn refused(blockers: &[Blocker]) -> CoreError {
+/// The error of a refused export, listing every blocker (for callers that check a
+/// [`Preview`] before they ask where to write the bundle).
+pub fn refused(blockers: &[Blocker]) -> CoreError {
     let mut objects: Vec<String> = blockers.iter().map(|b| b.object.to_string()).collect();
     objects.dedup();
     let lines: Vec<String> = blockers.iter().map(|b| format!("  - {}", b.message)).collect();
@@ -177,14 +243,12 @@ pub fn build(s: &Snapshot, opts: &ExportOptions, key: Option<&SecretKey>, stamp:
     if !p.blockers.is_empty() {
         return Err(refused(&p.blockers));
     }
-    let within: BTreeSet<Id> = match &p.delta {
-        Some((of, ..)) => of.added.iter().chain(&of.changed).filter_map(|k| k.parse::<Id>().ok()).collect(),
-        None => p.contents.objects.clone(),
-    };
+    let within = within(&p);
     let changes = p.delta.as_ref().map(|d| d.1.clone()).unwrap_or_default();
-    // The catalog JSON is written, hashed and deflated on one core while the sheet's sections
-    // are worked out and rendered in runs on the others; then the sheet is deflated on all.
-    let (json, sections, body, files) = std::thread::scope(|scope| -> Result<_> {
+    // Everything at once, so no core idles: the catalog JSON is written, hashed and deflated
+    // on one thread; the diagrams are drawn, hashed and deflated by workers sharing them out;
+    // meanwhile the sheet's sections are worked out and rendered in two runs.
+    let (json, sections, body, drawn) = std::thread::scope(|scope| -> Result<_> {
         let json = scope.spawn(|| -> Result<(EntryRecord, archive::Packed)> {
             // The canonical text of `Document::to_json`, without its defensive copy: the
             // document is already in canonical order.
@@ -192,6 +256,7 @@ pub fn build(s: &Snapshot, opts: &ExportOptions, key: Option<&SecretKey>, stamp:
             text.push(b'\n');
             Ok((record(CATALOG, &text), archive::pack(CATALOG, &text, 1)?))
         });
+        let drawn = scope.spawn(|| diagrams::packed(&p.alone, &p.contents.structures, &p.findings, archive::cores()));
         let sections = order::sections(&p.alone, &p.contents.structures, &within);
         let body: Vec<String> = std::thread::scope(|inner| {
             let workers: Vec<_> = split(&sections, 2)
@@ -204,8 +269,9 @@ pub fn build(s: &Snapshot, opts: &ExportOptions, key: Option<&SecretKey>, stamp:
                 .collect();
             workers.into_iter().map(|w| w.join().expect("the sheet renderer does not panic")).collect()
         });
-        let files = diagrams::diagrams(&p.alone, &p.contents.structures);
-        Ok((json.join().expect("the JSON writer does not panic")?, sections, body, files))
+        let json = json.join().expect("the JSON writer does not panic")?;
+        let drawn = drawn.join().expect("drawing the diagrams does not panic")?;
+        Ok((json, sections, body, drawn))
     })?;
     let (catalog_record, catalog_packed) = json;
     let since_id = p.delta.as_ref().map(|d| d.0.bundle_id.clone());
@@ -225,7 +291,7 @@ pub fn build(s: &Snapshot, opts: &ExportOptions, key: Option<&SecretKey>, stamp:
         delta_of: p.delta.as_ref().map(|d| d.0.clone()),
         entries: Vec::new(),
     };
-    let diagram_names: Vec<String> = files.iter().map(|(n, _)| format!("{DIAGRAMS_DIR}{n}")).collect();
+    let diagram_names: Vec<String> = drawn.iter().map(|d| d.record.name.clone()).collect();
     let html = sheet::render(&m, &body, &diagram_names);
     drop(body);
     let csv = ids_return::write(&p.alone, &sheet_plans(&sections));
@@ -240,9 +306,13 @@ pub fn build(s: &Snapshot, opts: &ExportOptions, key: Option<&SecretKey>, stamp:
         text.push('\n');
         rest.push(entry(CHANGES, text.into_bytes()));
     }
-    rest.extend(diagram_names.iter().zip(files).map(|(name, (_, svg))| entry(name, svg.into_bytes())));
-    m.entries = std::iter::once(catalog_record).chain(rest.iter().map(|e| record(&e.name, &e.data))).collect();
-    let mut packed = Vec::with_capacity(rest.len() + 3);
+    let (diagram_records, diagram_packed): (Vec<EntryRecord>, Vec<archive::Packed>) =
+        drawn.into_iter().map(|d| (d.record, d.packed)).unzip();
+    m.entries = std::iter::once(catalog_record)
+        .chain(rest.iter().map(|e| record(&e.name, &e.data)))
+        .chain(diagram_records)
+        .collect();
+    let mut packed = Vec::with_capacity(rest.len() + diagram_packed.len() + 3);
     let manifest_json = m.to_json();
     packed.push(archive::pack(MANIFEST, manifest_json.as_bytes(), 1)?);
     if let Some(sk) = key {
@@ -252,6 +322,8 @@ pub fn build(s: &Snapshot, opts: &ExportOptions, key: Option<&SecretKey>, stamp:
     }
     packed.push(catalog_packed);
     packed.extend(archive::pack_all(&rest)?);
+    drop(rest);
+    packed.extend(diagram_packed);
     let bytes = archive::write_packed(&packed, stamp.at)?;
     let sha256 = sha256_hex(&bytes);
     Ok(Built { bytes, manifest: m, sha256 })

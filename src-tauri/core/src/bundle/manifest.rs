@@ -36,6 +36,7 @@ pub struct EntryRecord {
 }
 
 /// What a delta bundle is relative to.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeltaOf {

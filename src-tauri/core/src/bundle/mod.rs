@@ -38,7 +38,7 @@ pub mod sign;
 pub mod verify;
 
 pub use diff::{Diff, diff};
-pub use export::{ExportOptions, Exported, Preview, build, preview};
+pub use export::{ExportOptions, Exported, Preview, PreviewObject, build, preview};
 pub use ids_return::IdsReturn;
 pub use import::import;
 pub use manifest::Manifest;

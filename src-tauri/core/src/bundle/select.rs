@@ -13,7 +13,7 @@
 //! It is blocked when anything in it is a draft or retired plan (reference-only BUY plans of a
 //! retailer excepted), or has error findings, in the catalog or in the bundle read on its own.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -48,10 +48,9 @@ impl Contents {
     }
 }
 
-/// Indexes the closure needs beyond [`Relations`].
+/// What the closure walks: the catalog's relations, and whether structures need walking.
 struct Closure<'r, 'a> {
     r: &'r Relations<'a>,
-    sites_of: &'r HashMap<Id, Vec<Id>>,
     /// Whole-catalog export: every plan is a seed already, so structures need not be walked.
     whole: bool,
 }
@@ -94,7 +93,7 @@ fn needs(cl: &Closure, id: Id) -> Vec<Id> {
         EntityKind::Customer => {
             if let Some(c) = s.customer(id) {
                 v.extend(c.data_package);
-                v.extend(cl.sites_of.get(&id).into_iter().flatten());
+                v.extend(r.sites_of.get(&id).into_iter().flatten());
             }
         }
         EntityKind::Site => {
@@ -153,26 +152,22 @@ pub fn contents(r: &Relations, structures: &[Id]) -> Result<Contents> {
     Ok(Contents { structures: chosen, objects })
 }
 
-/// Closes sets of objects over what they need (module doc), with its indexes built once, so
-/// many closures (one per structure, for its diagram) cost what their objects cost.
+/// Closes sets of objects over what they need (module doc), over the indexes of one
+/// [`Relations`], so many closures (one per structure, for its diagram) cost what their
+/// objects cost.
 pub struct Closer<'r, 'a> {
     r: &'r Relations<'a>,
-    sites_of: HashMap<Id, Vec<Id>>,
 }
 
 impl<'r, 'a> Closer<'r, 'a> {
     pub fn new(r: &'r Relations<'a>) -> Closer<'r, 'a> {
-        let mut sites_of: HashMap<Id, Vec<Id>> = HashMap::new();
-        for x in &r.snapshot.sites {
-            sites_of.entry(x.customer).or_default().push(x.id);
-        }
-        Closer { r, sites_of }
+        Closer { r }
     }
 
     /// `seeds` and everything they need. `whole`: every plan is among the seeds already, so
     /// structures need not be walked.
     pub fn close(&self, mut seeds: Vec<Id>, whole: bool) -> BTreeSet<Id> {
-        let cl = Closure { r: self.r, sites_of: &self.sites_of, whole };
+        let cl = Closure { r: self.r, whole };
         let mut objects = BTreeSet::new();
         while let Some(id) = seeds.pop() {
             if objects.insert(id) {
@@ -252,6 +247,12 @@ fn blocker(f: &Finding, alone: bool) -> Blocker {
 /// Everything that blocks exporting `c`: LIF-03 status, error findings on its objects in the
 /// catalog, and error findings of the bundle read on its own. Sorted, without duplicates.
 pub fn blockers(s: &Snapshot, c: &Contents, alone: &Snapshot) -> Vec<Blocker> {
+    blockers_and_findings(s, c, alone).0
+}
+
+/// [`blockers`], and the findings of the bundle read on its own (which the export draws on
+/// its diagrams), so the rules run once.
+pub fn blockers_and_findings(s: &Snapshot, c: &Contents, alone: &Snapshot) -> (Vec<Blocker>, Vec<Finding>) {
     let mut v = status_blockers(s, c);
     let whole = c.objects.len() == entity_count(s);
     let in_catalog: Vec<Finding> = if whole { Vec::new() } else { rules::check(s) };
@@ -260,14 +261,15 @@ pub fn blockers(s: &Snapshot, c: &Contents, alone: &Snapshot) -> Vec<Blocker> {
         seen.insert((f.object, f.rule, f.field.clone()));
         v.push(blocker(f, false));
     }
-    for f in rules::check(alone).iter().filter(|f| f.severity == Severity::Error) {
+    let on_its_own = rules::check(alone);
+    for f in on_its_own.iter().filter(|f| f.severity == Severity::Error) {
         if seen.insert((f.object, f.rule, f.field.clone())) {
             v.push(blocker(f, !whole));
         }
     }
     v.sort_by(|a, b| (a.object, &a.rule, &a.field, &a.message).cmp(&(b.object, &b.rule, &b.field, &b.message)));
     v.dedup();
-    v
+    (v, on_its_own)
 }
 
 fn entity_count(s: &Snapshot) -> usize {
