@@ -65,8 +65,9 @@ export class Session {
     return found.length > 0 ? found[0][ELEMENT] : null;
   }
 
-  /** Waits until an element matching `css` exists and shows non-empty text; returns it. */
-  async waitForText(css, timeoutMs = 30_000) {
+  /** Waits until an element matching `css` exists and shows non-empty text; returns it.
+   * It looks every `pollMs` (a timing measurement wants a short one). */
+  async waitForText(css, timeoutMs = 30_000, pollMs = 250) {
     const deadline = Date.now() + timeoutMs;
     let last = 'no such element';
     while (Date.now() < deadline) {
@@ -76,7 +77,7 @@ export class Session {
         if (text.trim() !== '') return { element, text: text.trim() };
         last = 'element is empty';
       }
-      await sleep(250);
+      await sleep(pollMs);
     }
     throw new Error(`waited ${timeoutMs} ms for text in ${css}: ${last}`);
   }
