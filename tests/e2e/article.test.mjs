@@ -14,12 +14,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Session } from './webdriver.mjs';
-import { TauriDriver, endLeftovers, waitUntilGone } from './tauri-driver.mjs';
+import { closeApp, openApp } from './tauri-driver.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -30,12 +29,7 @@ const TAB = '\uE004';
 const CTRL = '\uE009';
 const SHIFT = '\uE008';
 
-async function shot(session, name) {
-  // Let WebKit paint the last change before the capture (under Xvfb it can lag a frame).
-  await new Promise((resolve) => setTimeout(resolve, 400));
-  mkdirSync(artifacts, { recursive: true });
-  writeFileSync(join(artifacts, `${name}.png`), await session.screenshot());
-}
+const shot = (session, name) => session.saveScreenshot(artifacts, name);
 
 describe('the bolt-on add-on article, built in the window from an empty catalog', () => {
   let driver;
@@ -163,22 +157,10 @@ describe('the bolt-on add-on article, built in the window from an empty catalog'
       encoding: 'utf8',
     });
     assert.equal(made.status, 0, made.stderr);
-    driver = await TauriDriver.start();
-    session = await Session.start(driver.url, { 'tauri:options': { application: app, args: [catalog] } });
+    ({ driver, session } = await openApp(app, [catalog]));
   });
 
-  after(async () => {
-    try {
-      if (session) {
-        await session.end().catch(() => {});
-        await waitUntilGone(folder, 5_000);
-      }
-    } finally {
-      if (driver) await driver.stop();
-      await endLeftovers(folder);
-      rmSync(folder, { recursive: true, force: true });
-    }
-  });
+  after(() => closeApp({ driver, session }, folder));
 
   it('opens the empty catalog on the home screen', async () => {
     const { text } = await session.waitForText('[data-testid="catalog-name"]');

@@ -8,12 +8,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Session } from './webdriver.mjs';
-import { TauriDriver, endLeftovers, waitUntilGone } from './tauri-driver.mjs';
+import { closeApp, openApp } from './tauri-driver.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -47,25 +46,13 @@ describe('catalog files: new, open, save a copy, recent', () => {
     folder = mkdtempSync(join(tmpdir(), 'plansmith-e2e-'));
     demo = join(folder, 'workshop.plansmith');
     answers = join(folder, 'answers');
-    driver = await TauriDriver.start({
+    ({ driver, session } = await openApp(app, ['--demo', demo], {
       env: { PLANSMITH_DIALOG_ANSWERS: answers, XDG_DATA_HOME: join(folder, 'data') },
-    });
-    session = await Session.start(driver.url, { 'tauri:options': { application: app, args: ['--demo', demo] } });
+    }));
     await catalogName();
   });
 
-  after(async () => {
-    try {
-      if (session) {
-        await session.end().catch(() => {});
-        await waitUntilGone(folder, 5_000);
-      }
-    } finally {
-      if (driver) await driver.stop();
-      await endLeftovers(folder);
-      rmSync(folder, { recursive: true, force: true });
-    }
-  });
+  after(() => closeApp({ driver, session }, folder));
 
   it('saves a complete copy and keeps editing the open catalog', async () => {
     const copy = join(folder, 'backup.plansmith');

@@ -15,12 +15,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Session } from './webdriver.mjs';
-import { TauriDriver, endLeftovers, waitUntilGone } from './tauri-driver.mjs';
+import { closeApp, openApp } from './tauri-driver.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -116,22 +115,10 @@ describe('frame time while panning a 5,000-box diagram', () => {
       encoding: 'utf8',
     });
     assert.equal(made.status, 0, made.stderr);
-    driver = await TauriDriver.start();
-    session = await Session.start(driver.url, { 'tauri:options': { application: app, args: [catalog] } });
+    ({ driver, session } = await openApp(app, [catalog]));
   });
 
-  after(async () => {
-    try {
-      if (session) {
-        await session.end().catch(() => {});
-        await waitUntilGone(folder, 5_000);
-      }
-    } finally {
-      if (driver) await driver.stop();
-      await endLeftovers(folder);
-      rmSync(folder, { recursive: true, force: true });
-    }
-  });
+  after(() => closeApp({ driver, session }, folder));
 
   async function pan() {
     await sleep(1000); // let the first paint settle

@@ -11,12 +11,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Session } from './webdriver.mjs';
-import { TauriDriver, endLeftovers, waitUntilGone } from './tauri-driver.mjs';
+import { closeApp, openApp } from './tauri-driver.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -24,11 +23,7 @@ const app = process.env.PLANSMITH_APP ?? join(root, 'target/debug/plansmith-app'
 const artifacts = join(here, 'artifacts');
 const diagrams = JSON.parse(readFileSync(join(root, 'ui/src/lib/fixtures/diagram.demo.json'), 'utf8'));
 
-async function shot(session, name) {
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  mkdirSync(artifacts, { recursive: true });
-  writeFileSync(join(artifacts, `${name}.png`), await session.screenshot());
-}
+const shot = (session, name) => session.saveScreenshot(artifacts, name, 500);
 
 /** Width and height of a PNG, from its IHDR chunk. */
 function pngSize(bytes) {
@@ -82,24 +77,12 @@ describe('the diagram screen in the real window', () => {
     // The app inherits this through tauri-driver and WebKitWebDriver: every save dialog then
     // answers with the next line of the file instead of waiting for a person.
     process.env.PLANSMITH_DIALOG_ANSWERS = answers;
-    driver = await TauriDriver.start();
-    session = await Session.start(driver.url, {
-      'tauri:options': { application: app, args: ['--demo', join(folder, 'demo.plansmith')] },
-    });
+    ({ driver, session } = await openApp(app, ['--demo', join(folder, 'demo.plansmith')]));
   });
 
   after(async () => {
     delete process.env.PLANSMITH_DIALOG_ANSWERS;
-    try {
-      if (session) {
-        await session.end().catch(() => {});
-        await waitUntilGone(folder, 5_000);
-      }
-    } finally {
-      if (driver) await driver.stop();
-      await endLeftovers(folder);
-      rmSync(folder, { recursive: true, force: true });
-    }
+    await closeApp({ driver, session }, folder);
   });
 
   it('opens a structure diagram from Home, drawn from the core layout', async () => {

@@ -12,12 +12,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Session } from './webdriver.mjs';
-import { TauriDriver, endLeftovers, waitUntilGone } from './tauri-driver.mjs';
+import { closeApp, openApp } from './tauri-driver.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -65,24 +64,12 @@ describe('exporting a bundle from the window', () => {
     // The key picker, then a cancelled save, then the real save.
     writeFileSync(answers, `${join(folder, 'ops.key')}\n\n${bundle}\n`);
     process.env.PLANSMITH_DIALOG_ANSWERS = answers;
-    driver = await TauriDriver.start();
-    session = await Session.start(driver.url, {
-      'tauri:options': { application: app, args: ['--demo', join(folder, 'export-demo.plansmith')] },
-    });
+    ({ driver, session } = await openApp(app, ['--demo', join(folder, 'export-demo.plansmith')]));
   });
 
   after(async () => {
     delete process.env.PLANSMITH_DIALOG_ANSWERS;
-    try {
-      if (session) {
-        await session.end().catch(() => {});
-        await waitUntilGone(folder, 5_000);
-      }
-    } finally {
-      if (driver) await driver.stop();
-      await endLeftovers(folder);
-      rmSync(folder, { recursive: true, force: true });
-    }
+    await closeApp({ driver, session }, folder);
   });
 
   it('opens from Home and shows what blocks a catalog of drafts', async () => {

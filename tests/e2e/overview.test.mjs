@@ -9,47 +9,17 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Session } from './webdriver.mjs';
-import { TauriDriver, endLeftovers, waitUntilGone } from './tauri-driver.mjs';
+import { closeApp, openApp } from './tauri-driver.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const app = process.env.PLANSMITH_APP ?? join(root, 'target/debug/plansmith-app');
 const artifacts = join(here, 'artifacts');
 const expected = JSON.parse(readFileSync(join(root, 'ui/src/lib/fixtures/overview.demo.json'), 'utf8'));
-
-/** Starts tauri-driver and, through a WebDriver session, the app with `args`. */
-async function openWindow(args) {
-  const driver = await TauriDriver.start();
-  try {
-    const session = await Session.start(driver.url, { 'tauri:options': { application: app, args } });
-    return { driver, session };
-  } catch (error) {
-    await driver.stop();
-    throw error;
-  }
-}
-
-/** Closes the window, stops the driver (SIGTERM) and makes sure the app of this test ended:
- * `folder`, a fresh temp folder in the app's arguments, tells its process apart. */
-async function closeWindow(window, folder) {
-  try {
-    if (window?.session) {
-      await window.session.end().catch(() => {});
-      await waitUntilGone(folder, 5_000);
-    }
-  } finally {
-    if (window?.driver) await window.driver.stop();
-    if (folder) {
-      await endLeftovers(folder);
-      rmSync(folder, { recursive: true, force: true });
-    }
-  }
-}
 
 describe('Plansmith window on a fresh demo catalog', () => {
   let window;
@@ -62,11 +32,11 @@ describe('Plansmith window on a fresh demo catalog', () => {
     assert.ok(process.env.DISPLAY, 'no X display: run under xvfb-run -a');
     folder = mkdtempSync(join(tmpdir(), 'plansmith-e2e-'));
     catalog = join(folder, 'e2e-demo.plansmith');
-    window = await openWindow(['--demo', catalog]);
+    window = await openApp(app, ['--demo', catalog]);
     session = window.session;
   });
 
-  after(() => closeWindow(window, folder));
+  after(() => closeApp(window, folder));
 
   it('shows the catalog header that the core wrote into the demo', async () => {
     const { text } = await session.waitForText('[data-testid="catalog-name"]');
@@ -142,11 +112,11 @@ describe('Plansmith window on a catalog that does not exist', () => {
   before(async () => {
     assert.ok(existsSync(app), `no app binary at ${app}: build it first (make app-build)`);
     folder = mkdtempSync(join(tmpdir(), 'plansmith-e2e-'));
-    window = await openWindow([join(folder, 'missing.plansmith')]);
+    window = await openApp(app, [join(folder, 'missing.plansmith')]);
     session = window.session;
   });
 
-  after(() => closeWindow(window, folder));
+  after(() => closeApp(window, folder));
 
   it('says which file is missing instead of creating it', async () => {
     const { element, text } = await session.waitForText('[data-testid="failure"]');

@@ -8,12 +8,11 @@
 
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Session } from './webdriver.mjs';
-import { TauriDriver, endLeftovers, waitUntilGone } from './tauri-driver.mjs';
+import { closeApp, openApp } from './tauri-driver.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -21,12 +20,7 @@ const app = process.env.PLANSMITH_APP ?? join(root, 'target/debug/plansmith-app'
 const artifacts = join(here, 'artifacts');
 const TAB = '\uE004';
 
-async function shot(session, name) {
-  // Let WebKit paint the last change before the capture (under Xvfb it can lag a frame).
-  await new Promise((resolve) => setTimeout(resolve, 400));
-  mkdirSync(artifacts, { recursive: true });
-  writeFileSync(join(artifacts, `${name}.png`), await session.screenshot());
-}
+const shot = (session, name) => session.saveScreenshot(artifacts, name);
 
 describe('reference data, customers and the checklist in the window', () => {
   let driver;
@@ -61,10 +55,7 @@ describe('reference data, customers and the checklist in the window', () => {
   before(async () => {
     assert.ok(existsSync(app), `no app binary at ${app}: build it first (make app-build)`);
     folder = mkdtempSync(join(tmpdir(), 'plansmith-e2e-reference-'));
-    driver = await TauriDriver.start();
-    session = await Session.start(driver.url, {
-      'tauri:options': { application: app, args: ['--demo', join(folder, 'demo.plansmith')] },
-    });
+    ({ driver, session } = await openApp(app, ['--demo', join(folder, 'demo.plansmith')]));
     await session.waitForText('[data-testid="catalog-name"]');
   });
 
@@ -73,18 +64,7 @@ describe('reference data, customers and the checklist in the window', () => {
     if (t.passed === false && session) await shot(session, `reference-failed-${t.name.slice(0, 24).replace(/\W+/g, '-')}`).catch(() => {});
   });
 
-  after(async () => {
-    try {
-      if (session) {
-        await session.end().catch(() => {});
-        await waitUntilGone(folder, 5_000);
-      }
-    } finally {
-      if (driver) await driver.stop();
-      await endLeftovers(folder);
-      rmSync(folder, { recursive: true, force: true });
-    }
-  });
+  after(() => closeApp({ driver, session }, folder));
 
   it('edits a catalog setting, and shows why a currency change is refused', async () => {
     await click('[data-testid="nav-reference"]');

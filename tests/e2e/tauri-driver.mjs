@@ -3,7 +3,7 @@
 // leave WebKitWebDriver running.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -120,4 +120,36 @@ export async function endLeftovers(marker) {
     }
   }
   return waitUntilGone(marker, 5_000);
+}
+
+/** Starts tauri-driver and, through a WebDriver session, `app` with `args`; `env` is added to
+ * the environment the app inherits. Answers `{ driver, session }`. */
+export async function openApp(app, args, { env = {} } = {}) {
+  const { Session } = await import('./webdriver.mjs');
+  const driver = await TauriDriver.start({ env });
+  try {
+    const session = await Session.start(driver.url, { 'tauri:options': { application: app, args } });
+    return { driver, session };
+  } catch (error) {
+    await driver.stop();
+    throw error;
+  }
+}
+
+/** Closes the window (ending the session ends the app), stops the driver with SIGTERM, makes
+ * sure no process of this test is left (`folder`, a fresh temp folder in the app's arguments,
+ * tells its processes apart) and removes `folder`. Safe to call after a failed start. */
+export async function closeApp(window, folder) {
+  try {
+    if (window?.session) {
+      await window.session.end().catch(() => {});
+      if (folder) await waitUntilGone(folder, 5_000);
+    }
+  } finally {
+    if (window?.driver) await window.driver.stop();
+    if (folder) {
+      await endLeftovers(folder);
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }
 }

@@ -1,6 +1,9 @@
 // A minimal W3C WebDriver client over fetch: just what the end-to-end tests use. No browser
 // is downloaded; tauri-driver starts the real app binary as the "browser".
 
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
 export class WebDriverError extends Error {
@@ -129,6 +132,14 @@ export class Session {
       await sleep(150);
     }
     throw new Error(`waited ${timeoutMs} ms for ${what} (last: ${last})`);
+  }
+
+  /** Saves the window as `folder/name.png`, once WebKit has painted the last change (under
+   * Xvfb it can lag a frame or two). */
+  async saveScreenshot(folder, name, settleMs = 400) {
+    await sleep(settleMs);
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, `${name}.png`), await this.screenshot());
   }
 
   /** PNG bytes of the window's viewport. */
