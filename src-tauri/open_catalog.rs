@@ -241,18 +241,18 @@ mod tests {
 
         let junk = folder.file("junk.plansmith");
         std::fs::write(&junk, b"not a catalog").unwrap();
-        let error = catalog.switch(junk, |p| Catalog::open(p)).await.unwrap_err();
+        let error = catalog.switch(junk, Catalog::open).await.unwrap_err();
         assert_eq!(error.kind, ErrorKind::IncompatibleFile, "{error:?}");
         assert_eq!(catalog.path().await, first, "still on the first catalog");
         assert_eq!(catalog.with(|c| c.overview()).await.unwrap().name, name);
 
-        let same = catalog.switch(first.clone(), |p| Catalog::open(p)).await.unwrap();
+        let same = catalog.switch(first.clone(), Catalog::open).await.unwrap();
         assert_eq!(same, first, "the open file is not reopened (its own lock would refuse it)");
 
         let second = folder.file("second.plansmith");
         let stamp = Stamp { by: "test".into(), at: Timestamp::from_unix_seconds(0) };
         drop(demo::write_demo(&second, &stamp).unwrap());
-        assert_eq!(catalog.switch(second.clone(), |p| Catalog::open(p)).await.unwrap(), second);
+        assert_eq!(catalog.switch(second.clone(), Catalog::open).await.unwrap(), second);
         assert_eq!(catalog.path().await, second);
         assert!(Catalog::open(&first).is_ok(), "the first catalog was closed, its lock released");
     }

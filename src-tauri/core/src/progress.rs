@@ -409,7 +409,10 @@ fn approval_step(b: &mut Builder, o: &StructureObjects, title: &str) {
         .iter()
         .filter(|p| {
             b.r.plan(**p).is_some_and(|p| {
-                !matches!(p.status, Status::Approved | Status::Live) && !(b.retail && p.side == Side::Buy)
+                // A retailer's BUY plans are reference-only: they are never approved here.
+                let settled = matches!(p.status, Status::Approved | Status::Live);
+                let reference_only = b.retail && p.side == Side::Buy;
+                !settled && !reference_only
             })
         })
         .copied()
