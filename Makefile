@@ -3,6 +3,7 @@
 #   make app CATALOG=FILE    … open FILE instead
 #   make test                set up, then Rust tests (workspace), UI tests, end-to-end tests
 #   make deb                 set up, then build the installable package (.deb, with the CLI)
+#   make measure             launch time and memory of release builds beside a hello world
 # The app embeds ui/dist at compile time, so the UI is always built before cargo.
 
 SHELL := bash
@@ -15,7 +16,7 @@ APP := $(or $(CARGO_TARGET_DIR),target)/debug/plansmith-app
 export PLANSMITH_APP := $(abspath $(APP))
 CATALOG ?=
 
-.PHONY: setup ui app-build app test test-rust test-ui test-e2e deb
+.PHONY: setup ui app-build app test test-rust test-ui test-e2e deb measure
 
 setup:
 	@bash .ci/setup.sh
@@ -41,6 +42,12 @@ test-ui: setup
 test-e2e: app-build
 	rm -rf tests/e2e/artifacts
 	xvfb-run -a npm --prefix tests/e2e test
+
+# The launch measurement on what users install: release builds of the app and the hello world.
+measure: ui
+	cargo build --release -p plansmith-app --bins --example hello
+	PLANSMITH_APP=$(abspath $(or $(CARGO_TARGET_DIR),target)/release/plansmith-app) PLANSMITH_MEASURE_RUNS=$${PLANSMITH_MEASURE_RUNS:-7} \
+	  xvfb-run -a node --test tests/e2e/measure.test.mjs
 
 # The .deb holds the app (as /usr/bin/plansmith-app, with its menu entry and icons) and the
 # `plansmith` command line for ops (listed under bundle.linux.deb.files in tauri.conf.json,

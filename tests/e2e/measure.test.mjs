@@ -2,11 +2,14 @@
 // (examples/hello.rs) built in the same run: the first launch (which writes the demo catalog)
 // and a launch on the demo written before. Each app is started RUNS times through
 // tauri-driver; launch time is from the session request to its first screen being drawn, by
-// the page's own clock (Plansmith marks it once the catalog is on screen; for the hello world
-// it is the first paint of its heading), memory is the proportional set size (PSS)
+// the page's own clock, both stamped the way Paint Timing stamps a first paint (the time of
+// the rendering update that draws it): for Plansmith the `plansmith:first-screen` mark of the
+// update that draws the catalog, for the hello world the first contentful paint of its
+// heading. Memory is the proportional set size (PSS)
 // of the whole process tree: the app and the WebKit processes it starts. The medians go to
 // artifacts/measurements.json and the test log. The goal (within 1.3x of the hello world) is
-// reported, not asserted: a loaded CI machine makes single runs noisy.
+// reported, not asserted: a loaded CI machine makes single runs noisy. `make measure` runs this
+// file on release builds of both apps (what users install); the test suite runs it on debug.
 
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

@@ -92,6 +92,21 @@ describe('the first screen', () => {
     expect(await screen.findByText('This catalog has no structures yet.')).toBeInTheDocument();
   });
 
+  it('says it is opening the catalog only once opening takes long enough to notice', async () => {
+    const backend = new FakeBackend({ overview });
+    let answer: (value: Overview) => void = () => {};
+    backend.catalogOverview = () => new Promise<Overview>((resolve) => (answer = resolve));
+    render(App, { backend });
+    // A quick open goes straight to the catalog: no flash of "Opening…" in the first frames.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(screen.queryByText('Opening the catalog…')).not.toBeInTheDocument();
+    // A slow one says what is happening, then shows the catalog.
+    expect(await screen.findByText('Opening the catalog…', {}, { timeout: 1000 })).toBeInTheDocument();
+    answer(overview);
+    expect(await screen.findByTestId('catalog-name')).toHaveTextContent('Harbour Fibre retail plans');
+    expect(screen.queryByText('Opening the catalog…')).not.toBeInTheDocument();
+  });
+
   it('shows why the catalog could not be opened, and tries again', async () => {
     const backend = new FakeBackend({
       overview: { kind: 'locked', message: 'acme.plansmith is open for writing in another Plansmith window.', field: null },
