@@ -12,6 +12,8 @@ APT_PACKAGES=(
   build-essential pkg-config libssl-dev
   libwebkit2gtk-4.1-dev libjavascriptcoregtk-4.1-dev libgtk-3-dev libsoup-3.0-dev librsvg2-dev
   xvfb xauth x11-utils webkit2gtk-driver
+  # The window's and the diagrams' first font (launch figures and screenshots assume it).
+  fonts-dejavu-core
   # Tools we did not write that the tests check our output with: rsvg-convert renders the
   # diagrams, chromium the build sheet, unzip/minisign/python3-jsonschema verify bundles;
   # sqlite3, zip and openssl are the benchmarks' reference pipelines.
