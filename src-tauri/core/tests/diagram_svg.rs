@@ -29,8 +29,16 @@ const ALLOWED: &[&str] = &["svg", "g", "title", "style", "rect", "line", "polyli
 
 /// The CSS properties the style block may set: colours, lines and fonts, nothing that loads,
 /// positions or hides anything.
-const PROPERTIES: &[&str] =
-    &["fill", "stroke", "stroke-width", "stroke-dasharray", "stroke-linejoin", "font-size", "font-weight", "text-anchor"];
+const PROPERTIES: &[&str] = &[
+    "fill",
+    "stroke",
+    "stroke-width",
+    "stroke-dasharray",
+    "stroke-linejoin",
+    "font-size",
+    "font-weight",
+    "text-anchor",
+];
 
 /// A random catalog with every name replaced by one of `names`.
 fn hostile_snapshot(names: &[&str]) -> Snapshot {
@@ -130,7 +138,8 @@ fn check_document(svg: &str) {
             let name = inner.split_whitespace().next().unwrap();
             assert!(ALLOWED.contains(&name), "<{name}> is a plain shape or text");
             for class in check_attributes(&inner[name.len()..]) {
-                let defined = defined.as_ref().unwrap_or_else(|| panic!("<{name} class={class:?}> after the style block"));
+                let defined =
+                    defined.as_ref().unwrap_or_else(|| panic!("<{name} class={class:?}> after the style block"));
                 assert!(defined.contains(&class), "class {class:?} of <{name}> is defined in the style block");
             }
             if !self_closing {
