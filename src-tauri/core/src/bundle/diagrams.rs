@@ -39,6 +39,22 @@ pub fn diagrams(s: &Snapshot, structures: &[Id]) -> Vec<(String, String)> {
     out
 }
 
+/// The entry names (`diagrams/…`) of the diagram files of `structures`, in the order
+/// [`packed`] gives them, without drawing anything: the build sheet names them before they
+/// are drawn.
+pub fn names(s: &Snapshot, structures: &[Id]) -> Vec<String> {
+    let dir = super::DIAGRAMS_DIR;
+    let mut v = Vec::with_capacity(structures.len() * 2);
+    for id in structures {
+        let Some(st) = s.structure(*id) else { continue };
+        v.push(format!("{dir}{id}.svg"));
+        if st.kind == StructureKind::SharedData {
+            v.push(format!("{dir}{id}-shared-data.svg"));
+        }
+    }
+    v
+}
+
 /// A diagram as it goes into the bundle: its entry name (under `diagrams/`), its manifest
 /// record (size and SHA-256) and its compressed bytes.
 pub struct PackedDiagram {

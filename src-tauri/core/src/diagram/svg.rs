@@ -129,23 +129,35 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// Appends `text` escaped (see [`escape`]), copying the runs between characters to replace.
+/// Appends `text` escaped (see [`escape`]), copying the runs between bytes to replace: the
+/// characters to escape or drop are ASCII, C1 controls (`C2 80`–`C2 9F`) and U+FFFE/U+FFFF
+/// (`EF BF BE`/`EF BF BF`), so the text is scanned as bytes.
 pub fn escape_into(out: &mut String, text: &str) {
-    let mut start = 0;
-    for (i, c) in text.char_indices() {
-        let with = match c {
-            '&' => "&amp;",
-            '<' => "&lt;",
-            '>' => "&gt;",
-            '"' => "&quot;",
-            '\'' => "&apos;",
-            '\t' | '\n' | '\r' => continue,
-            c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => "",
-            _ => continue,
+    let b = text.as_bytes();
+    let (mut start, mut i) = (0, 0);
+    while i < b.len() {
+        let (with, len) = match b[i] {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            b'\'' => ("&apos;", 1),
+            b'\t' | b'\n' | b'\r' => {
+                i += 1;
+                continue;
+            }
+            0..=0x1f | 0x7f => ("", 1),
+            0xc2 if matches!(b.get(i + 1), Some(0x80..=0x9f)) => ("", 2),
+            0xef if b.get(i + 1) == Some(&0xbf) && matches!(b.get(i + 2), Some(0xbe | 0xbf)) => ("", 3),
+            _ => {
+                i += 1;
+                continue;
+            }
         };
         out.push_str(&text[start..i]);
         out.push_str(with);
-        start = i + c.len_utf8();
+        i += len;
+        start = i;
     }
     out.push_str(&text[start..]);
 }
@@ -213,7 +225,9 @@ fn int(out: &mut String, v: i32) {
         i -= 1;
         buf[i] = b'-';
     }
-    out.push_str(std::str::from_utf8(&buf[i..]).expect("ASCII digits"));
+    for &d in &buf[i..] {
+        out.push(d as char);
+    }
 }
 
 /// Appends `v` to one decimal, without a trailing ".0" (and without float formatting, which is
@@ -652,5 +666,33 @@ mod tests {
         assert_eq!(escape("plain"), "plain");
         assert_eq!(escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;");
         assert_eq!(escape("x\u{0}y\u{1b}z\u{FFFE}\té\n"), "xyz\té\n");
+        // Byte by byte as the character rule says: every character that is a control (but
+        // tab, line feed, carriage return) or U+FFFE/U+FFFF is dropped, others kept or escaped.
+        let by_char = |t: &str| -> String {
+            t.chars()
+                .map(|c| match c {
+                    '&' => "&amp;".to_string(),
+                    '<' => "&lt;".to_string(),
+                    '>' => "&gt;".to_string(),
+                    '"' => "&quot;".to_string(),
+                    '\'' => "&apos;".to_string(),
+                    '\t' | '\n' | '\r' => c.to_string(),
+                    c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => String::new(),
+                    c => c.to_string(),
+                })
+                .collect()
+        };
+        let chars =
+            ['a', 'é', '€', '\u{7f}', '\u{80}', '\u{9f}', '\u{a0}', '\u{FFFD}', '\u{FFFE}', '\u{FFFF}', '\u{10000}'];
+        for (i, a) in chars.iter().enumerate() {
+            for b in &chars[i..] {
+                let t: String = [*a, '<', *b, '\u{1}', *a, '\t'].iter().collect();
+                assert_eq!(escape(&t), by_char(&t), "{t:?}");
+            }
+        }
+        for c in (0u32..0x250).chain(0xFFF0..0x10010).filter_map(char::from_u32) {
+            let t = c.to_string();
+            assert_eq!(escape(&t), by_char(&t), "U+{:04X}", c as u32);
+        }
     }
 }
