@@ -393,7 +393,7 @@ impl Catalog {
         if stamp.by.trim().is_empty() {
             return Err(CoreError::invalid("by", "an export records who made it; give a name (--by NAME)"));
         }
-        let built = build(&self.snapshot()?, opts, key, stamp)?;
+        let built = build(&self.snapshot_on_two()?, opts, key, stamp)?;
         write_new(out, &built.bytes)?;
         let m = &built.manifest;
         let file = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
