@@ -83,7 +83,7 @@ pub fn packed(s: &Snapshot, structures: &[Id], findings: &[Finding], threads: us
     let next = AtomicUsize::new(0);
     let batches = structures.len().div_ceil(BATCH);
     let work = || -> Result<Vec<(usize, Vec<PackedDiagram>)>> {
-        let mut packer = Packer::default();
+        let mut packer = Packer::for_diagrams();
         let mut pen = Pen::default();
         let mut mine = Vec::new();
         loop {
