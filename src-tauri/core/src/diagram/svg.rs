@@ -239,7 +239,7 @@ fn tenths(out: &mut String, v: f64) {
     }
     let a = t.unsigned_abs();
     let _ = write!(out, "{}", a / 10);
-    if a % 10 != 0 {
+    if !a.is_multiple_of(10) {
         out.push('.');
         out.push((b'0' + (a % 10) as u8) as char);
     }
