@@ -44,9 +44,15 @@ fn main() {
         println!("{what:<40} {:>8.3} s", last.get().elapsed().as_secs_f64());
         last.set(Instant::now());
     };
+    let writable = Catalog::open(&path).unwrap();
+    last.set(Instant::now());
+    let two = writable.snapshot_on_two().unwrap();
+    lap("snapshot on two connections (the export's)");
+    drop((two, writable));
     let cat = Catalog::open_read_only(&path).unwrap();
+    last.set(Instant::now());
     let s = cat.snapshot().unwrap();
-    lap("snapshot");
+    lap("snapshot on one connection");
     let r = Relations::new(&s);
     lap("relations");
     let c = select::contents(&r, &[]).unwrap();

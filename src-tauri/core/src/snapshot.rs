@@ -472,6 +472,49 @@ impl Snapshot {
         })
     }
 
+    /// The whole catalog, read on two connections at once (the first step of a large export,
+    /// which no other core could help with): `second` reads about half of the rows on a thread
+    /// of its own. Both connections must see the same content: the caller holds the catalog's
+    /// write lock, so nothing can commit between their reads.
+    pub fn load_on_two(conn: &Connection, second: Connection) -> Result<Snapshot> {
+        let scope = &Scope::All;
+        // About half the reading time each (package plans and add-ons carry their link and
+        // quota rows).
+        type Half = (Vec<Plan>, Vec<Plan>, Vec<BoltOnGroup>);
+        std::thread::scope(|threads| {
+            let other = threads.spawn(move || -> Result<Half> {
+                Ok((read_package_plans(&second, scope)?, read_add_ons(&second, scope)?, read_groups(&second, scope)?))
+            });
+            let (service_types, bolt_on_categories, tariffs) = read_reference(conn)?;
+            let settings = read_settings(conn)?;
+            let service_plans = read_service_plans(conn, scope)?;
+            let bolt_ons = read_bolt_ons(conn, scope)?;
+            let bolt_on_links = read_links(conn, scope)?;
+            let allowances = read_allowances(conn, scope)?;
+            let customers = read_customers(conn, scope)?;
+            let sites = read_sites(conn, scope)?;
+            let structures = read_structures(conn, scope)?;
+            let (package_plans, bolt_on_add_ons, bolt_on_groups) =
+                other.join().expect("reading the catalog does not panic")?;
+            Ok(Snapshot {
+                settings,
+                service_types,
+                bolt_on_categories,
+                tariffs,
+                package_plans,
+                service_plans,
+                bolt_ons,
+                bolt_on_add_ons,
+                bolt_on_groups,
+                bolt_on_links,
+                allowances,
+                customers,
+                sites,
+                structures,
+            })
+        })
+    }
+
     /// Every plan of the four kinds, in kind then id order.
     pub fn plans(&self) -> impl Iterator<Item = &Plan> {
         self.package_plans.iter().chain(&self.service_plans).chain(&self.bolt_ons).chain(&self.bolt_on_add_ons)

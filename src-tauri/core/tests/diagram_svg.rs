@@ -1,6 +1,8 @@
 //! The SVG writer is safe and plain whatever the names hold: no scripts, no external
-//! references, no `foreignObject`, only plain shapes and text; every name escaped; a
-//! well-formed document with a viewBox and a white background; text fitted to its box.
+//! references, no `foreignObject`, only plain shapes and text; its one `<style>` block holds
+//! only the writer's own classes with plain colour, line and font declarations; every name
+//! escaped; a well-formed document with a viewBox and a white background; text fitted to its
+//! box; every class an element names is defined.
 
 mod diagram_catalogs;
 
@@ -23,7 +25,20 @@ const WORDY: &[&str] = &[
     "<image xlink:href=\"http://evil.example/x.png\"/> fill=\"url(http://evil.example)\"",
 ];
 
-const ALLOWED: &[&str] = &["svg", "g", "title", "defs", "marker", "rect", "line", "polyline", "path", "text", "tspan"];
+const ALLOWED: &[&str] = &["svg", "g", "title", "style", "rect", "line", "polyline", "path", "text", "tspan"];
+
+/// The CSS properties the style block may set: colours, lines and fonts, nothing that loads,
+/// positions or hides anything.
+const PROPERTIES: &[&str] = &[
+    "fill",
+    "stroke",
+    "stroke-width",
+    "stroke-dasharray",
+    "stroke-linejoin",
+    "font-size",
+    "font-weight",
+    "text-anchor",
+];
 
 /// A random catalog with every name replaced by one of `names`.
 fn hostile_snapshot(names: &[&str]) -> Snapshot {
@@ -69,16 +84,46 @@ fn diagrams(s: &Snapshot) -> Vec<Diagram> {
     v
 }
 
+/// The style block's rules, checked: one `.class{declarations}` per line, each class a plain
+/// name, each declaration a plain value of an allowed property. Returns the classes defined.
+fn check_style(css: &str) -> Vec<String> {
+    let mut classes = Vec::new();
+    for rule in css.lines().filter(|l| !l.is_empty()) {
+        let (selector, body) = rule.split_once('{').unwrap_or_else(|| panic!("a rule: {rule}"));
+        let name = selector.strip_prefix('.').unwrap_or_else(|| panic!("a class selector: {rule}"));
+        assert!(name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "plain class name: {rule}");
+        let body = body.strip_suffix('}').unwrap_or_else(|| panic!("the rule closes: {rule}"));
+        for decl in body.split(';') {
+            let (property, value) = decl.split_once(':').unwrap_or_else(|| panic!("property:value in {rule}"));
+            assert!(PROPERTIES.contains(&property), "{property} is a plain look: {rule}");
+            assert!(
+                value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '#' | '.' | ' ')),
+                "a plain value, no url(), escapes or quotes: {rule}"
+            );
+        }
+        classes.push(name.to_string());
+    }
+    assert!(!classes.is_empty(), "the style block defines the looks");
+    classes
+}
+
 /// A small well-formedness check of the writer's output: tags nest and close, attributes are
 /// quoted, only allowed elements, no comments, processing instructions (but the declaration),
-/// CDATA or entities other than the five predefined ones.
+/// CDATA or entities other than the five predefined ones; one style block, before the
+/// shapes, holding only plain rules (see [`check_style`]), and every class used defined there.
 fn check_document(svg: &str) {
     let body = svg.strip_prefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n").expect("XML declaration first");
     let mut stack: Vec<String> = Vec::new();
     let mut rest = body;
+    let mut defined: Option<Vec<String>> = None;
     while let Some(open) = rest.find('<') {
         let text = &rest[..open];
-        check_text(text);
+        if stack.last().is_some_and(|t| t == "style") {
+            assert!(defined.is_none(), "one style block");
+            defined = Some(check_style(text));
+        } else {
+            check_text(text);
+        }
         let close = rest[open..].find('>').expect("tag closes") + open;
         let tag = &rest[open + 1..close];
         assert!(
@@ -92,7 +137,11 @@ fn check_document(svg: &str) {
             let inner = tag.trim_end_matches('/');
             let name = inner.split_whitespace().next().unwrap();
             assert!(ALLOWED.contains(&name), "<{name}> is a plain shape or text");
-            check_attributes(&inner[name.len()..]);
+            for class in check_attributes(&inner[name.len()..]) {
+                let defined =
+                    defined.as_ref().unwrap_or_else(|| panic!("<{name} class={class:?}> after the style block"));
+                assert!(defined.contains(&class), "class {class:?} of <{name}> is defined in the style block");
+            }
             if !self_closing {
                 stack.push(name.to_string());
             }
@@ -118,20 +167,26 @@ fn check_text(text: &str) {
     assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "no control characters: {text:?}");
 }
 
-fn check_attributes(attrs: &str) {
+/// Checks an element's attributes; returns the classes it names.
+fn check_attributes(attrs: &str) -> Vec<String> {
+    let mut classes = Vec::new();
     let mut a = attrs.trim();
     while !a.is_empty() {
         let eq = a.find("=\"").expect("attribute has a quoted value");
         let name = &a[..eq];
         assert!(name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'), "attribute name {name:?}");
         assert!(!name.starts_with("on"), "no event handlers: {name}");
-        assert!(name != "style" && name != "class", "no CSS: {name}");
+        assert!(name != "style", "no inline CSS: {name}");
         let rest = &a[eq + 2..];
         let end = rest.find('"').expect("value closes");
         check_text(&rest[..end]);
         assert!(!rest[..end].to_ascii_lowercase().contains("url("), "no url() in attribute values");
+        if name == "class" {
+            classes.extend(rest[..end].split(' ').map(str::to_string));
+        }
         a = rest[end + 1..].trim_start();
     }
+    classes
 }
 
 /// No forbidden string anywhere in the document.
@@ -144,19 +199,21 @@ fn assert_no_forbidden_strings(svg: &str) {
         "url(",
         "xlink",
         "<image",
-        "<style",
         "<iframe",
         "<img",
         "javascript:",
         "<!--",
         "<![cdata",
         "<?xml-",
+        "@import",
+        "style=",
     ] {
         assert!(!lower.contains(bad), "the SVG contains {bad:?}");
     }
 }
 
-/// A well-formed, plain document: the header, a viewBox, the font list, a white background.
+/// A well-formed, plain document: the header, a viewBox, the font list, a white background
+/// the size of the picture under everything else.
 fn assert_plain(svg: &str) {
     let header = svg.lines().nth(1).unwrap();
     assert!(header.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""), "{header}");
@@ -164,7 +221,10 @@ fn assert_plain(svg: &str) {
         header.contains("viewBox=\"0 0 ")
             && header.contains("font-family=\"DejaVu Sans, Verdana, Arial, Helvetica, sans-serif\"")
     );
-    assert!(svg.contains("fill=\"#ffffff\" stroke=\"none\""), "white background");
+    let size = header.split("viewBox=\"0 0 ").nth(1).unwrap().split('"').next().unwrap().replace(' ', "\" height=\"");
+    let first_shape = svg.lines().skip_while(|l| *l != "</style>").nth(1).unwrap();
+    assert_eq!(first_shape, format!("<rect class=\"bg\" width=\"{size}\"/>"), "background first");
+    assert!(svg.contains("\n.bg{fill:#ffffff}\n"), "a white background");
     check_document(svg);
 }
 

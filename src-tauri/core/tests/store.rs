@@ -298,3 +298,18 @@ fn new_catalog_defaults_come_from_the_file_name() {
     assert_eq!(new.catalog_id, "acme-mobile-1767225600");
     assert_eq!((new.tier, new.currency.as_str()), (Tier::Wholesale, "AUD"));
 }
+
+/// The export reads a writable catalog on two connections at once; what it reads is exactly
+/// what one connection reads (the demo has every kind of row), and a read-only catalog reads
+/// the same on its one connection.
+#[test]
+fn reading_on_two_connections_reads_the_same_catalog() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.plansmith");
+    let cat = plansmith_core::demo::write_demo(&path, &stamp()).unwrap();
+    let one = cat.snapshot().unwrap();
+    assert!(!one.sites.is_empty() && !one.allowances.is_empty() && !one.bolt_on_groups.is_empty());
+    assert_eq!(cat.snapshot_on_two().unwrap(), one);
+    drop(cat);
+    assert_eq!(Catalog::open_read_only(&path).unwrap().snapshot_on_two().unwrap(), one);
+}

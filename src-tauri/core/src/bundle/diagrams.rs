@@ -32,10 +32,27 @@ pub fn diagrams(s: &Snapshot, structures: &[Id]) -> Vec<(String, String)> {
     let closer = Closer::new(&r);
     let by_object = by_object(&findings);
     let mut out = Vec::with_capacity(structures.len() * 2);
+    let mut pen = Pen::default();
     for id in structures {
-        draw(s, &closer, &by_object, *id, |name, svg| out.push((name, svg)));
+        draw(s, &closer, &by_object, *id, &mut pen, |name, svg| out.push((name, svg.to_string())));
     }
     out
+}
+
+/// The entry names (`diagrams/…`) of the diagram files of `structures`, in the order
+/// [`packed`] gives them, without drawing anything: the build sheet names them before they
+/// are drawn.
+pub fn names(s: &Snapshot, structures: &[Id]) -> Vec<String> {
+    let dir = super::DIAGRAMS_DIR;
+    let mut v = Vec::with_capacity(structures.len() * 2);
+    for id in structures {
+        let Some(st) = s.structure(*id) else { continue };
+        v.push(format!("{dir}{id}.svg"));
+        if st.kind == StructureKind::SharedData {
+            v.push(format!("{dir}{id}-shared-data.svg"));
+        }
+    }
+    v
 }
 
 /// A diagram as it goes into the bundle: its entry name (under `diagrams/`), its manifest
@@ -66,7 +83,8 @@ pub fn packed(s: &Snapshot, structures: &[Id], findings: &[Finding], threads: us
     let next = AtomicUsize::new(0);
     let batches = structures.len().div_ceil(BATCH);
     let work = || -> Result<Vec<(usize, Vec<PackedDiagram>)>> {
-        let mut packer = Packer::default();
+        let mut packer = Packer::for_diagrams();
+        let mut pen = Pen::default();
         let mut mine = Vec::new();
         loop {
             let b = next.fetch_add(1, Ordering::Relaxed);
@@ -76,7 +94,7 @@ pub fn packed(s: &Snapshot, structures: &[Id], findings: &[Finding], threads: us
             let mut files = Vec::new();
             let mut failed = None;
             for id in &structures[b * BATCH..((b + 1) * BATCH).min(structures.len())] {
-                draw(s, &closer, &by_object, *id, |name, svg| {
+                draw(s, &closer, &by_object, *id, &mut pen, |name, svg| {
                     let name = format!("{}{name}", super::DIAGRAMS_DIR);
                     let record =
                         EntryRecord { name: name.clone(), size: svg.len() as u64, sha256: sha256_hex(svg.as_bytes()) };
@@ -114,6 +132,14 @@ fn by_object(findings: &[Finding]) -> HashMap<Id, Vec<&Finding>> {
     m
 }
 
+/// What one worker draws with, kept from one diagram to the next: the SVG writer and the
+/// document buffer.
+#[derive(Default)]
+struct Pen {
+    writer: svg::Writer,
+    doc: String,
+}
+
 /// Draws the diagram files of structure `id` (module doc) and hands each to `out` as (file
 /// name, SVG text).
 fn draw(
@@ -121,17 +147,20 @@ fn draw(
     closer: &Closer,
     findings: &HashMap<Id, Vec<&Finding>>,
     id: Id,
-    mut out: impl FnMut(String, String),
+    pen: &mut Pen,
+    mut out: impl FnMut(String, &str),
 ) {
     let objects = closer.close(vec![id], false);
     let part = select::part(s, &objects);
     let mine: Vec<Finding> = objects.iter().filter_map(|o| findings.get(o)).flatten().map(|f| (*f).clone()).collect();
     if let Ok(d) = diagram::structure(&part, &mine, id) {
-        out(format!("{id}.svg"), svg::write(&d));
+        pen.writer.write_into(&d, &mut pen.doc);
+        out(format!("{id}.svg"), &pen.doc);
     }
     if part.structure(id).is_some_and(|st| st.kind == StructureKind::SharedData)
         && let Ok(d) = diagram::shared_data(&part, &mine, id)
     {
-        out(format!("{id}-shared-data.svg"), svg::write(&d));
+        pen.writer.write_into(&d, &mut pen.doc);
+        out(format!("{id}-shared-data.svg"), &pen.doc);
     }
 }

@@ -26,7 +26,6 @@ use crate::interchange::Document;
 use crate::lifecycle::{Blocker, audit};
 use crate::model::{Side, Status};
 use crate::relations::Relations;
-use crate::rules::Finding;
 use crate::snapshot::Snapshot;
 use crate::store::Catalog;
 use crate::value::Stamp;
@@ -96,12 +95,10 @@ pub struct Exported {
     pub delta_of: Option<String>,
 }
 
+/// What [`preview`] shows, worked out.
 struct Planned {
     contents: Contents,
-    doc: Document,
     alone: Snapshot,
-    /// The rules' findings on the bundle read on its own (its diagrams show them).
-    findings: Vec<Finding>,
     blockers: Vec<Blocker>,
     delta: Option<(DeltaOf, BTreeMap<Id, Vec<FieldChange>>, diff::Diff)>,
 }
@@ -111,9 +108,9 @@ fn plan(s: &Snapshot, opts: &ExportOptions) -> Result<Planned> {
     let contents = select::contents(&r, &opts.structures)?;
     let doc = select::document(s, &contents);
     let alone = select::snapshot_of(&doc);
-    let (blockers, findings) = select::blockers_and_findings(s, &contents, &alone);
+    let blockers = select::blockers(s, &contents, &alone);
     let delta = opts.since.as_ref().map(|b| delta(b, &doc));
-    Ok(Planned { contents, doc, alone, findings, blockers, delta })
+    Ok(Planned { contents, alone, blockers, delta })
 }
 
 fn delta(since: &Bundle, doc: &Document) -> (DeltaOf, BTreeMap<Id, Vec<FieldChange>>, diff::Diff) {
@@ -132,7 +129,8 @@ fn delta(since: &Bundle, doc: &Document) -> (DeltaOf, BTreeMap<Id, Vec<FieldChan
 
 /// The objects of `p` in build-sheet order, then the rest by id, each with its name.
 fn build_order(s: &Snapshot, p: &Planned) -> Vec<PreviewObject> {
-    let sections = order::sections(&p.alone, &p.contents.structures, &within(p));
+    let sections =
+        order::sections(&p.alone, &p.contents.structures, &within(&p.contents, p.delta.as_ref().map(|d| &d.0)));
     let mut steps: BTreeMap<Id, u32> = BTreeMap::new();
     let mut order: Vec<Id> = Vec::with_capacity(p.contents.objects.len());
     for step in sections.iter().flat_map(|x| &x.steps) {
@@ -162,10 +160,10 @@ fn build_order(s: &Snapshot, p: &Planned) -> Vec<PreviewObject> {
 }
 
 /// The objects the sheet covers: all of the bundle's, or on a delta what changed since.
-fn within(p: &Planned) -> BTreeSet<Id> {
-    match &p.delta {
-        Some((of, ..)) => of.added.iter().chain(&of.changed).filter_map(|k| k.parse::<Id>().ok()).collect(),
-        None => p.contents.objects.clone(),
+fn within(contents: &Contents, delta: Option<&DeltaOf>) -> BTreeSet<Id> {
+    match delta {
+        Some(of) => of.added.iter().chain(&of.changed).filter_map(|k| k.parse::<Id>().ok()).collect(),
+        None => contents.objects.clone(),
     }
 }
 
@@ -239,94 +237,112 @@ fn record(name: &str, data: &[u8]) -> EntryRecord {
 /// Builds the bundle of `opts` from `s`, signed with `key` when given. Refused (listing every
 /// blocker) when anything in it is not approved or live, or has errors.
 pub fn build(s: &Snapshot, opts: &ExportOptions, key: Option<&SecretKey>, stamp: &Stamp) -> Result<Built> {
-    let p = plan(s, opts)?;
-    if !p.blockers.is_empty() {
-        return Err(refused(&p.blockers));
-    }
-    let within = within(&p);
-    let changes = p.delta.as_ref().map(|d| d.1.clone()).unwrap_or_default();
-    // Everything at once, so no core idles: the catalog JSON is written, hashed and deflated
-    // on one thread; the diagrams are drawn, hashed and deflated by workers sharing them out;
-    // meanwhile the sheet's sections are worked out and rendered in two runs.
-    let (json, sections, body, drawn) = std::thread::scope(|scope| -> Result<_> {
+    let r = Relations::new(s);
+    let contents = select::contents(&r, &opts.structures)?;
+    drop(r);
+    let doc = select::document(s, &contents);
+    let since_id = opts.since.as_ref().map(|b| b.manifest.bundle_id.clone());
+    // Everything at once, so no core idles. The catalog JSON needs only the document, so it is
+    // written, hashed and deflated while the rules decide whether the export may go ahead (a
+    // refused export throws that work away). Then the diagrams are drawn, hashed and deflated
+    // by workers sharing them out, while the sheet's sections are worked out and rendered in
+    // two runs; once the JSON's hash gives the bundle id, the sheet is finished and deflated
+    // while the diagrams are still being drawn.
+    std::thread::scope(|scope| -> Result<Built> {
         let json = scope.spawn(|| -> Result<(EntryRecord, archive::Packed)> {
             // The canonical text of `Document::to_json`, without its defensive copy: the
             // document is already in canonical order.
-            let mut text = serde_json::to_vec_pretty(&p.doc).expect("the catalog model always serialises");
+            let mut text = serde_json::to_vec_pretty(&doc).expect("the catalog model always serialises");
             text.push(b'\n');
             Ok((record(CATALOG, &text), archive::pack(CATALOG, &text, 1)?))
         });
-        let drawn = scope.spawn(|| diagrams::packed(&p.alone, &p.contents.structures, &p.findings, archive::cores()));
-        let sections = order::sections(&p.alone, &p.contents.structures, &within);
-        let body: Vec<String> = std::thread::scope(|inner| {
-            let workers: Vec<_> = split(&sections, 2)
-                .into_iter()
-                .enumerate()
-                .map(|(i, run)| {
-                    let (alone, changes) = (&p.alone, &changes);
-                    inner.spawn(move || sheet::render_sections(alone, run, i == 0, changes))
-                })
-                .collect();
-            workers.into_iter().map(|w| w.join().expect("the sheet renderer does not panic")).collect()
-        });
-        let json = json.join().expect("the JSON writer does not panic")?;
-        let drawn = drawn.join().expect("drawing the diagrams does not panic")?;
-        Ok((json, sections, body, drawn))
-    })?;
-    let (catalog_record, catalog_packed) = json;
-    let since_id = p.delta.as_ref().map(|d| d.0.bundle_id.clone());
-    let mut m = Manifest {
-        format: manifest::FORMAT.into(),
-        format_version: manifest::FORMAT_VERSION,
-        bundle_id: manifest::bundle_id(stamp.at, &catalog_record.sha256, since_id.as_deref()),
-        catalog_id: s.settings.catalog_id.clone(),
-        catalog_name: s.settings.name.clone(),
-        customer: s.settings.provider.clone(),
-        currency: s.settings.currency.clone(),
-        created_at: stamp.at,
-        created_by: stamp.by.clone(),
-        application: Application { name: "plansmith".into(), version: env!("CARGO_PKG_VERSION").into() },
-        structures: p.contents.structures.iter().map(|i| i.to_string()).collect(),
-        counts: p.contents.counts(),
-        delta_of: p.delta.as_ref().map(|d| d.0.clone()),
-        entries: Vec::new(),
-    };
-    let diagram_names: Vec<String> = drawn.iter().map(|d| d.record.name.clone()).collect();
-    let html = sheet::render(&m, &body, &diagram_names);
-    drop(body);
-    let csv = ids_return::write(&p.alone, &sheet_plans(&sections));
-    let entry = |name: &str, data: Vec<u8>| archive::Entry { name: name.to_string(), data };
-    let mut rest: Vec<archive::Entry> = vec![
-        entry(SCHEMA, CATALOG_SCHEMA.as_bytes().to_vec()),
-        entry(SHEET, html.into_bytes()),
-        entry(IDS, csv.into_bytes()),
-    ];
-    if let Some((_, _, d)) = &p.delta {
-        let mut text = serde_json::to_string_pretty(d).expect("a diff serialises");
-        text.push('\n');
-        rest.push(entry(CHANGES, text.into_bytes()));
-    }
-    let (diagram_records, diagram_packed): (Vec<EntryRecord>, Vec<archive::Packed>) =
-        drawn.into_iter().map(|d| (d.record, d.packed)).unzip();
-    m.entries = std::iter::once(catalog_record)
-        .chain(rest.iter().map(|e| record(&e.name, &e.data)))
-        .chain(diagram_records)
-        .collect();
-    let mut packed = Vec::with_capacity(rest.len() + diagram_packed.len() + 3);
-    let manifest_json = m.to_json();
-    packed.push(archive::pack(MANIFEST, manifest_json.as_bytes(), 1)?);
-    if let Some(sk) = key {
-        let comment = format!("timestamp:{}\tfile:{MANIFEST}\tbundle:{}", stamp.at.unix_seconds(), m.bundle_id);
-        let sig = sign::sign(manifest_json.as_bytes(), sk, &comment)?;
-        packed.push(archive::pack(SIGNATURE, sig.as_bytes(), 1)?);
-    }
-    packed.push(catalog_packed);
-    packed.extend(archive::pack_all(&rest)?);
-    drop(rest);
-    packed.extend(diagram_packed);
-    let bytes = archive::write_packed(&packed, stamp.at)?;
-    let sha256 = sha256_hex(&bytes);
-    Ok(Built { bytes, manifest: m, sha256 })
+        let alone = select::snapshot_of(&doc);
+        let (blockers, findings) = select::blockers_and_findings(s, &contents, &alone);
+        if !blockers.is_empty() {
+            return Err(refused(&blockers));
+        }
+        let delta = opts.since.as_ref().map(|b| delta(b, &doc));
+        let within = within(&contents, delta.as_ref().map(|d| &d.0));
+        let changes = delta.as_ref().map(|d| d.1.clone()).unwrap_or_default();
+        let (alone, findings, structures) = (&alone, &findings, &contents.structures);
+        // A scope of its own: the workers borrow the bundle's snapshot, made in this one.
+        std::thread::scope(|scope| -> Result<Built> {
+            let drawn = scope.spawn(move || diagrams::packed(alone, structures, findings, archive::cores()));
+            let sections = order::sections(alone, structures, &within);
+            let body: Vec<String> = std::thread::scope(|inner| {
+                let workers: Vec<_> = split(&sections, 2)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, run)| {
+                        let changes = &changes;
+                        inner.spawn(move || sheet::render_sections(alone, run, i == 0, changes))
+                    })
+                    .collect();
+                workers.into_iter().map(|w| w.join().expect("the sheet renderer does not panic")).collect()
+            });
+            let (catalog_record, catalog_packed) = json.join().expect("the JSON writer does not panic")?;
+            let mut m = Manifest {
+                format: manifest::FORMAT.into(),
+                format_version: manifest::FORMAT_VERSION,
+                bundle_id: manifest::bundle_id(stamp.at, &catalog_record.sha256, since_id.as_deref()),
+                catalog_id: s.settings.catalog_id.clone(),
+                catalog_name: s.settings.name.clone(),
+                customer: s.settings.provider.clone(),
+                currency: s.settings.currency.clone(),
+                created_at: stamp.at,
+                created_by: stamp.by.clone(),
+                application: Application { name: "plansmith".into(), version: env!("CARGO_PKG_VERSION").into() },
+                structures: structures.iter().map(|i| i.to_string()).collect(),
+                counts: contents.counts(),
+                delta_of: delta.as_ref().map(|d| d.0.clone()),
+                entries: Vec::new(),
+            };
+            let diagram_names = diagrams::names(alone, structures);
+            let html = sheet::render(&m, &body, &diagram_names);
+            drop(body);
+            let csv = ids_return::write(alone, &sheet_plans(&sections));
+            let entry = |name: &str, data: Vec<u8>| archive::Entry { name: name.to_string(), data };
+            let mut rest: Vec<archive::Entry> = vec![
+                entry(SCHEMA, CATALOG_SCHEMA.as_bytes().to_vec()),
+                entry(SHEET, html.into_bytes()),
+                entry(IDS, csv.into_bytes()),
+            ];
+            if let Some((_, _, d)) = &delta {
+                let mut text = serde_json::to_string_pretty(d).expect("a diff serialises");
+                text.push('\n');
+                rest.push(entry(CHANGES, text.into_bytes()));
+            }
+            let rest_records: Vec<EntryRecord> = rest.iter().map(|e| record(&e.name, &e.data)).collect();
+            let rest_packed = archive::pack_all(&rest)?;
+            drop(rest);
+            let drawn = drawn.join().expect("drawing the diagrams does not panic")?;
+            let (diagram_records, diagram_packed): (Vec<EntryRecord>, Vec<archive::Packed>) =
+                drawn.into_iter().map(|d| (d.record, d.packed)).unzip();
+            let drawn_names: Vec<&str> = diagram_records.iter().map(|r| r.name.as_str()).collect();
+            if drawn_names != diagram_names {
+                return Err(CoreError::internal(format!(
+                    "the diagrams drawn ({}) are not the ones the build sheet names ({})",
+                    drawn_names.join(", "),
+                    diagram_names.join(", ")
+                )));
+            }
+            m.entries = std::iter::once(catalog_record).chain(rest_records).chain(diagram_records).collect();
+            let mut packed = Vec::with_capacity(rest_packed.len() + diagram_packed.len() + 3);
+            let manifest_json = m.to_json();
+            packed.push(archive::pack(MANIFEST, manifest_json.as_bytes(), 1)?);
+            if let Some(sk) = key {
+                let comment = format!("timestamp:{}\tfile:{MANIFEST}\tbundle:{}", stamp.at.unix_seconds(), m.bundle_id);
+                let sig = sign::sign(manifest_json.as_bytes(), sk, &comment)?;
+                packed.push(archive::pack(SIGNATURE, sig.as_bytes(), 1)?);
+            }
+            packed.push(catalog_packed);
+            packed.extend(rest_packed);
+            packed.extend(diagram_packed);
+            let bytes = archive::write_packed(&packed, stamp.at)?;
+            let sha256 = sha256_hex(&bytes);
+            Ok(Built { bytes, manifest: m, sha256 })
+        })
+    })
 }
 
 /// Writes `bytes` to a new file at `path`: a temporary file beside it, flushed to disk, then
@@ -377,7 +393,7 @@ impl Catalog {
         if stamp.by.trim().is_empty() {
             return Err(CoreError::invalid("by", "an export records who made it; give a name (--by NAME)"));
         }
-        let built = build(&self.snapshot()?, opts, key, stamp)?;
+        let built = build(&self.snapshot_on_two()?, opts, key, stamp)?;
         write_new(out, &built.bytes)?;
         let m = &built.manifest;
         let file = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();

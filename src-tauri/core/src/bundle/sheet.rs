@@ -10,7 +10,8 @@
 //! empty optional field says "(leave blank)" as the article asks, and other objects are named
 //! by internal name and id, with their production id once they are live.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
 use crate::bundle::diff::FieldChange;
@@ -56,19 +57,23 @@ pub fn escape_into(out: &mut String, text: &str) {
     out.push_str(&text[start..]);
 }
 
-/// A field value as shown: `None` is an empty field ("leave blank").
-type Value = Option<String>;
+/// A field value as shown: `None` is an empty field ("leave blank"). Text fields are borrowed
+/// from the snapshot; only formatted values (money, amounts, names with ids) are built.
+type Value<'a> = Option<Cow<'a, str>>;
 
 struct Ctx<'a> {
     s: &'a Snapshot,
     currency: Currency,
+    /// Each customer's sites, in the snapshot's order (found once: scanning every site for
+    /// each customer made a large sheet quadratic).
+    sites_of: HashMap<Id, Vec<&'a Site>>,
 }
 
 impl Ctx<'_> {
-    fn money(&self, m: Option<Money>) -> Value {
-        m.map(|m| format!("{} {}", self.currency.code, self.currency.format(m)))
+    fn money(&self, m: Option<Money>) -> Value<'static> {
+        m.map(|m| Cow::Owned(format!("{} {}", self.currency.code, self.currency.format(m))))
     }
-    fn name_of(&self, id: Id) -> String {
+    fn name_of(&self, id: Id) -> Cow<'static, str> {
         let (name, pid) = match self.s.plan(id) {
             Some(p) => (p.internal_name.clone(), p.production_id.clone()),
             None => match id.kind {
@@ -77,13 +82,13 @@ impl Ctx<'_> {
                 _ => (String::new(), None),
             },
         };
-        match pid {
+        Cow::Owned(match pid {
             Some(pid) => format!("{name} ({id}, Emersion id {pid})"),
             None => format!("{name} ({id})"),
-        }
+        })
     }
-    fn amount(&self, v: IncludedValue) -> String {
-        amount(&self.currency, v.value_type, v.amount)
+    fn amount(&self, v: IncludedValue) -> Cow<'static, str> {
+        Cow::Owned(amount(&self.currency, v.value_type, v.amount))
     }
 }
 
@@ -101,14 +106,14 @@ pub fn amount(currency: &Currency, t: IncludedValueType, a: i64) -> String {
     }
 }
 
-fn yes_no(b: bool) -> Value {
-    Some(if b { "Yes" } else { "No" }.to_string())
+fn yes_no(b: bool) -> Value<'static> {
+    Some(Cow::Borrowed(if b { "Yes" } else { "No" }))
 }
-fn text(t: &Option<String>) -> Value {
-    t.as_ref().filter(|t| !t.trim().is_empty()).cloned()
+fn text(t: &Option<String>) -> Value<'_> {
+    t.as_deref().filter(|t| !t.trim().is_empty()).map(Cow::Borrowed)
 }
-fn date(d: Option<Date>) -> Value {
-    d.map(|d| d.to_string())
+fn date(d: Option<Date>) -> Value<'static> {
+    d.map(|d| Cow::Owned(d.to_string()))
 }
 fn iv_type(t: IncludedValueType) -> &'static str {
     match t {
@@ -134,27 +139,32 @@ fn bonus(b: BonusType) -> &'static str {
 }
 
 /// One screen (or tab) of Emersion with its fields.
-struct Screen {
-    path: String,
-    rows: Vec<(&'static str, Value)>,
+struct Screen<'a> {
+    path: Cow<'static, str>,
+    rows: Vec<(&'static str, Value<'a>)>,
 }
 
-const MGMT: &str = "Packages &amp; Plans › Management › ";
+/// A screen path under *Packages & Plans › Management* (already escaped).
+macro_rules! mgmt {
+    ($path:literal) => {
+        Cow::Borrowed(concat!("Packages &amp; Plans › Management › ", $path))
+    };
+}
 
-fn names(p: &Plan) -> Vec<(&'static str, Value)> {
+fn names(p: &Plan) -> Vec<(&'static str, Value<'_>)> {
     vec![
-        ("Name", Some(p.internal_name.clone())),
+        ("Name", Some(Cow::Borrowed(&p.internal_name))),
         ("External Name", text(&p.external_name)),
         ("Reference Name", text(&p.reference_name)),
         ("Reference Key", text(&p.reference_key)),
         ("Import Reference", text(&p.import_reference)),
         ("Description", text(&p.description)),
         ("External Description", text(&p.external_description)),
-        ("Buy or Sell", Some(p.side.to_string())),
+        ("Buy or Sell", Some(Cow::Borrowed(p.side.as_str()))),
     ]
 }
 
-fn pricing(c: &Ctx, p: &Plan) -> Vec<(&'static str, Value)> {
+fn pricing(c: &Ctx, p: &Plan) -> Vec<(&'static str, Value<'static>)> {
     vec![
         ("Recurring Plan", yes_no(p.recurring)),
         ("Set up fee", c.money(p.setup_fee)),
@@ -165,52 +175,51 @@ fn pricing(c: &Ctx, p: &Plan) -> Vec<(&'static str, Value)> {
     ]
 }
 
-fn counterpart(c: &Ctx, p: &Plan, label: &'static str) -> Option<(&'static str, Value)> {
+fn counterpart(c: &Ctx, p: &Plan, label: &'static str) -> Option<(&'static str, Value<'static>)> {
     (p.side == Side::Sell).then(|| (label, p.buy_counterpart.map(|b| c.name_of(b))))
 }
 
-fn service_type(c: &Ctx, p: &Plan) -> Value {
+fn service_type<'a>(c: &Ctx, p: &'a Plan) -> Value<'a> {
     p.service_type.as_ref().map(|code| match c.s.service_type(code) {
-        Some(t) => format!("{} ({code})", t.name),
-        None => code.clone(),
+        Some(t) => Cow::Owned(format!("{} ({code})", t.name)),
+        None => Cow::Borrowed(code.as_str()),
     })
 }
 
-fn coded(list: &[(String, String)], code: &Option<String>) -> Value {
-    code.as_ref().map(|code| match list.iter().find(|(c, _)| c == code) {
-        Some((_, name)) => format!("{name} ({code})"),
-        None => code.clone(),
+/// A code with its name ("Name (CODE)"), or the code alone when the list does not hold it.
+fn coded<'a>(mut list: impl Iterator<Item = (&'a str, &'a str)>, code: &'a Option<String>) -> Value<'a> {
+    code.as_ref().map(|code| match list.find(|(c, _)| c == code) {
+        Some((_, name)) => Cow::Owned(format!("{name} ({code})")),
+        None => Cow::Borrowed(code.as_str()),
     })
 }
 
-fn category(c: &Ctx, code: &Option<String>) -> Value {
-    let list: Vec<(String, String)> = c.s.bolt_on_categories.iter().map(|x| (x.code.clone(), x.name.clone())).collect();
-    coded(&list, code)
+fn category<'a>(c: &Ctx<'a>, code: &'a Option<String>) -> Value<'a> {
+    coded(c.s.bolt_on_categories.iter().map(|x| (x.code.as_str(), x.name.as_str())), code)
 }
 
-fn tariff(c: &Ctx, code: &Option<String>) -> Value {
-    let list: Vec<(String, String)> = c.s.tariffs.iter().map(|x| (x.code.clone(), x.name.clone())).collect();
-    coded(&list, code)
+fn tariff<'a>(c: &Ctx<'a>, code: &'a Option<String>) -> Value<'a> {
+    coded(c.s.tariffs.iter().map(|x| (x.code.as_str(), x.name.as_str())), code)
 }
 
-fn package_screens(c: &Ctx, p: &Plan, f: &PackagePlanFields) -> Vec<Screen> {
+fn package_screens<'a>(c: &Ctx<'a>, p: &'a Plan, f: &'a PackagePlanFields) -> Vec<Screen<'a>> {
     let mut rows = names(p);
     rows.extend(counterpart(c, p, "Buy Package Plan"));
     rows.extend(pricing(c, p));
-    rows.push(("Weighting", Some(f.weighting.to_string())));
-    rows.push(("Included Value Type", f.included_value.map(|v| iv_type(v.value_type).to_string())));
+    rows.push(("Weighting", Some(Cow::Owned(f.weighting.to_string()))));
+    rows.push(("Included Value Type", f.included_value.map(|v| Cow::Borrowed(iv_type(v.value_type)))));
     rows.push(("Included Value", f.included_value.map(|v| c.amount(v))));
     let sps = f.service_plans.iter().map(|sp| c.name_of(*sp)).collect::<Vec<_>>().join("; ");
     vec![
-        Screen { path: format!("{MGMT}Package Plan › Create New"), rows },
+        Screen { path: mgmt!("Package Plan › Create New"), rows },
         Screen {
-            path: format!("{MGMT}Package Plan › (this plan) › Service Plans"),
-            rows: vec![("Service Plans", Some(sps))],
+            path: mgmt!("Package Plan › (this plan) › Service Plans"),
+            rows: vec![("Service Plans", Some(Cow::Owned(sps)))],
         },
     ]
 }
 
-fn service_screens(c: &Ctx, p: &Plan, f: &ServicePlanFields) -> Vec<Screen> {
+fn service_screens<'a>(c: &Ctx<'a>, p: &'a Plan, f: &'a ServicePlanFields) -> Vec<Screen<'a>> {
     let mut rows = names(p);
     rows.push(("Service type", service_type(c, p)));
     rows.extend(counterpart(c, p, "Buy Service Plan"));
@@ -218,29 +227,29 @@ fn service_screens(c: &Ctx, p: &Plan, f: &ServicePlanFields) -> Vec<Screen> {
     for (i, v) in f.included_values.iter().enumerate() {
         rows.push((
             ["Included Value 1", "Included Value 2", "Included Value 3", "Included Value 4"][i.min(3)],
-            Some(format!("{}: {}", iv_type(v.value_type), c.amount(*v))),
+            Some(Cow::Owned(format!("{}: {}", iv_type(v.value_type), c.amount(*v)))),
         ));
     }
-    let mut screens = vec![Screen { path: format!("{MGMT}Service Plan › Create New"), rows }];
+    let mut screens = vec![Screen { path: mgmt!("Service Plan › Create New"), rows }];
     let b = &f.data_billing;
     let billing = match b.mode {
         DataBillingMode::None => vec![("Data Billing", None)],
         DataBillingMode::Pooled => vec![(
             "Data Billing",
-            Some(format!(
+            Some(Cow::Owned(format!(
                 "Leave empty: this plan draws on the shared pool of {}",
                 b.pool.map(|x| c.name_of(x)).unwrap_or_else(|| "(no pool named)".into())
-            )),
+            ))),
         )],
         DataBillingMode::Own => vec![
             (
                 "Billing Type",
-                b.billing_type.map(|t| if t == BillingType::Volume { "Volume".to_string() } else { t.to_string() }),
+                b.billing_type.map(|t| Cow::Borrowed(if t == BillingType::Volume { "Volume" } else { t.as_str() })),
             ),
-            ("Quota", b.quota_kb.map(|q| amount(&c.currency, IncludedValueType::Kilobytes, q))),
+            ("Quota", b.quota_kb.map(|q| Cow::Owned(amount(&c.currency, IncludedValueType::Kilobytes, q)))),
             ("Excess Rate (per GB)", c.money(b.excess_rate)),
             ("Charge Usage Within Quota", yes_no(b.charge_in_quota)),
-            ("Bonus", b.bonus_kb.map(|q| amount(&c.currency, IncludedValueType::Kilobytes, q))),
+            ("Bonus", b.bonus_kb.map(|q| Cow::Owned(amount(&c.currency, IncludedValueType::Kilobytes, q)))),
         ],
     };
     if b.mode != DataBillingMode::None
@@ -249,18 +258,18 @@ fn service_screens(c: &Ctx, p: &Plan, f: &ServicePlanFields) -> Vec<Screen> {
             .and_then(|t| c.s.service_type(t))
             .is_some_and(|t| t.category == ServiceCategory::Data)
     {
-        screens.push(Screen { path: format!("{MGMT}Service Plan › (this plan) › Data Billing"), rows: billing });
+        screens.push(Screen { path: mgmt!("Service Plan › (this plan) › Data Billing"), rows: billing });
     }
     screens
 }
 
-fn bolt_on_screens(c: &Ctx, p: &Plan, f: &BoltOnFields) -> Vec<Screen> {
+fn bolt_on_screens<'a>(c: &Ctx<'a>, p: &'a Plan, f: &'a BoltOnFields) -> Vec<Screen<'a>> {
     let mut rows = names(p);
     rows.push(("Service type", service_type(c, p)));
     rows.push(("Bolt-On Category", category(c, &f.bolt_on_category)));
     rows.push(("Tariff", tariff(c, &f.tariff)));
     rows.extend(counterpart(c, p, "Bolt-On Plan (Buy)"));
-    rows.push(("Included Value Type", f.included_value.map(|v| iv_type(v.value_type).to_string())));
+    rows.push(("Included Value Type", f.included_value.map(|v| Cow::Borrowed(iv_type(v.value_type)))));
     rows.push(("Included Value", f.included_value.map(|v| c.amount(v))));
     rows.extend(pricing(c, p));
     rows.push(("First time fee", c.money(f.first_time_fee)));
@@ -270,16 +279,16 @@ fn bolt_on_screens(c: &Ctx, p: &Plan, f: &BoltOnFields) -> Vec<Screen> {
         _ => "Excess rate (per unit)",
     };
     rows.push((per, c.money(f.excess_rate)));
-    vec![Screen { path: format!("{MGMT}Bolt-ons › Create New"), rows }]
+    vec![Screen { path: mgmt!("Bolt-ons › Create New"), rows }]
 }
 
-fn add_on_screens(c: &Ctx, p: &Plan, f: &BoltOnAddOnFields) -> Vec<Screen> {
+fn add_on_screens<'a>(c: &Ctx<'a>, p: &'a Plan, f: &'a BoltOnAddOnFields) -> Vec<Screen<'a>> {
     let mut one = names(p);
     one.retain(|(l, _)| *l != "External Description");
     one.push(("Service type", service_type(c, p)));
     one.push(("Bolt-On Category", category(c, &f.bolt_on_category)));
     one.push(("Tariff", tariff(c, &f.tariff)));
-    one.push(("Included Value Type", f.included_value_type.map(|t| iv_type(t).to_string())));
+    one.push(("Included Value Type", f.included_value_type.map(|t| Cow::Borrowed(iv_type(t)))));
     one.extend(counterpart(c, p, "Bolt-On Add-On Plan (Buy)"));
     let mut two = vec![("Is Provisioned", yes_no(f.is_provisioned))];
     if f.is_provisioned {
@@ -293,22 +302,22 @@ fn add_on_screens(c: &Ctx, p: &Plan, f: &BoltOnAddOnFields) -> Vec<Screen> {
         ["Quota 4: Included Value Type", "Quota 4: Bonus type", "Quota 4: Included value", "Quota 4: Weight"],
     ];
     for (q, labels) in f.quotas.iter().zip(Q.iter()) {
-        two.push((labels[0], Some(iv_type(q.value_type).to_string())));
-        two.push((labels[1], q.bonus_type.map(|b| bonus(b).to_string())));
+        two.push((labels[0], Some(Cow::Borrowed(iv_type(q.value_type)))));
+        two.push((labels[1], q.bonus_type.map(|b| Cow::Borrowed(bonus(b)))));
         two.push((labels[2], Some(c.amount(IncludedValue { value_type: q.value_type, amount: q.amount }))));
-        two.push((labels[3], q.weight.map(|w| w.to_string())));
+        two.push((labels[3], q.weight.map(|w| Cow::Owned(w.to_string()))));
     }
     if p.side == Side::Sell {
         two.push(("Available In API", yes_no(f.available_in_api.unwrap_or(false))));
         two.push(("Available In User Portal", yes_no(f.available_in_user_portal.unwrap_or(false))));
     }
     vec![
-        Screen { path: format!("{MGMT}Bolt-On Add-On › Create New (screen 1)"), rows: one },
-        Screen { path: format!("{MGMT}Bolt-On Add-On › Next (screen 2)"), rows: two },
+        Screen { path: mgmt!("Bolt-On Add-On › Create New (screen 1)"), rows: one },
+        Screen { path: mgmt!("Bolt-On Add-On › Next (screen 2)"), rows: two },
     ]
 }
 
-fn plan_screens(c: &Ctx, p: &Plan) -> Vec<Screen> {
+fn plan_screens<'a>(c: &Ctx<'a>, p: &'a Plan) -> Vec<Screen<'a>> {
     match &p.detail {
         PlanDetail::PackagePlan(f) => package_screens(c, p, f),
         PlanDetail::ServicePlan(f) => service_screens(c, p, f),
@@ -317,32 +326,32 @@ fn plan_screens(c: &Ctx, p: &Plan) -> Vec<Screen> {
     }
 }
 
-fn link_screen(c: &Ctx, l: &BoltOnLink) -> Screen {
-    let side = c.s.plan(l.service_plan).map(|p| p.side.to_string()).unwrap_or_default();
+fn link_screen<'a>(c: &Ctx<'a>, l: &'a BoltOnLink) -> Screen<'a> {
+    let side = c.s.plan(l.service_plan).map(|p| p.side.as_str()).unwrap_or_default();
     Screen {
-        path: format!(
+        path: Cow::Owned(format!(
             "Packages and Plans › Management › Service Plan › search ({side}) › Associated Plan Bolt-on › Link Bolt-on"
-        ),
+        )),
         rows: vec![
             ("Service Plan", Some(c.name_of(l.service_plan))),
             ("Bolt-on", Some(c.name_of(l.bolt_on))),
-            ("Behaviour", l.behaviour.map(|b| behaviour(b).to_string())),
+            ("Behaviour", l.behaviour.map(|b| Cow::Borrowed(behaviour(b)))),
         ],
     }
 }
 
-fn allowance_screen(c: &Ctx, a: &Allowance) -> Screen {
+fn allowance_screen<'a>(c: &Ctx<'a>, a: &'a Allowance) -> Screen<'a> {
     let link = c.s.link(a.bolt_on_link);
     let mut rows = vec![
         ("Service Plan", link.map(|l| c.name_of(l.service_plan))),
         ("Bolt-On Plan", link.map(|l| c.name_of(l.bolt_on))),
         ("Bolt-On Add-On Plan", Some(c.name_of(a.add_on))),
-        ("Bolt-On Add-On Max Occurrence", Some(a.max_occurrence.to_string())),
+        ("Bolt-On Add-On Max Occurrence", Some(Cow::Owned(a.max_occurrence.to_string()))),
         ("Bolt-On Add-On Description", text(&a.description)),
     ];
     if let Some(parent) = a.buy_parent {
         let add_on = c.s.allowance(parent).map(|pa| c.name_of(pa.add_on)).unwrap_or_default();
-        rows.insert(0, ("Parent Bolt-On Add-On Plan Allow", Some(format!("allowance {parent}: {add_on}"))));
+        rows.insert(0, ("Parent Bolt-On Add-On Plan Allow", Some(Cow::Owned(format!("allowance {parent}: {add_on}")))));
     }
     Screen {
         path: "Packages and Plans › Management › Service Plan › (the plan) › Associated Plan Bolt-on › Bolt-On Add-On Plan Information › Add bolt-on Allowance".into(),
@@ -350,22 +359,25 @@ fn allowance_screen(c: &Ctx, a: &Allowance) -> Screen {
     }
 }
 
-fn group_screen(c: &Ctx, g: &BoltOnGroup) -> Screen {
+fn group_screen<'a>(c: &Ctx<'a>, g: &'a BoltOnGroup) -> Screen<'a> {
     Screen {
-        path: format!("{MGMT}Bolt-On Groups › Create New"),
+        path: mgmt!("Bolt-On Groups › Create New"),
         rows: vec![
-            ("Name", Some(g.name.clone())),
+            ("Name", Some(Cow::Borrowed(g.name.as_str()))),
             ("Description", text(&g.description)),
-            ("Buy or Sell", Some(g.side.to_string())),
-            ("Bolt-ons in the group", Some(g.members.iter().map(|m| c.name_of(*m)).collect::<Vec<_>>().join("; "))),
+            ("Buy or Sell", Some(Cow::Borrowed(g.side.as_str()))),
+            (
+                "Bolt-ons in the group",
+                Some(Cow::Owned(g.members.iter().map(|m| c.name_of(*m)).collect::<Vec<_>>().join("; "))),
+            ),
         ],
     }
 }
 
-fn placement_screen(c: &Ctx, bolt_on: Id, add_on: Id) -> Screen {
+fn placement_screen(c: &Ctx, bolt_on: Id, add_on: Id) -> Screen<'static> {
     Screen {
-        path: format!(
-            "{MGMT}Bolt-ons › (the bolt-on) › Bolt-On Add-Ons Group › Display list of available Bolt-on Add-ons › Save"
+        path: mgmt!(
+            "Bolt-ons › (the bolt-on) › Bolt-On Add-Ons Group › Display list of available Bolt-on Add-ons › Save"
         ),
         rows: vec![("Bolt-on", Some(c.name_of(bolt_on))), ("Bolt-On Add-On to select", Some(c.name_of(add_on)))],
     }
@@ -389,18 +401,17 @@ fn render_screen(out: &mut String, sc: &Screen) {
     out.push_str("</table>");
 }
 
-fn object_line(c: &Ctx, id: Id) -> String {
-    let mut line = String::new();
-    line.push_str(&id.to_string());
-    line.push_str(" · ");
+/// Appends the step's object line: id, name and status.
+fn object_line(out: &mut String, c: &Ctx, id: Id) {
+    let _ = write!(out, "{id} · ");
     match c.s.plan(id) {
         Some(p) => {
-            escape_into(&mut line, &p.internal_name);
-            let _ = write!(line, " · {}", p.status);
+            escape_into(out, &p.internal_name);
+            out.push_str(" · ");
+            out.push_str(p.status.as_str());
         }
-        None => escape_into(&mut line, &describe(c, id)),
+        None => escape_into(out, &describe(c, id)),
     }
-    line
 }
 
 /// How a group, link or allowance is named on its step.
@@ -443,7 +454,7 @@ fn render_step(out: &mut String, c: &Ctx, step: &Step, changes: &BTreeMap<Id, Ve
     out.push_str("</h3>");
     if let Some(o) = step.action.object() {
         out.push_str("<p class=obj>");
-        out.push_str(&object_line(c, o));
+        object_line(out, c, o);
         out.push_str("</p>");
     }
     if let Some(at) = step.keyed_at {
@@ -534,7 +545,7 @@ fn render_customer(out: &mut String, c: &Ctx, st: Id) {
     out.push_str("<p class=sub>Customer ");
     escape_into(out, &format!("{} {}", cu.id, cu.name));
     out.push_str(" (orders the data package once; each site orders its tail package)</p><table><tr><th>Site<th>Technology, speed, service identifier</tr>");
-    for site in c.s.sites.iter().filter(|x| x.customer == cu.id) {
+    for site in c.sites_of.get(&cu.id).into_iter().flatten() {
         out.push_str("<tr><td>");
         escape_into(out, &format!("{} {}", site.id, site.name));
         out.push_str("<td>");
@@ -564,7 +575,11 @@ pub fn render_sections(
 ) -> String {
     let currency =
         Currency::parse(&s.settings.currency).unwrap_or(Currency { code: s.settings.currency.clone(), decimals: 2 });
-    let c = Ctx { s, currency };
+    let mut sites_of: HashMap<Id, Vec<&Site>> = HashMap::new();
+    for site in &s.sites {
+        sites_of.entry(site.customer).or_default().push(site);
+    }
+    let c = Ctx { s, currency, sites_of };
     let mut out = String::with_capacity(sections.iter().map(|x| x.steps.len() * 1600).sum::<usize>());
     for (i, sec) in sections.iter().enumerate() {
         if i > 0 || !first {

@@ -24,6 +24,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::error::{CoreError, ErrorKind, Result};
 use crate::model::{Settings, Tier};
+use crate::snapshot::Snapshot;
 use crate::value::{Currency, Stamp};
 
 /// An open catalog file.
@@ -183,6 +184,21 @@ impl Catalog {
         conn.pragma_update(None, "query_only", "ON")?;
         conn.set_prepared_statement_cache_capacity(128);
         Ok(Catalog { conn, path: path.to_path_buf(), read_only: true, _lock: None })
+    }
+
+    /// The whole catalog, read on this connection and a second read-only one at once (see
+    /// [`Snapshot::load_on_two`]). Only for a catalog open for writing: its write lock is what
+    /// keeps the two reads on the same content. A read-only catalog reads on its one connection.
+    pub fn snapshot_on_two(&self) -> Result<Snapshot> {
+        if self.read_only {
+            return self.snapshot();
+        }
+        let second = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        second.pragma_update(None, "query_only", "ON")?;
+        Snapshot::load_on_two(&self.conn, second)
     }
 
     /// Creates a new catalog file. Refuses to touch an existing file. The file appears at
