@@ -260,6 +260,28 @@ fn csv_with_ids(cat: &Catalog, ids: &[(&str, &str)]) -> String {
 }
 
 #[test]
+fn a_name_that_looks_like_a_formula_reaches_the_id_sheet_as_text_and_comes_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.plansmith");
+    let mut cat = plansmith_core::demo::write_demo(&path, &stamp()).unwrap();
+    let hostile = "=HYPERLINK(\"http://example.invalid\",\"Click\")";
+    cat.apply(&Change::SetPlanField { id: id("SP-1"), edit: PlanField::InternalName(hostile.into()) }, &stamp())
+        .unwrap();
+    assert!(cat.approve_all(&stamp()).unwrap().blocked.is_empty());
+    let csv =
+        String::from_utf8(entry(&entries(&export_bytes(&cat, &ExportOptions::default())), "id-return.csv").to_vec())
+            .unwrap();
+    let line = csv.lines().find(|l| l.starts_with("SP-1,")).unwrap();
+    // Quoted for the comma and the quotes, and led by ' so a spreadsheet shows it as text.
+    assert_eq!(line, "SP-1,service_plan,BUY,\"'=HYPERLINK(\"\"http://example.invalid\"\",\"\"Click\"\")\",");
+    // The catalog keeps the name as typed, and the sheet still goes back in.
+    assert_eq!(cat.snapshot().unwrap().plan(id("SP-1")).unwrap().internal_name, hostile);
+    let r = cat.import_ids(&format!("{}\r\n{line}102001\r\n", csv.lines().next().unwrap()), &stamp()).unwrap();
+    assert!(r.problems.is_empty(), "{:?}", r.problems);
+    assert_eq!(cat.snapshot().unwrap().plan(id("SP-1")).unwrap().production_id.as_deref(), Some("102001"));
+}
+
+#[test]
 fn returned_ids_turn_plans_live_all_or_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let (mut cat, _) = approved_demo(dir.path());

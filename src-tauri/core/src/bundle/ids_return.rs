@@ -27,6 +27,13 @@ pub const COLUMNS: [&str; 5] = ["object_id", "kind", "side", "internal_name", "p
 /// Largest ID return file read (a 10 000-structure bundle's is about 10 MB).
 const MAX_BYTES: usize = 64 << 20;
 
+/// A free-text cell (the internal name) as a spreadsheet opens it without running it: text
+/// that starts like a formula (`=`, `+`, `-`, `@`, tab, carriage return) gets a leading `'`,
+/// the spreadsheet convention for "this is text". Reading the sheet back ignores the name.
+fn inert(v: &str) -> std::borrow::Cow<'_, str> {
+    if v.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{v}").into() } else { v.into() }
+}
+
 fn field(out: &mut String, v: &str) {
     if v.contains([',', '"', '\n', '\r']) || v.starts_with([' ', '=', '+', '-', '@']) {
         out.push('"');
@@ -43,9 +50,15 @@ pub fn write(s: &Snapshot, plans: &[Id]) -> String {
     out.push_str("\r\n");
     for p in plans.iter().filter_map(|id| s.plan(*id)) {
         let live = if p.status == Status::Live { p.production_id.clone().unwrap_or_default() } else { String::new() };
-        for (i, v) in [p.id.to_string(), p.kind().name().to_string(), p.side.to_string(), p.internal_name.clone(), live]
-            .iter()
-            .enumerate()
+        for (i, v) in [
+            p.id.to_string(),
+            p.kind().name().to_string(),
+            p.side.to_string(),
+            inert(&p.internal_name).into_owned(),
+            live,
+        ]
+        .iter()
+        .enumerate()
         {
             if i > 0 {
                 out.push(',');
@@ -300,6 +313,21 @@ mod tests {
         assert_eq!(r[2], (4, vec!["multi\nline".into(), "w".into()]));
         assert_eq!(records("a,\"b").unwrap_err().0, 1);
         assert_eq!(records("ok\na\"b,c").unwrap_err().0, 2);
+    }
+
+    #[test]
+    fn names_that_start_like_a_formula_open_as_text() {
+        for (name, cell) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+61 mobile", "'+61 mobile"),
+            ("-5 GB", "'-5 GB"),
+            ("@sum", "'@sum"),
+            ("\tTab", "'\tTab"),
+            ("Mobile 40", "Mobile 40"),
+            ("Top-up = 1 GB", "Top-up = 1 GB"),
+        ] {
+            assert_eq!(inert(name), cell, "{name:?}");
+        }
     }
 
     #[test]
