@@ -80,6 +80,8 @@ impl OpenCatalog {
         let mut first = Arc::clone(&slot).try_lock_owned().expect("nobody else holds a new slot");
         tauri::async_runtime::spawn_blocking(move || {
             first.session = target.open(stamp_now).map(Session::new).map_err(IpcError::from);
+            // The window may use the catalog now; `then` (the recent list) needs no lock.
+            drop(first);
             then(&target.path);
         });
         OpenCatalog { slot }
