@@ -466,3 +466,39 @@ fn the_preview_lists_every_object_by_name_in_build_order() {
     let bo1 = p.build_order.iter().find(|o| o.id == id("BO-1")).unwrap();
     assert_eq!((bo1.side, bo1.status), (Some(plansmith_core::model::Side::Buy), Some(Status::Approved)));
 }
+
+/// The export draws a whole catalog's diagrams before it knows the bundle's own content (and
+/// throws them away when that content turns out different). Either way each diagram entry is
+/// exactly what the bundle's own catalog draws: the demo as it is (drawn early), one structure
+/// of it (drawn from the bundle), and the demo with a bolt-on group nothing reaches (left out
+/// of the bundle, so the early drawings are thrown away).
+#[test]
+fn the_bundle_diagrams_are_those_its_own_catalog_draws() {
+    use plansmith_core::model::Side;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut cat, _) = approved_demo(dir.path());
+    let check = |cat: &Catalog, structures: Vec<Id>| {
+        let bytes = export_bytes(cat, &ExportOptions { structures, ..Default::default() });
+        let b = Bundle::from_bytes(&bytes, &Limits::default()).unwrap();
+        let own = bundle::select::snapshot_of(&b.catalog);
+        let ids: Vec<Id> = b.manifest.structures.iter().map(|s| id(s)).collect();
+        let drawn = bundle::diagrams::diagrams(&own, &ids);
+        let in_bundle: Vec<&ArchiveEntry> = b.entries.iter().filter(|e| e.name.starts_with("diagrams/")).collect();
+        assert_eq!(in_bundle.len(), drawn.len());
+        for (e, (name, svg)) in in_bundle.iter().zip(&drawn) {
+            assert_eq!(e.name, format!("diagrams/{name}"));
+            assert!(e.data == svg.as_bytes(), "{name} differs from its catalog's drawing");
+        }
+        (own, bytes)
+    };
+    let (own, before) = check(&cat, vec![]);
+    assert_eq!(own.structures.len(), 2);
+    check(&cat, vec![id("ST-2")]);
+    cat.apply(&Change::CreateBoltOnGroup { side: Side::Sell, name: "Nobody's".into() }, &stamp()).unwrap();
+    let (own, after) = check(&cat, vec![]);
+    assert!(own.bolt_on_groups.iter().all(|g| g.name != "Nobody's"), "an empty group is in no bundle");
+    let diagrams = |bytes: &[u8]| -> Vec<ArchiveEntry> {
+        entries(bytes).into_iter().filter(|e| e.name.starts_with("diagrams/")).collect()
+    };
+    assert_eq!(diagrams(&before), diagrams(&after));
+}

@@ -11,7 +11,7 @@
 //! [`packed`] gives the same files as bundle entries (`diagrams/…`), hashed and compressed by
 //! the worker that drew them: the export's largest part by count, done in one pass per file.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use super::archive::{Packed, Packer};
 use super::manifest::{EntryRecord, sha256_hex};
@@ -72,6 +72,19 @@ const BATCH: usize = 32;
 /// objects by id, so drawing 10 000 structures costs 10 000 small drawings, neither 10 000
 /// walks of the whole catalog nor 10 000 copies of each structure's part of it.
 pub fn packed(s: &Snapshot, structures: &[Id], findings: &[Finding], threads: usize) -> Result<Vec<PackedDiagram>> {
+    packed_until(s, structures, findings, threads, &AtomicBool::new(false))
+}
+
+/// [`packed`], given up as soon as `stop` is set (the workers take no further batch): what it
+/// returns then is incomplete and only good for throwing away. The export draws the diagrams
+/// before it knows whether it may use them, and stops them when it may not.
+pub fn packed_until(
+    s: &Snapshot,
+    structures: &[Id],
+    findings: &[Finding],
+    threads: usize,
+    stop: &AtomicBool,
+) -> Result<Vec<PackedDiagram>> {
     if structures.is_empty() {
         return Ok(Vec::new());
     }
@@ -85,7 +98,7 @@ pub fn packed(s: &Snapshot, structures: &[Id], findings: &[Finding], threads: us
         let mut mine = Vec::new();
         loop {
             let b = next.fetch_add(1, Ordering::Relaxed);
-            if b >= batches {
+            if b >= batches || stop.load(Ordering::Relaxed) {
                 break;
             }
             let mut files = Vec::new();

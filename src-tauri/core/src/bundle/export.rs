@@ -8,6 +8,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
 
 use serde::Serialize;
 
@@ -26,6 +28,7 @@ use crate::interchange::Document;
 use crate::lifecycle::{Blocker, audit};
 use crate::model::{Side, Status};
 use crate::relations::Relations;
+use crate::rules;
 use crate::snapshot::Snapshot;
 use crate::store::Catalog;
 use crate::value::Stamp;
@@ -237,17 +240,73 @@ fn record(name: &str, data: &[u8]) -> EntryRecord {
 /// Builds the bundle of `opts` from `s`, signed with `key` when given. Refused (listing every
 /// blocker) when anything in it is not approved or live, or has errors.
 pub fn build(s: &Snapshot, opts: &ExportOptions, key: Option<&SecretKey>, stamp: &Stamp) -> Result<Built> {
+    // A whole catalog without retired plans is, object for object, the bundle's own content
+    // (the bundle leaves out only reference data nothing uses, which no diagram shows). Its
+    // diagrams are then drawn from `s` right away, while the closure, the document and the
+    // rules are still being worked out on the other core; the export uses them only once the
+    // bundle's snapshot and its findings prove equal to those they were drawn from (else it
+    // stops them and draws from the bundle's snapshot as before). Same bytes either way.
+    let early = opts.structures.is_empty() && s.plans().all(|p| p.status != Status::Retired);
+    let stop = AtomicBool::new(false);
+    let (early_findings_tx, early_findings) = mpsc::channel::<Vec<rules::Finding>>();
+    std::thread::scope(|outer| -> Result<Built> {
+        let early = early.then(|| {
+            let stop = &stop;
+            outer.spawn(move || {
+                let findings = rules::check(s);
+                let _ = early_findings_tx.send(findings.clone());
+                let structures: Vec<Id> = s.structures.iter().map(|x| x.id).collect();
+                diagrams::packed_until(s, &structures, &findings, archive::cores(), stop)
+            })
+        });
+        let built = build_with(s, opts, key, stamp, early, &early_findings, &stop);
+        // A refused or failed export: whatever is still drawing stops at its next batch.
+        stop.store(true, Ordering::Relaxed);
+        built
+    })
+}
+
+/// Whether two snapshots hold the same catalog content (settings and every object; reference
+/// data aside, which the diagrams do not show).
+fn same_content(a: &Snapshot, b: &Snapshot) -> bool {
+    a.settings == b.settings
+        && a.package_plans == b.package_plans
+        && a.service_plans == b.service_plans
+        && a.bolt_ons == b.bolt_ons
+        && a.bolt_on_add_ons == b.bolt_on_add_ons
+        && a.bolt_on_groups == b.bolt_on_groups
+        && a.bolt_on_links == b.bolt_on_links
+        && a.allowances == b.allowances
+        && a.customers == b.customers
+        && a.sites == b.sites
+        && a.structures == b.structures
+}
+
+type Drawn = Result<Vec<diagrams::PackedDiagram>>;
+
+/// [`build`], given the diagrams drawn early from `s` (if any), the findings they were drawn
+/// with, and the flag that stops them.
+fn build_with<'scope>(
+    s: &Snapshot,
+    opts: &ExportOptions,
+    key: Option<&SecretKey>,
+    stamp: &Stamp,
+    early: Option<std::thread::ScopedJoinHandle<'scope, Drawn>>,
+    early_findings: &mpsc::Receiver<Vec<rules::Finding>>,
+    stop: &AtomicBool,
+) -> Result<Built> {
     let r = Relations::new(s);
     let contents = select::contents(&r, &opts.structures)?;
     drop(r);
     let doc = select::document(s, &contents);
     let since_id = opts.since.as_ref().map(|b| b.manifest.bundle_id.clone());
     // Everything at once, so no core idles. The catalog JSON needs only the document, so it is
-    // written, hashed and deflated while the rules decide whether the export may go ahead (a
-    // refused export throws that work away). Then the diagrams are drawn, hashed and deflated
-    // by workers sharing them out, while the sheet's sections are worked out and rendered in
-    // two runs; once the JSON's hash gives the bundle id, the sheet is finished and deflated
-    // while the diagrams are still being drawn.
+    // written, hashed and deflated while the sheet's sections are worked out and the rules
+    // decide whether the export may go ahead (a refused export throws that work away). The
+    // diagrams (unless drawn early, see `build`) are then drawn, hashed and deflated by
+    // workers sharing them out, while the sheet is rendered in two runs; once the JSON's hash
+    // gives the bundle id, the sheet is finished and deflated while the diagrams are still
+    // being drawn.
     std::thread::scope(|scope| -> Result<Built> {
         let json = scope.spawn(|| -> Result<(EntryRecord, archive::Packed)> {
             // The canonical text of `Document::to_json`, without its defensive copy: the
@@ -257,18 +316,37 @@ pub fn build(s: &Snapshot, opts: &ExportOptions, key: Option<&SecretKey>, stamp:
             Ok((record(CATALOG, &text), archive::pack(CATALOG, &text, 1)?))
         });
         let alone = select::snapshot_of(&doc);
-        let (blockers, findings) = select::blockers_and_findings(s, &contents, &alone);
+        let delta = opts.since.as_ref().map(|b| delta(b, &doc));
+        let within = within(&contents, delta.as_ref().map(|d| &d.0));
+        // The sheet's order needs neither the rules' verdict nor their findings: it is worked
+        // out beside them (a refused export throws it away).
+        let (sections, (blockers, findings)) = std::thread::scope(|sc| {
+            let sections = sc.spawn(|| order::sections(&alone, &contents.structures, &within));
+            let checked = select::blockers_and_findings(s, &contents, &alone);
+            (sections.join().expect("ordering the sheet does not panic"), checked)
+        });
         if !blockers.is_empty() {
             return Err(refused(&blockers));
         }
-        let delta = opts.since.as_ref().map(|b| delta(b, &doc));
-        let within = within(&contents, delta.as_ref().map(|d| &d.0));
         let changes = delta.as_ref().map(|d| d.1.clone()).unwrap_or_default();
+        // The early diagrams hold when they were drawn from this very content with these
+        // very findings (and for these structures: every one of the catalog's).
+        let early = early.filter(|_| {
+            let same = same_content(s, &alone)
+                && contents.structures.iter().eq(s.structures.iter().map(|x| &x.id))
+                && early_findings.recv().is_ok_and(|f| f == findings);
+            if !same {
+                stop.store(true, Ordering::Relaxed);
+            }
+            same
+        });
         let (alone, findings, structures) = (&alone, &findings, &contents.structures);
         // A scope of its own: the workers borrow the bundle's snapshot, made in this one.
         std::thread::scope(|scope| -> Result<Built> {
-            let drawn = scope.spawn(move || diagrams::packed(alone, structures, findings, archive::cores()));
-            let sections = order::sections(alone, structures, &within);
+            let drawn = match early {
+                Some(h) => h,
+                None => scope.spawn(move || diagrams::packed(alone, structures, findings, archive::cores())),
+            };
             let body: Vec<String> = std::thread::scope(|inner| {
                 let workers: Vec<_> = split(&sections, 2)
                     .into_iter()
