@@ -92,14 +92,24 @@ fn deflate_chunk(c: &mut Compress, data: &[u8], last: bool) -> Vec<u8> {
 /// The chunks of every entry, compressed on up to `threads` cores. Entries of no data get one
 /// empty last chunk (a valid empty deflate stream).
 fn deflate_all(entries: &[&[u8]], threads: usize) -> Vec<Vec<Vec<u8>>> {
-    let jobs: Vec<(usize, usize, bool)> = entries
-        .iter()
-        .enumerate()
-        .flat_map(|(e, data)| {
-            let n = data.len().div_ceil(CHUNK).max(1);
-            (0..n).map(move |c| (e, c, c + 1 == n))
-        })
-        .collect();
+    let mut owner = Vec::new();
+    let mut jobs: Vec<(&[u8], bool)> = Vec::new();
+    for (e, data) in entries.iter().enumerate() {
+        let n = data.len().div_ceil(CHUNK).max(1);
+        for c in 0..n {
+            owner.push(e);
+            jobs.push((&data[(c * CHUNK).min(data.len())..((c + 1) * CHUNK).min(data.len())], c + 1 == n));
+        }
+    }
+    let mut out: Vec<Vec<Vec<u8>>> = entries.iter().map(|_| Vec::new()).collect();
+    for (e, bytes) in owner.into_iter().zip(deflate_jobs(&jobs, threads)) {
+        out[e].push(bytes);
+    }
+    out
+}
+
+/// Deflates each (chunk, last) on its own, on up to `threads` cores, in the order given.
+fn deflate_jobs(jobs: &[(&[u8], bool)], threads: usize) -> Vec<Vec<u8>> {
     let next = AtomicUsize::new(0);
     let threads = threads.clamp(1, jobs.len().max(1));
     let work = || {
@@ -107,9 +117,7 @@ fn deflate_all(entries: &[&[u8]], threads: usize) -> Vec<Vec<Vec<u8>>> {
         let mut mine = Vec::new();
         loop {
             let j = next.fetch_add(1, Ordering::Relaxed);
-            let Some(&(e, c, last)) = jobs.get(j) else { break };
-            let data = entries[e];
-            let piece = &data[(c * CHUNK).min(data.len())..((c + 1) * CHUNK).min(data.len())];
+            let Some(&(piece, last)) = jobs.get(j) else { break };
             mine.push((j, deflate_chunk(&mut z, piece, last)));
         }
         mine
@@ -123,11 +131,65 @@ fn deflate_all(entries: &[&[u8]], threads: usize) -> Vec<Vec<Vec<u8>>> {
         })
     };
     done.sort_by_key(|(j, _)| *j);
-    let mut out: Vec<Vec<Vec<u8>>> = entries.iter().map(|_| Vec::new()).collect();
-    for ((e, _, _), (_, bytes)) in jobs.iter().zip(done) {
-        out[*e].push(bytes);
+    done.into_iter().map(|(_, bytes)| bytes).collect()
+}
+
+/// [`pack`] of the entry whose data is `pieces` one after the other, without joining them
+/// (the build sheet: its head, the two runs rendered apart, its tail; 200 MB on a large
+/// export). Only a chunk that straddles two pieces is copied. Same bytes as [`pack`] of the
+/// joined data.
+pub fn pack_pieces(name: &str, pieces: &[&[u8]], threads: usize) -> Result<Packed> {
+    let total: usize = pieces.iter().map(|p| p.len()).sum();
+    if total > u32::MAX as usize {
+        return Err(too_big(&format!("{name} of {total} bytes")));
     }
-    out
+    let n = total.div_ceil(CHUNK).max(1);
+    // Each chunk as a borrowed slice, or (straddling pieces) an owned copy.
+    let mut copies: Vec<(usize, Vec<u8>)> = Vec::new();
+    let mut spans: Vec<Option<&[u8]>> = Vec::with_capacity(n);
+    let (mut piece, mut at) = (0, 0);
+    for c in 0..n {
+        let want = CHUNK.min(total - c * CHUNK);
+        while piece < pieces.len() && at == pieces[piece].len() {
+            piece += 1;
+            at = 0;
+        }
+        if piece < pieces.len() && pieces[piece].len() - at >= want {
+            spans.push(Some(&pieces[piece][at..at + want]));
+            at += want;
+            continue;
+        }
+        let mut buf = Vec::with_capacity(want);
+        while buf.len() < want {
+            let p = pieces[piece];
+            let take = (want - buf.len()).min(p.len() - at);
+            buf.extend_from_slice(&p[at..at + take]);
+            at += take;
+            if at == p.len() {
+                piece += 1;
+                at = 0;
+            }
+        }
+        copies.push((c, buf));
+        spans.push(None);
+    }
+    let mut copied = copies.iter();
+    let jobs: Vec<(&[u8], bool)> = spans
+        .iter()
+        .enumerate()
+        .map(|(c, s)| (s.unwrap_or_else(|| copied.next().map(|(_, b)| b.as_slice()).unwrap_or_default()), c + 1 == n))
+        .collect();
+    let chunks = deflate_jobs(&jobs, threads);
+    let mut crc = crc32fast::Hasher::new();
+    for p in pieces {
+        crc.update(p);
+    }
+    let crc = crc.finalize();
+    let deflated: usize = chunks.iter().map(Vec::len).sum();
+    if deflated >= total {
+        return Ok(Packed { name: name.to_string(), method: 0, crc, size: total as u32, body: pieces.concat() });
+    }
+    Ok(Packed { name: name.to_string(), method: 8, crc, size: total as u32, body: chunks.concat() })
 }
 
 /// The number of cores to deflate on.
@@ -282,6 +344,28 @@ fn header_common(out: &mut Vec<u8>, p: &Packed, date: u16, time: u16) {
 mod tests {
     use super::*;
     use std::io::Read;
+
+    #[test]
+    fn an_entry_packed_in_pieces_is_the_entry_packed_whole() {
+        let data: Vec<u8> = (0..(3 * CHUNK + 12345)).map(|i| (i % 251) as u8 ^ (i / 7919) as u8).collect();
+        let whole = pack("e", &data, 2).unwrap();
+        // Cuts inside a chunk, on a chunk boundary, empty pieces, a piece spanning chunks.
+        for cuts in [vec![], vec![10], vec![CHUNK], vec![0, 5, 5, CHUNK - 1, CHUNK + 1, 3 * CHUNK], vec![data.len()]] {
+            let mut pieces: Vec<&[u8]> = Vec::new();
+            let mut at = 0;
+            for c in &cuts {
+                pieces.push(&data[at..*c]);
+                at = *c;
+            }
+            pieces.push(&data[at..]);
+            let p = pack_pieces("e", &pieces, 2).unwrap();
+            assert_eq!((p.method, p.crc, p.size), (whole.method, whole.crc, whole.size), "{cuts:?}");
+            assert!(p.body == whole.body, "{cuts:?}");
+        }
+        let stored = pack_pieces("s", &[b"ab", b"", b"c"], 1).unwrap();
+        assert_eq!((stored.method, stored.body.as_slice()), (0, b"abc".as_slice()));
+        assert_eq!(pack_pieces("n", &[], 1).unwrap().body, pack("n", b"", 1).unwrap().body);
+    }
 
     #[test]
     fn chunked_deflate_is_one_valid_stream() {

@@ -376,23 +376,37 @@ fn build_with<'scope>(
                 entries: Vec::new(),
             };
             let diagram_names = diagrams::names(alone, structures);
-            let html = sheet::render(&m, &body, &diagram_names);
-            drop(body);
+            // The sheet goes in as pieces (its head, the two rendered runs, its tail), hashed
+            // on one core while it is deflated on the others, never joined into one string.
+            let head = sheet::render_head(&m, &body, &diagram_names);
+            let pieces: Vec<&[u8]> = std::iter::once(head.as_bytes())
+                .chain(body.iter().map(|b| b.as_bytes()))
+                .chain(std::iter::once(sheet::TAIL.as_bytes()))
+                .collect();
+            let (sheet_record, sheet_packed) = std::thread::scope(|sc| -> Result<_> {
+                let sha = sc.spawn(|| manifest::sha256_hex_of(&pieces));
+                let packed = archive::pack_pieces(SHEET, &pieces, archive::cores())?;
+                let size = pieces.iter().map(|p| p.len() as u64).sum();
+                let sha256 = sha.join().expect("hashing does not panic");
+                Ok((EntryRecord { name: SHEET.to_string(), size, sha256 }, packed))
+            })?;
+            drop(pieces);
+            drop((head, body));
             let csv = ids_return::write(alone, &sheet_plans(&sections));
             let entry = |name: &str, data: Vec<u8>| archive::Entry { name: name.to_string(), data };
-            let mut rest: Vec<archive::Entry> = vec![
-                entry(SCHEMA, CATALOG_SCHEMA.as_bytes().to_vec()),
-                entry(SHEET, html.into_bytes()),
-                entry(IDS, csv.into_bytes()),
-            ];
+            let mut rest: Vec<archive::Entry> =
+                vec![entry(SCHEMA, CATALOG_SCHEMA.as_bytes().to_vec()), entry(IDS, csv.into_bytes())];
             if let Some((_, _, d)) = &delta {
                 let mut text = serde_json::to_string_pretty(d).expect("a diff serialises");
                 text.push('\n');
                 rest.push(entry(CHANGES, text.into_bytes()));
             }
-            let rest_records: Vec<EntryRecord> = rest.iter().map(|e| record(&e.name, &e.data)).collect();
-            let rest_packed = archive::pack_all(&rest)?;
+            let mut rest_records: Vec<EntryRecord> = rest.iter().map(|e| record(&e.name, &e.data)).collect();
+            let mut rest_packed = archive::pack_all(&rest)?;
             drop(rest);
+            // In the bundle's order: the schema, the sheet, the ID return sheet, the changes.
+            rest_records.insert(1, sheet_record);
+            rest_packed.insert(1, sheet_packed);
             let drawn = drawn.join().expect("drawing the diagrams does not panic")?;
             let (diagram_records, diagram_packed): (Vec<EntryRecord>, Vec<archive::Packed>) =
                 drawn.into_iter().map(|d| (d.record, d.packed)).unzip();
