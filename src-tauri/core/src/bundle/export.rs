@@ -240,6 +240,18 @@ fn record(name: &str, data: &[u8]) -> EntryRecord {
 /// Builds the bundle of `opts` from `s`, signed with `key` when given. Refused (listing every
 /// blocker) when anything in it is not approved or live, or has errors.
 pub fn build(s: &Snapshot, opts: &ExportOptions, key: Option<&SecretKey>, stamp: &Stamp) -> Result<Built> {
+    let (bytes, manifest) = build_unhashed(s, opts, key, stamp)?;
+    let sha256 = sha256_hex(&bytes);
+    Ok(Built { bytes, manifest, sha256 })
+}
+
+/// [`build`] without the zip's own SHA-256 (the export hashes it while writing the file).
+fn build_unhashed(
+    s: &Snapshot,
+    opts: &ExportOptions,
+    key: Option<&SecretKey>,
+    stamp: &Stamp,
+) -> Result<(Vec<u8>, Manifest)> {
     // A whole catalog without retired plans is, object for object, the bundle's own content
     // (the bundle leaves out only reference data nothing uses, which no diagram shows). Its
     // diagrams are then drawn from `s` right away, while the closure, the document and the
@@ -249,7 +261,7 @@ pub fn build(s: &Snapshot, opts: &ExportOptions, key: Option<&SecretKey>, stamp:
     let early = opts.structures.is_empty() && s.plans().all(|p| p.status != Status::Retired);
     let stop = AtomicBool::new(false);
     let (early_findings_tx, early_findings) = mpsc::channel::<Vec<rules::Finding>>();
-    std::thread::scope(|outer| -> Result<Built> {
+    std::thread::scope(|outer| -> Result<(Vec<u8>, Manifest)> {
         let early = early.then(|| {
             let stop = &stop;
             outer.spawn(move || {
@@ -284,7 +296,7 @@ fn same_content(a: &Snapshot, b: &Snapshot) -> bool {
 
 type Drawn = Result<Vec<diagrams::PackedDiagram>>;
 
-/// [`build`], given the diagrams drawn early from `s` (if any), the findings they were drawn
+/// [`build_unhashed`], given the diagrams drawn early from `s` (if any), the findings they were drawn
 /// with, and the flag that stops them.
 fn build_with<'scope>(
     s: &Snapshot,
@@ -294,7 +306,7 @@ fn build_with<'scope>(
     early: Option<std::thread::ScopedJoinHandle<'scope, Drawn>>,
     early_findings: &mpsc::Receiver<Vec<rules::Finding>>,
     stop: &AtomicBool,
-) -> Result<Built> {
+) -> Result<(Vec<u8>, Manifest)> {
     let r = Relations::new(s);
     let contents = select::contents(&r, &opts.structures)?;
     drop(r);
@@ -307,7 +319,7 @@ fn build_with<'scope>(
     // workers sharing them out, while the sheet is rendered in two runs; once the JSON's hash
     // gives the bundle id, the sheet is finished and deflated while the diagrams are still
     // being drawn.
-    std::thread::scope(|scope| -> Result<Built> {
+    std::thread::scope(|scope| -> Result<(Vec<u8>, Manifest)> {
         let json = scope.spawn(|| -> Result<(EntryRecord, archive::Packed)> {
             // The canonical text of `Document::to_json`, without its defensive copy: the
             // document is already in canonical order.
@@ -342,7 +354,7 @@ fn build_with<'scope>(
         });
         let (alone, findings, structures) = (&alone, &findings, &contents.structures);
         // A scope of its own: the workers borrow the bundle's snapshot, made in this one.
-        std::thread::scope(|scope| -> Result<Built> {
+        std::thread::scope(|scope| -> Result<(Vec<u8>, Manifest)> {
             let drawn = match early {
                 Some(h) => h,
                 None => scope.spawn(move || diagrams::packed(alone, structures, findings, archive::cores())),
@@ -431,8 +443,7 @@ fn build_with<'scope>(
             packed.extend(rest_packed);
             packed.extend(diagram_packed);
             let bytes = archive::write_packed(&packed, stamp.at)?;
-            let sha256 = sha256_hex(&bytes);
-            Ok(Built { bytes, manifest: m, sha256 })
+            Ok((bytes, m))
         })
     })
 }
@@ -485,8 +496,15 @@ impl Catalog {
         if stamp.by.trim().is_empty() {
             return Err(CoreError::invalid("by", "an export records who made it; give a name (--by NAME)"));
         }
-        let built = build(&self.snapshot_on_two()?, opts, key, stamp)?;
-        write_new(out, &built.bytes)?;
+        let (bytes, manifest) = build_unhashed(&self.snapshot_on_two()?, opts, key, stamp)?;
+        // The zip is hashed (for the audit record) while it is written and flushed to disk.
+        let sha256 = std::thread::scope(|sc| -> Result<String> {
+            let sha = sc.spawn(|| sha256_hex(&bytes));
+            let written = write_new(out, &bytes);
+            let sha = sha.join().expect("hashing does not panic");
+            written.map(|()| sha)
+        })?;
+        let built = Built { bytes, manifest, sha256 };
         let m = &built.manifest;
         let file = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let detail = format!(
