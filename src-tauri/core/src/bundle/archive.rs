@@ -17,6 +17,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use flate2::{Compress, Compression, FlushCompress, Status};
+use sha2::Digest;
 
 use crate::error::{CoreError, Result};
 use crate::value::{Date, Timestamp};
@@ -68,17 +69,24 @@ fn dos_time(at: Timestamp) -> (u16, u16) {
 /// Deflates one chunk on its own; `last` finishes the stream, otherwise it ends sync-flushed
 /// on a byte boundary so the next chunk's output can follow it.
 fn deflate_chunk(c: &mut Compress, data: &[u8], last: bool) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len() / 3 + 64);
+    deflate_chunk_into(c, data, last, &mut out);
+    out
+}
+
+/// [`deflate_chunk`], appending to `out`.
+fn deflate_chunk_into(c: &mut Compress, data: &[u8], last: bool, out: &mut Vec<u8>) {
     // One compressor per worker, reset between chunks: a new one allocates and clears its
     // window and hash tables, which cost more than deflating a small entry (a diagram).
     c.reset();
-    let mut out = Vec::with_capacity(data.len() / 3 + 64);
+    out.reserve(data.len() / 3 + 64);
     let flush = if last { FlushCompress::Finish } else { FlushCompress::Sync };
     loop {
         let consumed = c.total_in() as usize;
         if out.capacity() - out.len() < 64 {
             out.reserve(out.capacity().max(4096));
         }
-        let status = c.compress_vec(&data[consumed..], &mut out, flush).expect("deflate of in-memory data cannot fail");
+        let status = c.compress_vec(&data[consumed..], out, flush).expect("deflate of in-memory data cannot fail");
         let done_input = c.total_in() as usize == data.len();
         match status {
             Status::StreamEnd => break,
@@ -86,7 +94,81 @@ fn deflate_chunk(c: &mut Compress, data: &[u8], last: bool) -> Vec<u8> {
             _ => {}
         }
     }
-    out
+}
+
+/// An entry packed as it is written, 1 MiB chunk by chunk (the catalog JSON, 150 MB on a large
+/// export): each chunk is hashed (SHA-256 for the manifest, CRC-32 for the zip) and deflated
+/// while it is still in the cache, and the whole text is never held. Same bytes as [`pack`] of
+/// the text on one core.
+pub struct PackWriter {
+    name: String,
+    z: Compress,
+    chunk: Vec<u8>,
+    body: Vec<u8>,
+    crc: crc32fast::Hasher,
+    sha: sha2::Sha256,
+    size: usize,
+}
+
+impl PackWriter {
+    pub fn new(name: &str) -> PackWriter {
+        PackWriter {
+            name: name.to_string(),
+            z: Compress::new(Compression::new(LEVEL), false),
+            chunk: Vec::with_capacity(CHUNK),
+            body: Vec::new(),
+            crc: crc32fast::Hasher::new(),
+            sha: sha2::Sha256::new(),
+            size: 0,
+        }
+    }
+
+    fn flush_chunk(&mut self, last: bool) {
+        self.sha.update(&self.chunk);
+        self.crc.update(&self.chunk);
+        deflate_chunk_into(&mut self.z, &self.chunk, last, &mut self.body);
+        self.chunk.clear();
+    }
+
+    /// The entry's size, its SHA-256 (lowercase hex) and the packed entry; `None` for the
+    /// packed entry when deflate does not shrink it (the caller stores the text, see [`pack`]).
+    pub fn finish(mut self) -> Result<(u64, String, Option<Packed>)> {
+        self.flush_chunk(true);
+        if self.size > u32::MAX as usize {
+            return Err(too_big(&format!("{} of {} bytes", self.name, self.size)));
+        }
+        let sha: String = self.sha.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let crc = self.crc.finalize();
+        let packed = (self.body.len() < self.size).then_some(Packed {
+            name: self.name,
+            method: 8,
+            crc,
+            size: self.size as u32,
+            body: self.body,
+        });
+        Ok((self.size as u64, sha, packed))
+    }
+}
+
+impl std::io::Write for PackWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        let mut rest = data;
+        while !rest.is_empty() {
+            // A full chunk is deflated once more text follows it: the last one finishes the
+            // stream (in `finish`).
+            if self.chunk.len() == CHUNK {
+                self.flush_chunk(false);
+            }
+            let take = (CHUNK - self.chunk.len()).min(rest.len());
+            self.chunk.extend_from_slice(&rest[..take]);
+            rest = &rest[take..];
+        }
+        self.size += data.len();
+        Ok(data.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The chunks of every entry, compressed on up to `threads` cores. Entries of no data get one
@@ -344,6 +426,29 @@ fn header_common(out: &mut Vec<u8>, p: &Packed, date: u16, time: u16) {
 mod tests {
     use super::*;
     use std::io::Read;
+
+    #[test]
+    fn an_entry_packed_as_written_is_the_entry_packed_whole() {
+        use std::io::Write;
+        let big: Vec<u8> = (0..(2 * CHUNK + 777)).map(|i| (i % 251) as u8 ^ (i / 7919) as u8).collect();
+        for data in [&big[..], &big[..CHUNK], &big[..2 * CHUNK], b"{}\n".repeat(50).as_slice()] {
+            let whole = pack("e", data, 1).unwrap();
+            let mut w = PackWriter::new("e");
+            // Writes of every size, across chunk boundaries.
+            for piece in data.chunks(CHUNK / 3 + 1) {
+                w.write_all(piece).unwrap();
+            }
+            let (size, sha, packed) = w.finish().unwrap();
+            let packed = packed.unwrap();
+            assert_eq!((size, sha.as_str()), (data.len() as u64, crate::bundle::manifest::sha256_hex(data).as_str()));
+            assert_eq!((packed.method, packed.crc, packed.size), (whole.method, whole.crc, whole.size));
+            assert!(packed.body == whole.body, "{} bytes", data.len());
+        }
+        // What deflate cannot shrink is left for the caller to store.
+        let mut w = PackWriter::new("s");
+        w.write_all(b"x").unwrap();
+        assert!(w.finish().unwrap().2.is_none());
+    }
 
     #[test]
     fn an_entry_packed_in_pieces_is_the_entry_packed_whole() {

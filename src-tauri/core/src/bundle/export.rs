@@ -322,10 +322,21 @@ fn build_with<'scope>(
     std::thread::scope(|scope| -> Result<(Vec<u8>, Manifest)> {
         let json = scope.spawn(|| -> Result<(EntryRecord, archive::Packed)> {
             // The canonical text of `Document::to_json`, without its defensive copy: the
-            // document is already in canonical order.
-            let mut text = serde_json::to_vec_pretty(&doc).expect("the catalog model always serialises");
-            text.push(b'\n');
-            Ok((record(CATALOG, &text), archive::pack(CATALOG, &text, 1)?))
+            // document is already in canonical order. Hashed and deflated as it is written.
+            let mut w = archive::PackWriter::new(CATALOG);
+            serde_json::to_writer_pretty(&mut w, &doc).expect("the catalog model always serialises");
+            w.write_all(b"\n")?;
+            let (size, sha256, packed) = w.finish()?;
+            let record = EntryRecord { name: CATALOG.to_string(), size, sha256 };
+            match packed {
+                Some(p) => Ok((record, p)),
+                None => {
+                    // Too small to shrink: stored, as `pack` stores it.
+                    let mut text = serde_json::to_vec_pretty(&doc).expect("the catalog model always serialises");
+                    text.push(b'\n');
+                    Ok((record, archive::pack(CATALOG, &text, 1)?))
+                }
+            }
         });
         let alone = select::snapshot_of(&doc);
         let delta = opts.since.as_ref().map(|b| delta(b, &doc));
