@@ -406,16 +406,18 @@ fn build_with<'scope>(
                 .chain(body.iter().map(|b| b.as_bytes()))
                 .chain(std::iter::once(sheet::TAIL.as_bytes()))
                 .collect();
-            let (sheet_record, sheet_packed) = std::thread::scope(|sc| -> Result<_> {
+            // The ID return sheet is written beside them.
+            let (sheet_record, sheet_packed, csv) = std::thread::scope(|sc| -> Result<_> {
                 let sha = sc.spawn(|| manifest::sha256_hex_of(&pieces));
+                let csv = sc.spawn(|| ids_return::write(alone, &sheet_plans(&sections)));
                 let packed = archive::pack_pieces(SHEET, &pieces, archive::cores())?;
                 let size = pieces.iter().map(|p| p.len() as u64).sum();
                 let sha256 = sha.join().expect("hashing does not panic");
-                Ok((EntryRecord { name: SHEET.to_string(), size, sha256 }, packed))
+                let csv = csv.join().expect("the ID return sheet writer does not panic");
+                Ok((EntryRecord { name: SHEET.to_string(), size, sha256 }, packed, csv))
             })?;
             drop(pieces);
             drop((head, body));
-            let csv = ids_return::write(alone, &sheet_plans(&sections));
             let entry = |name: &str, data: Vec<u8>| archive::Entry { name: name.to_string(), data };
             let mut rest: Vec<archive::Entry> =
                 vec![entry(SCHEMA, CATALOG_SCHEMA.as_bytes().to_vec()), entry(IDS, csv.into_bytes())];
