@@ -139,6 +139,9 @@ fn the_export_is_written_whole_and_recorded_in_the_audit_log() {
     let done = cat.export_bundle(&out, &ExportOptions::default(), None, &stamp()).unwrap();
     let bytes = std::fs::read(&out).unwrap();
     assert_eq!(done.sha256, plansmith_core::bundle::manifest::sha256_hex(&bytes));
+    // The file, written piece by piece, holds exactly the bytes `build` gives.
+    assert!(bytes == export_bytes(&cat, &ExportOptions::default()), "the file differs from bundle::build");
+    assert_eq!(done.bytes, bytes.len() as u64);
     let last = cat.audit_log().unwrap().pop().unwrap();
     assert_eq!((last.action.as_str(), last.by.as_str()), ("export", "Dana Lee"));
     assert!(last.detail.contains(&done.bundle_id) && last.detail.contains(&done.sha256), "{}", last.detail);

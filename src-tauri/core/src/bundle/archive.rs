@@ -366,6 +366,49 @@ pub fn write(entries: &[Entry], at: Timestamp) -> Result<Vec<u8>> {
 
 /// Lays out entries already compressed with [`pack`], in this order, every entry dated `at`.
 pub fn write_packed(packed: &[Packed], at: Timestamp) -> Result<Vec<u8>> {
+    Ok(lay_out(packed, at)?.to_vec())
+}
+
+/// A zip archive laid out but not joined: its bytes are [`Laid::pieces`] one after the other
+/// (headers of our own, the packed entries' bodies borrowed). The export writes these straight
+/// to its file instead of copying 100 MB into one buffer first.
+pub struct Laid<'p> {
+    meta: Vec<u8>,
+    parts: Vec<Part<'p>>,
+}
+
+enum Part<'p> {
+    /// A range of `meta`.
+    Meta(usize, usize),
+    Body(&'p [u8]),
+}
+
+impl<'p> Laid<'p> {
+    /// The archive's bytes, in order.
+    pub fn pieces(&self) -> impl Iterator<Item = &[u8]> + '_ {
+        self.parts.iter().map(|p| match p {
+            Part::Meta(a, b) => &self.meta[*a..*b],
+            Part::Body(body) => *body,
+        })
+    }
+    pub fn len(&self) -> usize {
+        self.pieces().map(<[u8]>::len).sum()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    pub fn to_vec(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.len());
+        for p in self.pieces() {
+            out.extend_from_slice(p);
+        }
+        out
+    }
+}
+
+/// Lays out `packed`, in this order, as one zip archive, every entry dated `at` (the bytes of
+/// [`write_packed`], not joined).
+pub fn lay_out(packed: &[Packed], at: Timestamp) -> Result<Laid<'_>> {
     if packed.len() > u16::MAX as usize {
         return Err(too_big(&format!("{} files", packed.len())));
     }
@@ -374,39 +417,46 @@ pub fn write_packed(packed: &[Packed], at: Timestamp) -> Result<Vec<u8>> {
     if total > u32::MAX as usize {
         return Err(too_big(&format!("{total} bytes")));
     }
-    let mut out = Vec::with_capacity(total);
+    let mut meta: Vec<u8> = Vec::with_capacity(packed.iter().map(|p| 2 * p.name.len() + 76).sum::<usize>() + 22);
+    let mut parts = Vec::with_capacity(2 * packed.len() + 1);
     let mut offsets = Vec::with_capacity(packed.len());
+    let mut at_byte: usize = 0;
     for p in packed {
-        offsets.push(out.len() as u32);
-        u32le(&mut out, 0x0403_4b50);
-        header_common(&mut out, p, date, time);
-        u16le(&mut out, 0); // extra field length
-        out.extend_from_slice(p.name.as_bytes());
-        out.extend_from_slice(&p.body);
+        offsets.push(at_byte as u32);
+        let start = meta.len();
+        u32le(&mut meta, 0x0403_4b50);
+        header_common(&mut meta, p, date, time);
+        u16le(&mut meta, 0); // extra field length
+        meta.extend_from_slice(p.name.as_bytes());
+        parts.push(Part::Meta(start, meta.len()));
+        parts.push(Part::Body(&p.body));
+        at_byte += meta.len() - start + p.body.len();
     }
-    let cd_start = out.len() as u32;
+    let cd_start = at_byte as u32;
+    let start = meta.len();
     for (p, offset) in packed.iter().zip(offsets) {
-        u32le(&mut out, 0x0201_4b50);
-        u16le(&mut out, MADE_BY);
-        header_common(&mut out, p, date, time);
-        u16le(&mut out, 0); // extra field length
-        u16le(&mut out, 0); // comment length
-        u16le(&mut out, 0); // disk number
-        u16le(&mut out, 0); // internal attributes
-        u32le(&mut out, UNIX_MODE << 16);
-        u32le(&mut out, offset);
-        out.extend_from_slice(p.name.as_bytes());
+        u32le(&mut meta, 0x0201_4b50);
+        u16le(&mut meta, MADE_BY);
+        header_common(&mut meta, p, date, time);
+        u16le(&mut meta, 0); // extra field length
+        u16le(&mut meta, 0); // comment length
+        u16le(&mut meta, 0); // disk number
+        u16le(&mut meta, 0); // internal attributes
+        u32le(&mut meta, UNIX_MODE << 16);
+        u32le(&mut meta, offset);
+        meta.extend_from_slice(p.name.as_bytes());
     }
-    let cd_size = out.len() as u32 - cd_start;
-    u32le(&mut out, 0x0605_4b50);
-    u16le(&mut out, 0);
-    u16le(&mut out, 0);
-    u16le(&mut out, packed.len() as u16);
-    u16le(&mut out, packed.len() as u16);
-    u32le(&mut out, cd_size);
-    u32le(&mut out, cd_start);
-    u16le(&mut out, 0);
-    Ok(out)
+    let cd_size = (meta.len() - start) as u32;
+    u32le(&mut meta, 0x0605_4b50);
+    u16le(&mut meta, 0);
+    u16le(&mut meta, 0);
+    u16le(&mut meta, packed.len() as u16);
+    u16le(&mut meta, packed.len() as u16);
+    u32le(&mut meta, cd_size);
+    u32le(&mut meta, cd_start);
+    u16le(&mut meta, 0);
+    parts.push(Part::Meta(start, meta.len()));
+    Ok(Laid { meta, parts })
 }
 
 /// The fields shared by local and central headers, from "version needed" to the name length.

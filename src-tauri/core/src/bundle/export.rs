@@ -240,18 +240,20 @@ fn record(name: &str, data: &[u8]) -> EntryRecord {
 /// Builds the bundle of `opts` from `s`, signed with `key` when given. Refused (listing every
 /// blocker) when anything in it is not approved or live, or has errors.
 pub fn build(s: &Snapshot, opts: &ExportOptions, key: Option<&SecretKey>, stamp: &Stamp) -> Result<Built> {
-    let (bytes, manifest) = build_unhashed(s, opts, key, stamp)?;
+    let (packed, manifest) = build_packed(s, opts, key, stamp)?;
+    let bytes = archive::write_packed(&packed, stamp.at)?;
     let sha256 = sha256_hex(&bytes);
     Ok(Built { bytes, manifest, sha256 })
 }
 
-/// [`build`] without the zip's own SHA-256 (the export hashes it while writing the file).
-fn build_unhashed(
+/// [`build`]'s entries, packed in the bundle's order, and its manifest: the export lays them
+/// out and writes them to its file without joining them first.
+fn build_packed(
     s: &Snapshot,
     opts: &ExportOptions,
     key: Option<&SecretKey>,
     stamp: &Stamp,
-) -> Result<(Vec<u8>, Manifest)> {
+) -> Result<(Vec<archive::Packed>, Manifest)> {
     // A whole catalog without retired plans is, object for object, the bundle's own content
     // (the bundle leaves out only reference data nothing uses, which no diagram shows). Its
     // diagrams are then drawn from `s` right away, while the closure, the document and the
@@ -261,7 +263,7 @@ fn build_unhashed(
     let early = opts.structures.is_empty() && s.plans().all(|p| p.status != Status::Retired);
     let stop = AtomicBool::new(false);
     let (early_findings_tx, early_findings) = mpsc::channel::<Vec<rules::Finding>>();
-    std::thread::scope(|outer| -> Result<(Vec<u8>, Manifest)> {
+    std::thread::scope(|outer| -> Result<(Vec<archive::Packed>, Manifest)> {
         let early = early.then(|| {
             let stop = &stop;
             outer.spawn(move || {
@@ -296,7 +298,7 @@ fn same_content(a: &Snapshot, b: &Snapshot) -> bool {
 
 type Drawn = Result<Vec<diagrams::PackedDiagram>>;
 
-/// [`build_unhashed`], given the diagrams drawn early from `s` (if any), the findings they were drawn
+/// [`build_packed`], given the diagrams drawn early from `s` (if any), the findings they were drawn
 /// with, and the flag that stops them.
 fn build_with<'scope>(
     s: &Snapshot,
@@ -306,7 +308,7 @@ fn build_with<'scope>(
     early: Option<std::thread::ScopedJoinHandle<'scope, Drawn>>,
     early_findings: &mpsc::Receiver<Vec<rules::Finding>>,
     stop: &AtomicBool,
-) -> Result<(Vec<u8>, Manifest)> {
+) -> Result<(Vec<archive::Packed>, Manifest)> {
     let r = Relations::new(s);
     let contents = select::contents(&r, &opts.structures)?;
     drop(r);
@@ -319,7 +321,7 @@ fn build_with<'scope>(
     // workers sharing them out, while the sheet is rendered in two runs; once the JSON's hash
     // gives the bundle id, the sheet is finished and deflated while the diagrams are still
     // being drawn.
-    std::thread::scope(|scope| -> Result<(Vec<u8>, Manifest)> {
+    std::thread::scope(|scope| -> Result<(Vec<archive::Packed>, Manifest)> {
         let json = scope.spawn(|| -> Result<(EntryRecord, archive::Packed)> {
             // The canonical text of `Document::to_json`, without its defensive copy: the
             // document is already in canonical order. Hashed and deflated as it is written.
@@ -365,7 +367,7 @@ fn build_with<'scope>(
         });
         let (alone, findings, structures) = (&alone, &findings, &contents.structures);
         // A scope of its own: the workers borrow the bundle's snapshot, made in this one.
-        std::thread::scope(|scope| -> Result<(Vec<u8>, Manifest)> {
+        std::thread::scope(|scope| -> Result<(Vec<archive::Packed>, Manifest)> {
             let drawn = match early {
                 Some(h) => h,
                 None => scope.spawn(move || diagrams::packed(alone, structures, findings, archive::cores())),
@@ -455,8 +457,7 @@ fn build_with<'scope>(
             packed.push(catalog_packed);
             packed.extend(rest_packed);
             packed.extend(diagram_packed);
-            let bytes = archive::write_packed(&packed, stamp.at)?;
-            Ok((bytes, m))
+            Ok((packed, m))
         })
     })
 }
@@ -464,6 +465,12 @@ fn build_with<'scope>(
 /// Writes `bytes` to a new file at `path`: a temporary file beside it, flushed to disk, then
 /// renamed, so `path` never holds a partial bundle. Refuses an existing `path`.
 pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_new_pieces(path, std::iter::once(bytes))
+}
+
+/// [`write_new`] of `pieces` one after the other (a laid-out zip: small headers and large
+/// bodies), through one 1 MiB buffer.
+fn write_new_pieces<'a>(path: &Path, pieces: impl Iterator<Item = &'a [u8]>) -> Result<()> {
     if path.exists() {
         return Err(CoreError::conflict(format!(
             "{} already exists; choose another file name (an export never overwrites a file)",
@@ -474,8 +481,12 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
     let name = path.file_name().ok_or_else(|| CoreError::invalid("out", "the bundle path has no file name"))?;
     let tmp = dir.join(format!(".{}.partial", name.to_string_lossy()));
     let written = (|| -> std::io::Result<()> {
-        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-        f.write_all(bytes)?;
+        let f = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
+        for p in pieces {
+            w.write_all(p)?;
+        }
+        let f = w.into_inner().map_err(|e| e.into_error())?;
         f.sync_all()?;
         drop(f);
         std::fs::rename(&tmp, path)?;
@@ -509,22 +520,25 @@ impl Catalog {
         if stamp.by.trim().is_empty() {
             return Err(CoreError::invalid("by", "an export records who made it; give a name (--by NAME)"));
         }
-        let (bytes, manifest) = build_unhashed(&self.snapshot_on_two()?, opts, key, stamp)?;
-        // The zip is hashed (for the audit record) while it is written and flushed to disk.
+        let (packed, m) = build_packed(&self.snapshot_on_two()?, opts, key, stamp)?;
+        // The zip goes to the file piece by piece (never joined), hashed for the audit record
+        // while it is written and flushed to disk.
+        let laid = archive::lay_out(&packed, stamp.at)?;
+        let size = laid.len();
         let sha256 = std::thread::scope(|sc| -> Result<String> {
-            let sha = sc.spawn(|| sha256_hex(&bytes));
-            let written = write_new(out, &bytes);
+            let sha = sc.spawn(|| manifest::sha256_hex_of(&laid.pieces().collect::<Vec<_>>()));
+            let written = write_new_pieces(out, laid.pieces());
             let sha = sha.join().expect("hashing does not panic");
             written.map(|()| sha)
         })?;
-        let built = Built { bytes, manifest, sha256 };
-        let m = &built.manifest;
+        drop(laid);
+        drop(packed);
         let file = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let detail = format!(
             "bundle {} sha256 {} ({} bytes, {} structure(s){}{}) to {file}",
             m.bundle_id,
-            built.sha256,
-            built.bytes.len(),
+            sha256,
+            size,
             m.structures.len(),
             if key.is_some() { ", signed" } else { "" },
             m.delta_of.as_ref().map(|d| format!(", delta of {}", d.bundle_id)).unwrap_or_default(),
@@ -536,8 +550,8 @@ impl Catalog {
         Ok(Exported {
             path: out.to_path_buf(),
             bundle_id: m.bundle_id.clone(),
-            sha256: built.sha256,
-            bytes: built.bytes.len() as u64,
+            sha256,
+            bytes: size as u64,
             counts: m.counts.clone(),
             structures: m.structures.clone(),
             signed: key.is_some(),
