@@ -505,3 +505,40 @@ fn the_bundle_diagrams_are_those_its_own_catalog_draws() {
     };
     assert_eq!(diagrams(&before), diagrams(&after));
 }
+
+/// The export takes the rules' findings on the catalog for those on the bundle when both hold
+/// the same objects and settings (a whole catalog without retired plans): the bundle differs
+/// only by leaving out reference data nothing uses, which the rules must not read.
+#[test]
+fn the_rules_read_no_reference_data_that_no_object_names() {
+    use plansmith_core::model::{BoltOnCategory, ServiceCategory, ServiceType, Tariff};
+    use plansmith_core::rules;
+    let dir = tempfile::tempdir().unwrap();
+    let (cat, _) = approved_demo(dir.path());
+    let s = cat.snapshot().unwrap();
+    let bytes = export_bytes(&cat, &ExportOptions::default());
+    let own = bundle::select::snapshot_of(&Bundle::from_bytes(&bytes, &Limits::default()).unwrap().catalog);
+    assert_eq!((&own.package_plans, &own.service_plans, &own.sites), (&s.package_plans, &s.service_plans, &s.sites));
+    assert_eq!(rules::check(&own), rules::check(&s));
+    // Reference data nobody names, some of it odd (a namesake, a tariff of an unknown type).
+    let mut more = s.clone();
+    let first = more.service_types[0].clone();
+    more.service_types.push(ServiceType {
+        code: "ZZ-UNUSED".into(),
+        name: first.name.clone(),
+        category: ServiceCategory::Data,
+        auto_provisioned: !first.auto_provisioned,
+    });
+    more.tariffs.push(Tariff {
+        code: "ZZ-TARIFF".into(),
+        name: "Nobody's".into(),
+        service_type: "NO-SUCH-TYPE".into(),
+        bolt_on_category: Some("NO-SUCH-CATEGORY".into()),
+    });
+    more.bolt_on_categories.push(BoltOnCategory { code: "ZZ-CAT".into(), name: String::new() });
+    // Every list of a snapshot is sorted by code.
+    more.service_types.sort_by(|a, b| a.code.cmp(&b.code));
+    more.tariffs.sort_by(|a, b| a.code.cmp(&b.code));
+    more.bolt_on_categories.sort_by(|a, b| a.code.cmp(&b.code));
+    assert_eq!(rules::check(&more), rules::check(&s));
+}

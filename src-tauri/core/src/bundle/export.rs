@@ -257,9 +257,10 @@ fn build_packed(
     // A whole catalog without retired plans is, object for object, the bundle's own content
     // (the bundle leaves out only reference data nothing uses, which no diagram shows). Its
     // diagrams are then drawn from `s` right away, while the closure, the document and the
-    // rules are still being worked out on the other core; the export uses them only once the
-    // bundle's snapshot and its findings prove equal to those they were drawn from (else it
-    // stops them and draws from the bundle's snapshot as before). Same bytes either way.
+    // rules are still being worked out on the other core; the export uses them (and their
+    // findings, for the blockers) only once the bundle's snapshot proves to hold the same
+    // objects and settings (else it stops them, runs the rules on the bundle's snapshot and
+    // draws from it as before). Same bytes either way.
     let early = opts.structures.is_empty() && s.plans().all(|p| p.status != Status::Retired);
     let stop = AtomicBool::new(false);
     let (early_findings_tx, early_findings) = mpsc::channel::<Vec<rules::Finding>>();
@@ -345,26 +346,29 @@ fn build_with<'scope>(
         let within = within(&contents, delta.as_ref().map(|d| &d.0));
         // The sheet's order needs neither the rules' verdict nor their findings: it is worked
         // out beside them (a refused export throws it away).
+        // The early diagrams hold when they were drawn from this very content (and for these
+        // structures: every one of the catalog's). Their findings, the rules on the catalog,
+        // are then the rules on the bundle too (the rules read reference data only through
+        // the codes objects name, which the bundle keeps; a test holds them to that), so the
+        // rules do not run a second time.
+        let same = early.is_some()
+            && same_content(s, &alone)
+            && contents.structures.iter().eq(s.structures.iter().map(|x| &x.id));
+        let known = if same { early_findings.recv().ok() } else { None };
+        let same = same && known.is_some();
         let (sections, (blockers, findings)) = std::thread::scope(|sc| {
             let sections = sc.spawn(|| order::sections(&alone, &contents.structures, &within));
-            let checked = select::blockers_and_findings(s, &contents, &alone);
+            let checked = select::blockers_and_findings_known(s, &contents, &alone, known);
             (sections.join().expect("ordering the sheet does not panic"), checked)
         });
         if !blockers.is_empty() {
             return Err(refused(&blockers));
         }
         let changes = delta.as_ref().map(|d| d.1.clone()).unwrap_or_default();
-        // The early diagrams hold when they were drawn from this very content with these
-        // very findings (and for these structures: every one of the catalog's).
-        let early = early.filter(|_| {
-            let same = same_content(s, &alone)
-                && contents.structures.iter().eq(s.structures.iter().map(|x| &x.id))
-                && early_findings.recv().is_ok_and(|f| f == findings);
-            if !same {
-                stop.store(true, Ordering::Relaxed);
-            }
-            same
-        });
+        if !same {
+            stop.store(true, Ordering::Relaxed);
+        }
+        let early = early.filter(|_| same);
         let (alone, findings, structures) = (&alone, &findings, &contents.structures);
         // A scope of its own: the workers borrow the bundle's snapshot, made in this one.
         std::thread::scope(|scope| -> Result<(Vec<archive::Packed>, Manifest)> {
