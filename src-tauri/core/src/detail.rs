@@ -135,7 +135,7 @@ impl Catalog {
         wanted.extend(pointed_at(&first, id));
         let s = Snapshot::load(conn, &scope_of(wanted.iter().copied()))?;
         let r = Relations::new(&s);
-        let get = |m: &std::collections::HashMap<Id, Vec<Id>>| m.get(&id).cloned().unwrap_or_default();
+        let get = |m: &crate::id::IdMap<Vec<Id>>| m.get(&id).cloned().unwrap_or_default();
         let bolt_on_links: Vec<BoltOnLink> = match id.kind {
             EntityKind::ServicePlan => r.links_of_service.get(&id).map(|v| v.iter().map(|l| (*l).clone()).collect()),
             EntityKind::BoltOn => r.links_of_bolt_on.get(&id).map(|v| v.iter().map(|l| (*l).clone()).collect()),

@@ -87,9 +87,10 @@ pub fn objects(r: &Relations, st: &Structure) -> StructureObjects {
             continue;
         }
         o.set_of(id.kind).insert(id);
-        for c in r.counterparts(id) {
-            queue.push((c, role));
-        }
+        // `Relations::counterparts` without its vector: this runs for every plan of every
+        // structure, three times per structure in a bundle export.
+        queue.extend(p.buy_counterpart.map(|c| (c, role)));
+        queue.extend(r.sells_of.get(&id).into_iter().flatten().map(|c| (*c, role)));
         if let Some(f) = p.package() {
             queue.extend(f.service_plans.iter().map(|sp| (*sp, role)));
         }
@@ -111,7 +112,7 @@ pub fn objects(r: &Relations, st: &Structure) -> StructureObjects {
         }
     }
     // Links between a structure's service plans and bolt-ons that were reached another way.
-    for sp in &o.service_plans.clone() {
+    for sp in &o.service_plans {
         for l in r.links_of_service.get(sp).into_iter().flatten() {
             if o.bolt_ons.contains(&l.bolt_on) {
                 o.bolt_on_links.insert(l.id);

@@ -2,9 +2,7 @@
 //! per snapshot in O(n), so structure progress, approval closures and diagrams walk the graph
 //! with map lookups instead of scanning every list for every object.
 
-use std::collections::HashMap;
-
-use crate::id::Id;
+use crate::id::{Id, IdMap};
 use crate::model::{BoltOnLink, Plan, Side};
 use crate::snapshot::Snapshot;
 
@@ -12,41 +10,41 @@ use crate::snapshot::Snapshot;
 pub struct Relations<'a> {
     pub snapshot: &'a Snapshot,
     /// BUY object → SELL objects naming it as counterpart.
-    pub sells_of: HashMap<Id, Vec<Id>>,
+    pub sells_of: IdMap<Vec<Id>>,
     /// Service plan → package plans containing it.
-    pub packages_of: HashMap<Id, Vec<Id>>,
+    pub packages_of: IdMap<Vec<Id>>,
     /// Service plan → its bolt-on links.
-    pub links_of_service: HashMap<Id, Vec<&'a BoltOnLink>>,
+    pub links_of_service: IdMap<Vec<&'a BoltOnLink>>,
     /// Bolt-on → links to it.
-    pub links_of_bolt_on: HashMap<Id, Vec<&'a BoltOnLink>>,
+    pub links_of_bolt_on: IdMap<Vec<&'a BoltOnLink>>,
     /// Bolt-on link → allowances under it.
-    pub allowances_of_link: HashMap<Id, Vec<Id>>,
+    pub allowances_of_link: IdMap<Vec<Id>>,
     /// Bolt-on → bolt-on groups holding it.
-    pub groups_of: HashMap<Id, Vec<Id>>,
+    pub groups_of: IdMap<Vec<Id>>,
     /// Add-on → bolt-ons whose add-on group holds it.
-    pub bolt_ons_of_add_on: HashMap<Id, Vec<Id>>,
+    pub bolt_ons_of_add_on: IdMap<Vec<Id>>,
     /// Add-on → allowances naming it.
-    pub allowances_of_add_on: HashMap<Id, Vec<Id>>,
+    pub allowances_of_add_on: IdMap<Vec<Id>>,
     /// Data-allowance service plan → service plans pooling from it.
-    pub pooled_from: HashMap<Id, Vec<Id>>,
+    pub pooled_from: IdMap<Vec<Id>>,
     /// Customer → its sites, in site order.
-    pub sites_of: HashMap<Id, Vec<Id>>,
+    pub sites_of: IdMap<Vec<Id>>,
 }
 
 impl<'a> Relations<'a> {
     pub fn new(s: &'a Snapshot) -> Relations<'a> {
         let mut r = Relations {
             snapshot: s,
-            sells_of: HashMap::new(),
-            packages_of: HashMap::new(),
-            links_of_service: HashMap::new(),
-            links_of_bolt_on: HashMap::new(),
-            allowances_of_link: HashMap::new(),
-            groups_of: HashMap::new(),
-            bolt_ons_of_add_on: HashMap::new(),
-            allowances_of_add_on: HashMap::new(),
-            pooled_from: HashMap::new(),
-            sites_of: HashMap::new(),
+            sells_of: IdMap::default(),
+            packages_of: IdMap::default(),
+            links_of_service: IdMap::default(),
+            links_of_bolt_on: IdMap::default(),
+            allowances_of_link: IdMap::default(),
+            groups_of: IdMap::default(),
+            bolt_ons_of_add_on: IdMap::default(),
+            allowances_of_add_on: IdMap::default(),
+            pooled_from: IdMap::default(),
+            sites_of: IdMap::default(),
         };
         for p in s.plans() {
             if let Some(b) = p.buy_counterpart {

@@ -139,6 +139,9 @@ fn the_export_is_written_whole_and_recorded_in_the_audit_log() {
     let done = cat.export_bundle(&out, &ExportOptions::default(), None, &stamp()).unwrap();
     let bytes = std::fs::read(&out).unwrap();
     assert_eq!(done.sha256, plansmith_core::bundle::manifest::sha256_hex(&bytes));
+    // The file, written piece by piece, holds exactly the bytes `build` gives.
+    assert!(bytes == export_bytes(&cat, &ExportOptions::default()), "the file differs from bundle::build");
+    assert_eq!(done.bytes, bytes.len() as u64);
     let last = cat.audit_log().unwrap().pop().unwrap();
     assert_eq!((last.action.as_str(), last.by.as_str()), ("export", "Dana Lee"));
     assert!(last.detail.contains(&done.bundle_id) && last.detail.contains(&done.sha256), "{}", last.detail);
@@ -487,4 +490,77 @@ fn the_preview_lists_every_object_by_name_in_build_order() {
     assert!(p.build_order[keyed..].iter().any(|o| o.id == id("ST-2")));
     let bo1 = p.build_order.iter().find(|o| o.id == id("BO-1")).unwrap();
     assert_eq!((bo1.side, bo1.status), (Some(plansmith_core::model::Side::Buy), Some(Status::Approved)));
+}
+
+/// The export draws a whole catalog's diagrams before it knows the bundle's own content (and
+/// throws them away when that content turns out different). Either way each diagram entry is
+/// exactly what the bundle's own catalog draws: the demo as it is (drawn early), one structure
+/// of it (drawn from the bundle), and the demo with a bolt-on group nothing reaches (left out
+/// of the bundle, so the early drawings are thrown away).
+#[test]
+fn the_bundle_diagrams_are_those_its_own_catalog_draws() {
+    use plansmith_core::model::Side;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut cat, _) = approved_demo(dir.path());
+    let check = |cat: &Catalog, structures: Vec<Id>| {
+        let bytes = export_bytes(cat, &ExportOptions { structures, ..Default::default() });
+        let b = Bundle::from_bytes(&bytes, &Limits::default()).unwrap();
+        let own = bundle::select::snapshot_of(&b.catalog);
+        let ids: Vec<Id> = b.manifest.structures.iter().map(|s| id(s)).collect();
+        let drawn = bundle::diagrams::diagrams(&own, &ids);
+        let in_bundle: Vec<&ArchiveEntry> = b.entries.iter().filter(|e| e.name.starts_with("diagrams/")).collect();
+        assert_eq!(in_bundle.len(), drawn.len());
+        for (e, (name, svg)) in in_bundle.iter().zip(&drawn) {
+            assert_eq!(e.name, format!("diagrams/{name}"));
+            assert!(e.data == svg.as_bytes(), "{name} differs from its catalog's drawing");
+        }
+        (own, bytes)
+    };
+    let (own, before) = check(&cat, vec![]);
+    assert_eq!(own.structures.len(), 2);
+    check(&cat, vec![id("ST-2")]);
+    cat.apply(&Change::CreateBoltOnGroup { side: Side::Sell, name: "Nobody's".into() }, &stamp()).unwrap();
+    let (own, after) = check(&cat, vec![]);
+    assert!(own.bolt_on_groups.iter().all(|g| g.name != "Nobody's"), "an empty group is in no bundle");
+    let diagrams = |bytes: &[u8]| -> Vec<ArchiveEntry> {
+        entries(bytes).into_iter().filter(|e| e.name.starts_with("diagrams/")).collect()
+    };
+    assert_eq!(diagrams(&before), diagrams(&after));
+}
+
+/// The export takes the rules' findings on the catalog for those on the bundle when both hold
+/// the same objects and settings (a whole catalog without retired plans): the bundle differs
+/// only by leaving out reference data nothing uses, which the rules must not read.
+#[test]
+fn the_rules_read_no_reference_data_that_no_object_names() {
+    use plansmith_core::model::{BoltOnCategory, ServiceCategory, ServiceType, Tariff};
+    use plansmith_core::rules;
+    let dir = tempfile::tempdir().unwrap();
+    let (cat, _) = approved_demo(dir.path());
+    let s = cat.snapshot().unwrap();
+    let bytes = export_bytes(&cat, &ExportOptions::default());
+    let own = bundle::select::snapshot_of(&Bundle::from_bytes(&bytes, &Limits::default()).unwrap().catalog);
+    assert_eq!((&own.package_plans, &own.service_plans, &own.sites), (&s.package_plans, &s.service_plans, &s.sites));
+    assert_eq!(rules::check(&own), rules::check(&s));
+    // Reference data nobody names, some of it odd (a namesake, a tariff of an unknown type).
+    let mut more = s.clone();
+    let first = more.service_types[0].clone();
+    more.service_types.push(ServiceType {
+        code: "ZZ-UNUSED".into(),
+        name: first.name.clone(),
+        category: ServiceCategory::Data,
+        auto_provisioned: !first.auto_provisioned,
+    });
+    more.tariffs.push(Tariff {
+        code: "ZZ-TARIFF".into(),
+        name: "Nobody's".into(),
+        service_type: "NO-SUCH-TYPE".into(),
+        bolt_on_category: Some("NO-SUCH-CATEGORY".into()),
+    });
+    more.bolt_on_categories.push(BoltOnCategory { code: "ZZ-CAT".into(), name: String::new() });
+    // Every list of a snapshot is sorted by code.
+    more.service_types.sort_by(|a, b| a.code.cmp(&b.code));
+    more.tariffs.sort_by(|a, b| a.code.cmp(&b.code));
+    more.bolt_on_categories.sort_by(|a, b| a.code.cmp(&b.code));
+    assert_eq!(rules::check(&more), rules::check(&s));
 }

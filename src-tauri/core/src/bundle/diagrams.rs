@@ -11,13 +11,11 @@
 //! [`packed`] gives the same files as bundle entries (`diagrams/…`), hashed and compressed by
 //! the worker that drew them: the export's largest part by count, done in one pass per file.
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use super::archive::{Packed, Packer};
 use super::manifest::{EntryRecord, sha256_hex};
-use super::select::{self, Closer};
-use crate::diagram::{self, svg};
+use crate::diagram::{self, FindingCounts, svg};
 use crate::error::Result;
 use crate::id::Id;
 use crate::model::StructureKind;
@@ -29,12 +27,11 @@ use crate::snapshot::Snapshot;
 pub fn diagrams(s: &Snapshot, structures: &[Id]) -> Vec<(String, String)> {
     let findings = rules::check(s);
     let r = Relations::new(s);
-    let closer = Closer::new(&r);
-    let by_object = by_object(&findings);
+    let counts = FindingCounts::new(&findings);
     let mut out = Vec::with_capacity(structures.len() * 2);
     let mut pen = Pen::default();
     for id in structures {
-        draw(s, &closer, &by_object, *id, &mut pen, |name, svg| out.push((name, svg.to_string())));
+        draw(&r, &counts, *id, &mut pen, |name, svg| out.push((name, svg.to_string())));
     }
     out
 }
@@ -70,16 +67,29 @@ const BATCH: usize = 32;
 /// `threads` cores, each file packed by the worker that drew it, in the order of
 /// [`diagrams`]. `findings`: the rules' findings on `s` (the node badges).
 ///
-/// Each structure is drawn from the part of `s` it closes over (its objects and what they
-/// need), so drawing 10 000 structures costs 10 000 small drawings, not 10 000 walks of the
-/// whole catalog.
+/// Every structure is drawn from `s` over one set of indexes ([`Relations`]) and one count of
+/// the findings per object, shared by the workers: a structure's drawing looks up its own
+/// objects by id, so drawing 10 000 structures costs 10 000 small drawings, neither 10 000
+/// walks of the whole catalog nor 10 000 copies of each structure's part of it.
 pub fn packed(s: &Snapshot, structures: &[Id], findings: &[Finding], threads: usize) -> Result<Vec<PackedDiagram>> {
+    packed_until(s, structures, findings, threads, &AtomicBool::new(false))
+}
+
+/// [`packed`], given up as soon as `stop` is set (the workers take no further batch): what it
+/// returns then is incomplete and only good for throwing away. The export draws the diagrams
+/// before it knows whether it may use them, and stops them when it may not.
+pub fn packed_until(
+    s: &Snapshot,
+    structures: &[Id],
+    findings: &[Finding],
+    threads: usize,
+    stop: &AtomicBool,
+) -> Result<Vec<PackedDiagram>> {
     if structures.is_empty() {
         return Ok(Vec::new());
     }
     let r = Relations::new(s);
-    let closer = Closer::new(&r);
-    let by_object = by_object(findings);
+    let counts = FindingCounts::new(findings);
     let next = AtomicUsize::new(0);
     let batches = structures.len().div_ceil(BATCH);
     let work = || -> Result<Vec<(usize, Vec<PackedDiagram>)>> {
@@ -88,13 +98,13 @@ pub fn packed(s: &Snapshot, structures: &[Id], findings: &[Finding], threads: us
         let mut mine = Vec::new();
         loop {
             let b = next.fetch_add(1, Ordering::Relaxed);
-            if b >= batches {
+            if b >= batches || stop.load(Ordering::Relaxed) {
                 break;
             }
             let mut files = Vec::new();
             let mut failed = None;
             for id in &structures[b * BATCH..((b + 1) * BATCH).min(structures.len())] {
-                draw(s, &closer, &by_object, *id, &mut pen, |name, svg| {
+                draw(&r, &counts, *id, &mut pen, |name, svg| {
                     let name = format!("{}{name}", super::DIAGRAMS_DIR);
                     let record =
                         EntryRecord { name: name.clone(), size: svg.len() as u64, sha256: sha256_hex(svg.as_bytes()) };
@@ -124,14 +134,6 @@ pub fn packed(s: &Snapshot, structures: &[Id], findings: &[Finding], threads: us
     Ok(done.into_iter().flat_map(|(_, files)| files).collect())
 }
 
-fn by_object(findings: &[Finding]) -> HashMap<Id, Vec<&Finding>> {
-    let mut m: HashMap<Id, Vec<&Finding>> = HashMap::new();
-    for f in findings {
-        m.entry(f.object).or_default().push(f);
-    }
-    m
-}
-
 /// What one worker draws with, kept from one diagram to the next: the SVG writer and the
 /// document buffer.
 #[derive(Default)]
@@ -142,23 +144,13 @@ struct Pen {
 
 /// Draws the diagram files of structure `id` (module doc) and hands each to `out` as (file
 /// name, SVG text).
-fn draw(
-    s: &Snapshot,
-    closer: &Closer,
-    findings: &HashMap<Id, Vec<&Finding>>,
-    id: Id,
-    pen: &mut Pen,
-    mut out: impl FnMut(String, &str),
-) {
-    let objects = closer.close(vec![id], false);
-    let part = select::part(s, &objects);
-    let mine: Vec<Finding> = objects.iter().filter_map(|o| findings.get(o)).flatten().map(|f| (*f).clone()).collect();
-    if let Ok(d) = diagram::structure(&part, &mine, id) {
+fn draw(r: &Relations, counts: &FindingCounts, id: Id, pen: &mut Pen, mut out: impl FnMut(String, &str)) {
+    if let Ok(d) = diagram::structure_in(r, counts, id) {
         pen.writer.write_into(&d, &mut pen.doc);
         out(format!("{id}.svg"), &pen.doc);
     }
-    if part.structure(id).is_some_and(|st| st.kind == StructureKind::SharedData)
-        && let Ok(d) = diagram::shared_data(&part, &mine, id)
+    if r.snapshot.structure(id).is_some_and(|st| st.kind == StructureKind::SharedData)
+        && let Ok(d) = diagram::shared_data_in(r, counts, id)
     {
         pen.writer.write_into(&d, &mut pen.doc);
         out(format!("{id}-shared-data.svg"), &pen.doc);

@@ -8,6 +8,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
 
 use serde::Serialize;
 
@@ -26,6 +28,7 @@ use crate::interchange::Document;
 use crate::lifecycle::{Blocker, audit};
 use crate::model::{Side, Status};
 use crate::relations::Relations;
+use crate::rules;
 use crate::snapshot::Snapshot;
 use crate::store::Catalog;
 use crate::value::Stamp;
@@ -237,38 +240,142 @@ fn record(name: &str, data: &[u8]) -> EntryRecord {
 /// Builds the bundle of `opts` from `s`, signed with `key` when given. Refused (listing every
 /// blocker) when anything in it is not approved or live, or has errors.
 pub fn build(s: &Snapshot, opts: &ExportOptions, key: Option<&SecretKey>, stamp: &Stamp) -> Result<Built> {
+    let (packed, manifest) = build_packed(s, opts, key, stamp)?;
+    let bytes = archive::write_packed(&packed, stamp.at)?;
+    let sha256 = sha256_hex(&bytes);
+    Ok(Built { bytes, manifest, sha256 })
+}
+
+/// [`build`]'s entries, packed in the bundle's order, and its manifest: the export lays them
+/// out and writes them to its file without joining them first.
+fn build_packed(
+    s: &Snapshot,
+    opts: &ExportOptions,
+    key: Option<&SecretKey>,
+    stamp: &Stamp,
+) -> Result<(Vec<archive::Packed>, Manifest)> {
+    // A whole catalog without retired plans is, object for object, the bundle's own content
+    // (the bundle leaves out only reference data nothing uses, which no diagram shows). Its
+    // diagrams are then drawn from `s` right away, while the closure, the document and the
+    // rules are still being worked out on the other core; the export uses them (and their
+    // findings, for the blockers) only once the bundle's snapshot proves to hold the same
+    // objects and settings (else it stops them, runs the rules on the bundle's snapshot and
+    // draws from it as before). Same bytes either way.
+    let early = opts.structures.is_empty() && s.plans().all(|p| p.status != Status::Retired);
+    let stop = AtomicBool::new(false);
+    let (early_findings_tx, early_findings) = mpsc::channel::<Vec<rules::Finding>>();
+    std::thread::scope(|outer| -> Result<(Vec<archive::Packed>, Manifest)> {
+        let early = early.then(|| {
+            let stop = &stop;
+            outer.spawn(move || {
+                let findings = rules::check(s);
+                let _ = early_findings_tx.send(findings.clone());
+                let structures: Vec<Id> = s.structures.iter().map(|x| x.id).collect();
+                diagrams::packed_until(s, &structures, &findings, archive::cores(), stop)
+            })
+        });
+        let built = build_with(s, opts, key, stamp, early, &early_findings, &stop);
+        // A refused or failed export: whatever is still drawing stops at its next batch.
+        stop.store(true, Ordering::Relaxed);
+        built
+    })
+}
+
+/// Whether two snapshots hold the same catalog content (settings and every object; reference
+/// data aside, which the diagrams do not show).
+fn same_content(a: &Snapshot, b: &Snapshot) -> bool {
+    a.settings == b.settings
+        && a.package_plans == b.package_plans
+        && a.service_plans == b.service_plans
+        && a.bolt_ons == b.bolt_ons
+        && a.bolt_on_add_ons == b.bolt_on_add_ons
+        && a.bolt_on_groups == b.bolt_on_groups
+        && a.bolt_on_links == b.bolt_on_links
+        && a.allowances == b.allowances
+        && a.customers == b.customers
+        && a.sites == b.sites
+        && a.structures == b.structures
+}
+
+type Drawn = Result<Vec<diagrams::PackedDiagram>>;
+
+/// [`build_packed`], given the diagrams drawn early from `s` (if any), the findings they were drawn
+/// with, and the flag that stops them.
+fn build_with<'scope>(
+    s: &Snapshot,
+    opts: &ExportOptions,
+    key: Option<&SecretKey>,
+    stamp: &Stamp,
+    early: Option<std::thread::ScopedJoinHandle<'scope, Drawn>>,
+    early_findings: &mpsc::Receiver<Vec<rules::Finding>>,
+    stop: &AtomicBool,
+) -> Result<(Vec<archive::Packed>, Manifest)> {
     let r = Relations::new(s);
     let contents = select::contents(&r, &opts.structures)?;
     drop(r);
     let doc = select::document(s, &contents);
     let since_id = opts.since.as_ref().map(|b| b.manifest.bundle_id.clone());
     // Everything at once, so no core idles. The catalog JSON needs only the document, so it is
-    // written, hashed and deflated while the rules decide whether the export may go ahead (a
-    // refused export throws that work away). Then the diagrams are drawn, hashed and deflated
-    // by workers sharing them out, while the sheet's sections are worked out and rendered in
-    // two runs; once the JSON's hash gives the bundle id, the sheet is finished and deflated
-    // while the diagrams are still being drawn.
-    std::thread::scope(|scope| -> Result<Built> {
+    // written, hashed and deflated while the sheet's sections are worked out and the rules
+    // decide whether the export may go ahead (a refused export throws that work away). The
+    // diagrams (unless drawn early, see `build`) are then drawn, hashed and deflated by
+    // workers sharing them out, while the sheet is rendered in two runs; once the JSON's hash
+    // gives the bundle id, the sheet is finished and deflated while the diagrams are still
+    // being drawn.
+    std::thread::scope(|scope| -> Result<(Vec<archive::Packed>, Manifest)> {
         let json = scope.spawn(|| -> Result<(EntryRecord, archive::Packed)> {
             // The canonical text of `Document::to_json`, without its defensive copy: the
-            // document is already in canonical order.
-            let mut text = serde_json::to_vec_pretty(&doc).expect("the catalog model always serialises");
-            text.push(b'\n');
-            Ok((record(CATALOG, &text), archive::pack(CATALOG, &text, 1)?))
+            // document is already in canonical order. Hashed and deflated as it is written.
+            let mut w = archive::PackWriter::new(CATALOG);
+            serde_json::to_writer_pretty(&mut w, &doc).expect("the catalog model always serialises");
+            w.write_all(b"\n")?;
+            let (size, sha256, packed) = w.finish()?;
+            let record = EntryRecord { name: CATALOG.to_string(), size, sha256 };
+            match packed {
+                Some(p) => Ok((record, p)),
+                None => {
+                    // Too small to shrink: stored, as `pack` stores it.
+                    let mut text = serde_json::to_vec_pretty(&doc).expect("the catalog model always serialises");
+                    text.push(b'\n');
+                    Ok((record, archive::pack(CATALOG, &text, 1)?))
+                }
+            }
         });
         let alone = select::snapshot_of(&doc);
-        let (blockers, findings) = select::blockers_and_findings(s, &contents, &alone);
+        let delta = opts.since.as_ref().map(|b| delta(b, &doc));
+        let within = within(&contents, delta.as_ref().map(|d| &d.0));
+        // The sheet's order needs neither the rules' verdict nor their findings: it is worked
+        // out beside them (a refused export throws it away).
+        // The early diagrams hold when they were drawn from this very content (and for these
+        // structures: every one of the catalog's). Their findings, the rules on the catalog,
+        // are then the rules on the bundle too (the rules read reference data only through
+        // the codes objects name, which the bundle keeps; a test holds them to that), so the
+        // rules do not run a second time.
+        let same = early.is_some()
+            && same_content(s, &alone)
+            && contents.structures.iter().eq(s.structures.iter().map(|x| &x.id));
+        let known = if same { early_findings.recv().ok() } else { None };
+        let same = same && known.is_some();
+        let (sections, (blockers, findings)) = std::thread::scope(|sc| {
+            let sections = sc.spawn(|| order::sections(&alone, &contents.structures, &within));
+            let checked = select::blockers_and_findings_known(s, &contents, &alone, known);
+            (sections.join().expect("ordering the sheet does not panic"), checked)
+        });
         if !blockers.is_empty() {
             return Err(refused(&blockers));
         }
-        let delta = opts.since.as_ref().map(|b| delta(b, &doc));
-        let within = within(&contents, delta.as_ref().map(|d| &d.0));
         let changes = delta.as_ref().map(|d| d.1.clone()).unwrap_or_default();
+        if !same {
+            stop.store(true, Ordering::Relaxed);
+        }
+        let early = early.filter(|_| same);
         let (alone, findings, structures) = (&alone, &findings, &contents.structures);
         // A scope of its own: the workers borrow the bundle's snapshot, made in this one.
-        std::thread::scope(|scope| -> Result<Built> {
-            let drawn = scope.spawn(move || diagrams::packed(alone, structures, findings, archive::cores()));
-            let sections = order::sections(alone, structures, &within);
+        std::thread::scope(|scope| -> Result<(Vec<archive::Packed>, Manifest)> {
+            let drawn = match early {
+                Some(h) => h,
+                None => scope.spawn(move || diagrams::packed(alone, structures, findings, archive::cores())),
+            };
             let body: Vec<String> = std::thread::scope(|inner| {
                 let workers: Vec<_> = split(&sections, 2)
                     .into_iter()
@@ -298,23 +405,39 @@ pub fn build(s: &Snapshot, opts: &ExportOptions, key: Option<&SecretKey>, stamp:
                 entries: Vec::new(),
             };
             let diagram_names = diagrams::names(alone, structures);
-            let html = sheet::render(&m, &body, &diagram_names);
-            drop(body);
-            let csv = ids_return::write(alone, &sheet_plans(&sections));
+            // The sheet goes in as pieces (its head, the two rendered runs, its tail), hashed
+            // on one core while it is deflated on the others, never joined into one string.
+            let head = sheet::render_head(&m, &body, &diagram_names);
+            let pieces: Vec<&[u8]> = std::iter::once(head.as_bytes())
+                .chain(body.iter().map(|b| b.as_bytes()))
+                .chain(std::iter::once(sheet::TAIL.as_bytes()))
+                .collect();
+            // The ID return sheet is written beside them.
+            let (sheet_record, sheet_packed, csv) = std::thread::scope(|sc| -> Result<_> {
+                let sha = sc.spawn(|| manifest::sha256_hex_of(&pieces));
+                let csv = sc.spawn(|| ids_return::write(alone, &sheet_plans(&sections)));
+                let packed = archive::pack_pieces(SHEET, &pieces, archive::cores())?;
+                let size = pieces.iter().map(|p| p.len() as u64).sum();
+                let sha256 = sha.join().expect("hashing does not panic");
+                let csv = csv.join().expect("the ID return sheet writer does not panic");
+                Ok((EntryRecord { name: SHEET.to_string(), size, sha256 }, packed, csv))
+            })?;
+            drop(pieces);
+            drop((head, body));
             let entry = |name: &str, data: Vec<u8>| archive::Entry { name: name.to_string(), data };
-            let mut rest: Vec<archive::Entry> = vec![
-                entry(SCHEMA, CATALOG_SCHEMA.as_bytes().to_vec()),
-                entry(SHEET, html.into_bytes()),
-                entry(IDS, csv.into_bytes()),
-            ];
+            let mut rest: Vec<archive::Entry> =
+                vec![entry(SCHEMA, CATALOG_SCHEMA.as_bytes().to_vec()), entry(IDS, csv.into_bytes())];
             if let Some((_, _, d)) = &delta {
                 let mut text = serde_json::to_string_pretty(d).expect("a diff serialises");
                 text.push('\n');
                 rest.push(entry(CHANGES, text.into_bytes()));
             }
-            let rest_records: Vec<EntryRecord> = rest.iter().map(|e| record(&e.name, &e.data)).collect();
-            let rest_packed = archive::pack_all(&rest)?;
+            let mut rest_records: Vec<EntryRecord> = rest.iter().map(|e| record(&e.name, &e.data)).collect();
+            let mut rest_packed = archive::pack_all(&rest)?;
             drop(rest);
+            // In the bundle's order: the schema, the sheet, the ID return sheet, the changes.
+            rest_records.insert(1, sheet_record);
+            rest_packed.insert(1, sheet_packed);
             let drawn = drawn.join().expect("drawing the diagrams does not panic")?;
             let (diagram_records, diagram_packed): (Vec<EntryRecord>, Vec<archive::Packed>) =
                 drawn.into_iter().map(|d| (d.record, d.packed)).unzip();
@@ -338,9 +461,7 @@ pub fn build(s: &Snapshot, opts: &ExportOptions, key: Option<&SecretKey>, stamp:
             packed.push(catalog_packed);
             packed.extend(rest_packed);
             packed.extend(diagram_packed);
-            let bytes = archive::write_packed(&packed, stamp.at)?;
-            let sha256 = sha256_hex(&bytes);
-            Ok(Built { bytes, manifest: m, sha256 })
+            Ok((packed, m))
         })
     })
 }
@@ -348,6 +469,12 @@ pub fn build(s: &Snapshot, opts: &ExportOptions, key: Option<&SecretKey>, stamp:
 /// Writes `bytes` to a new file at `path`: a temporary file beside it, flushed to disk, then
 /// renamed, so `path` never holds a partial bundle. Refuses an existing `path`.
 pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_new_pieces(path, std::iter::once(bytes))
+}
+
+/// [`write_new`] of `pieces` one after the other (a laid-out zip: small headers and large
+/// bodies), through one 1 MiB buffer.
+fn write_new_pieces<'a>(path: &Path, pieces: impl Iterator<Item = &'a [u8]>) -> Result<()> {
     if path.exists() {
         return Err(CoreError::conflict(format!(
             "{} already exists; choose another file name (an export never overwrites a file)",
@@ -358,8 +485,12 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
     let name = path.file_name().ok_or_else(|| CoreError::invalid("out", "the bundle path has no file name"))?;
     let tmp = dir.join(format!(".{}.partial", name.to_string_lossy()));
     let written = (|| -> std::io::Result<()> {
-        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-        f.write_all(bytes)?;
+        let f = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
+        for p in pieces {
+            w.write_all(p)?;
+        }
+        let f = w.into_inner().map_err(|e| e.into_error())?;
         f.sync_all()?;
         drop(f);
         std::fs::rename(&tmp, path)?;
@@ -393,15 +524,25 @@ impl Catalog {
         if stamp.by.trim().is_empty() {
             return Err(CoreError::invalid("by", "an export records who made it; give a name (--by NAME)"));
         }
-        let built = build(&self.snapshot_on_two()?, opts, key, stamp)?;
-        write_new(out, &built.bytes)?;
-        let m = &built.manifest;
+        let (packed, m) = build_packed(&self.snapshot_on_two()?, opts, key, stamp)?;
+        // The zip goes to the file piece by piece (never joined), hashed for the audit record
+        // while it is written and flushed to disk.
+        let laid = archive::lay_out(&packed, stamp.at)?;
+        let size = laid.len();
+        let sha256 = std::thread::scope(|sc| -> Result<String> {
+            let sha = sc.spawn(|| manifest::sha256_hex_of(&laid.pieces().collect::<Vec<_>>()));
+            let written = write_new_pieces(out, laid.pieces());
+            let sha = sha.join().expect("hashing does not panic");
+            written.map(|()| sha)
+        })?;
+        drop(laid);
+        drop(packed);
         let file = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let detail = format!(
             "bundle {} sha256 {} ({} bytes, {} structure(s){}{}) to {file}",
             m.bundle_id,
-            built.sha256,
-            built.bytes.len(),
+            sha256,
+            size,
             m.structures.len(),
             if key.is_some() { ", signed" } else { "" },
             m.delta_of.as_ref().map(|d| format!(", delta of {}", d.bundle_id)).unwrap_or_default(),
@@ -413,8 +554,8 @@ impl Catalog {
         Ok(Exported {
             path: out.to_path_buf(),
             bundle_id: m.bundle_id.clone(),
-            sha256: built.sha256,
-            bytes: built.bytes.len() as u64,
+            sha256,
+            bytes: size as u64,
             counts: m.counts.clone(),
             structures: m.structures.clone(),
             signed: key.is_some(),

@@ -78,7 +78,16 @@ pub struct Manifest {
 
 /// Lower-case hex SHA-256 of `data`.
 pub fn sha256_hex(data: &[u8]) -> String {
-    let digest = Sha256::digest(data);
+    sha256_hex_of(&[data])
+}
+
+/// [`sha256_hex`] of `pieces` one after the other, without joining them.
+pub fn sha256_hex_of(pieces: &[&[u8]]) -> String {
+    let mut h = Sha256::new();
+    for p in pieces {
+        h.update(p);
+    }
+    let digest = h.finalize();
     let mut s = String::with_capacity(64);
     for b in digest {
         s.push_str(&format!("{b:02x}"));

@@ -253,6 +253,18 @@ pub fn blockers(s: &Snapshot, c: &Contents, alone: &Snapshot) -> Vec<Blocker> {
 /// [`blockers`], and the findings of the bundle read on its own (which the export draws on
 /// its diagrams), so the rules run once.
 pub fn blockers_and_findings(s: &Snapshot, c: &Contents, alone: &Snapshot) -> (Vec<Blocker>, Vec<Finding>) {
+    blockers_and_findings_known(s, c, alone, None)
+}
+
+/// [`blockers_and_findings`], given the rules' findings on `alone` when they are already
+/// known (`rules::check` of a snapshot with the same objects and settings: the rules read
+/// reference data only through the codes the objects name, which a bundle keeps).
+pub fn blockers_and_findings_known(
+    s: &Snapshot,
+    c: &Contents,
+    alone: &Snapshot,
+    on_its_own: Option<Vec<Finding>>,
+) -> (Vec<Blocker>, Vec<Finding>) {
     let mut v = status_blockers(s, c);
     let whole = c.objects.len() == entity_count(s);
     let in_catalog: Vec<Finding> = if whole { Vec::new() } else { rules::check(s) };
@@ -261,7 +273,7 @@ pub fn blockers_and_findings(s: &Snapshot, c: &Contents, alone: &Snapshot) -> (V
         seen.insert((f.object, f.rule, f.field.clone()));
         v.push(blocker(f, false));
     }
-    let on_its_own = rules::check(alone);
+    let on_its_own = on_its_own.unwrap_or_else(|| rules::check(alone));
     for f in on_its_own.iter().filter(|f| f.severity == Severity::Error) {
         if seen.insert((f.object, f.rule, f.field.clone())) {
             v.push(blocker(f, !whole));

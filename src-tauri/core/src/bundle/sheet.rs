@@ -602,7 +602,19 @@ pub fn render_sections(
 /// The whole build sheet: the head and header from the manifest, then the rendered `body`
 /// parts (from [`render_sections`], in order).
 pub fn render(m: &Manifest, body: &[String], diagrams: &[String]) -> String {
-    let mut out = String::with_capacity(8192 + body.iter().map(String::len).sum::<usize>());
+    let mut out = render_head(m, body, diagrams);
+    out.reserve(body.iter().map(String::len).sum::<usize>() + TAIL.len());
+    for part in body {
+        out.push_str(part);
+    }
+    out.push_str(TAIL);
+    out
+}
+
+/// What [`render`] writes before the body: the page's head and the sheet's header (the export
+/// writes the head, the body's runs and [`TAIL`] into the bundle as pieces, never joined).
+pub fn render_head(m: &Manifest, body: &[String], diagrams: &[String]) -> String {
+    let mut out = String::with_capacity(8192);
     out.push_str("<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><title>Build sheet — ");
     escape_into(&mut out, &m.catalog_name);
     out.push_str(" — ");
@@ -614,12 +626,11 @@ pub fn render(m: &Manifest, body: &[String], diagrams: &[String]) -> String {
     if body.iter().all(String::is_empty) {
         out.push_str("<p class=note>Nothing to key: the bundle holds no plan changes.</p>");
     }
-    for part in body {
-        out.push_str(part);
-    }
-    out.push_str("</section></body></html>\n");
     out
 }
+
+/// What [`render`] writes after the body.
+pub const TAIL: &str = "</section></body></html>\n";
 
 #[cfg(test)]
 mod tests {

@@ -38,6 +38,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{CoreError, Result};
 use crate::id::{EntityKind, Id};
 use crate::model::{Side, Status, StructureKind};
+use crate::relations::Relations;
 use crate::rules::Finding;
 pub use crate::rules::FindingCounts;
 use crate::snapshot::Snapshot;
@@ -339,8 +340,14 @@ impl Diagram {
 /// The diagram of structure `id` in BUY and SELL lanes. `findings` are the rules' findings on
 /// the same snapshot (`rules::check`); they give the nodes their error counts.
 pub fn structure(s: &Snapshot, findings: &[Finding], id: Id) -> Result<Diagram> {
-    let st = find_structure(s, id)?;
-    Ok(structure::structure_diagram(s, &FindingCounts::new(findings), st))
+    structure_in(&Relations::new(s), &FindingCounts::new(findings), id)
+}
+
+/// [`structure()`] over indexes and counts made once: many structures drawn from one
+/// snapshot (a bundle's) share them instead of each building its own.
+pub fn structure_in(r: &Relations, counts: &FindingCounts, id: Id) -> Result<Diagram> {
+    let st = find_structure(r.snapshot, id)?;
+    Ok(structure::structure_diagram(r, counts, st))
 }
 
 /// The diagram of the whole catalog: a section per group of connected structures, and one for
@@ -352,7 +359,12 @@ pub fn catalog(s: &Snapshot, findings: &[Finding]) -> Diagram {
 /// The shared-data diagram of structure `id` (which must be a shared-data structure): the
 /// customer, the data pool of each side and each site's tail drawing from it.
 pub fn shared_data(s: &Snapshot, findings: &[Finding], id: Id) -> Result<Diagram> {
-    let st = find_structure(s, id)?;
+    shared_data_in(&Relations::new(s), &FindingCounts::new(findings), id)
+}
+
+/// [`shared_data()`] over indexes and counts made once (see [`structure_in`]).
+pub fn shared_data_in(r: &Relations, counts: &FindingCounts, id: Id) -> Result<Diagram> {
+    let st = find_structure(r.snapshot, id)?;
     if st.kind != StructureKind::SharedData {
         return Err(CoreError::invalid(
             "structure",
@@ -362,7 +374,7 @@ pub fn shared_data(s: &Snapshot, findings: &[Finding], id: Id) -> Result<Diagram
             ),
         ));
     }
-    Ok(shared_data::shared_data_diagram(s, &FindingCounts::new(findings), st))
+    Ok(shared_data::shared_data_diagram(r, counts, st))
 }
 
 fn find_structure(s: &Snapshot, id: Id) -> Result<&crate::model::Structure> {

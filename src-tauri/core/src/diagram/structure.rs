@@ -82,6 +82,15 @@ impl Included {
             groups: o.bolt_on_groups.clone(),
         }
     }
+    /// The included plans of `kind`, by id (the snapshot's order), found in `s`: a structure's
+    /// diagram costs what its objects cost, not a walk of the whole catalog.
+    fn plans_of<'s>(&self, s: &'s Snapshot, kind: EntityKind) -> impl Iterator<Item = &'s Plan> + use<'s, '_> {
+        self.plans.range(Id::new(kind, i64::MIN)..=Id::new(kind, i64::MAX)).filter_map(move |i| s.plan(*i))
+    }
+    /// The included allowances, by id, found in `s`.
+    fn allowances<'s>(&self, s: &'s Snapshot) -> impl Iterator<Item = &'s crate::model::Allowance> + use<'s, '_> {
+        self.allowances.iter().filter_map(move |i| s.allowance(*i))
+    }
 }
 
 /// "SELL · bolt-on · BO-2", fitted to leave room for the status word drawn at its right.
@@ -201,11 +210,11 @@ pub(crate) fn draft(s: &Snapshot, counts: &FindingCounts, inc: &Included) -> Dra
     let mut d = Draft { rows: ROWS.iter().map(|r| r.to_string()).collect(), ..Draft::default() };
     // Nodes: plans by kind then id, then allowances.
     for kind in EntityKind::PLANS {
-        for p in s.plans_of(kind).iter().filter(|p| inc.plans.contains(&p.id)) {
+        for p in inc.plans_of(s, kind) {
             d.nodes.push(plan_node(s, counts, p));
         }
     }
-    for a in s.allowances.iter().filter(|a| inc.allowances.contains(&a.id)) {
+    for a in inc.allowances(s) {
         let side = allowance_side(s, a);
         let add_on = s.plan(a.add_on).map(|p| p.internal_name.as_str()).unwrap_or("?");
         let shown = format!("max {} per service", a.max_occurrence);
@@ -250,7 +259,7 @@ pub(crate) fn draft(s: &Snapshot, counts: &FindingCounts, inc: &Included) -> Dra
     // Bolt-on groups: a box around the members of the group's side not already in an earlier
     // group; other memberships as lines from the box.
     let mut placed_in: BTreeMap<Id, String> = BTreeMap::new();
-    for g in s.bolt_on_groups.iter().filter(|g| inc.groups.contains(&g.id)) {
+    for g in inc.groups.iter().filter_map(|g| s.group(*g)) {
         let key = g.id.to_string();
         let mine: Vec<Id> = g
             .members
@@ -291,7 +300,7 @@ pub(crate) fn draft(s: &Snapshot, counts: &FindingCounts, inc: &Included) -> Dra
     // Add-on groups: a box under each bolt-on around its add-ons (same side) not already in an
     // earlier bolt-on's box; the bolt-on points at its box; other memberships as lines.
     let mut add_on_in: BTreeMap<Id, Id> = BTreeMap::new();
-    for b in s.bolt_ons.iter().filter(|b| inc.plans.contains(&b.id)) {
+    for b in inc.plans_of(s, EntityKind::BoltOn) {
         let Some(f) = b.bolt_on() else { continue };
         let key = format!("add-on-group:{}", b.id);
         let mine: Vec<Id> = f
@@ -330,14 +339,14 @@ pub(crate) fn draft(s: &Snapshot, counts: &FindingCounts, inc: &Included) -> Dra
     }
 
     // Containment, links, allowances, pools, counterparts.
-    for p in s.package_plans.iter().filter(|p| inc.plans.contains(&p.id)) {
+    for p in inc.plans_of(s, EntityKind::PackagePlan) {
         for sp in p.package().map(|f| f.service_plans.as_slice()).unwrap_or(&[]) {
             if drawn(*sp) {
                 d.edges.push(edge(p.id.to_string(), sp.to_string(), EdgeKind::Contains));
             }
         }
     }
-    for l in s.bolt_on_links.iter().filter(|l| inc.links.contains(&l.id)) {
+    for l in inc.links.iter().filter_map(|l| s.link(*l)) {
         if drawn(l.service_plan) && drawn(l.bolt_on) {
             let (errors, warnings) = counts.of(l.id);
             let mut e = edge(l.service_plan.to_string(), l.bolt_on.to_string(), EdgeKind::Link);
@@ -348,12 +357,12 @@ pub(crate) fn draft(s: &Snapshot, counts: &FindingCounts, inc: &Included) -> Dra
             d.edges.push(e);
         }
     }
-    for a in s.allowances.iter().filter(|a| inc.allowances.contains(&a.id)) {
+    for a in inc.allowances(s) {
         if drawn(a.add_on) {
             d.edges.push(edge(a.add_on.to_string(), a.id.to_string(), EdgeKind::Allowance));
         }
     }
-    for p in s.service_plans.iter().filter(|p| inc.plans.contains(&p.id)) {
+    for p in inc.plans_of(s, EntityKind::ServicePlan) {
         let pool =
             p.service().filter(|f| f.data_billing.mode == DataBillingMode::Pooled).and_then(|f| f.data_billing.pool);
         if let Some(pool) = pool.filter(|x| drawn(*x) && *x != p.id) {
@@ -363,13 +372,13 @@ pub(crate) fn draft(s: &Snapshot, counts: &FindingCounts, inc: &Included) -> Dra
         }
     }
     for kind in EntityKind::PLANS {
-        for p in s.plans_of(kind).iter().filter(|p| inc.plans.contains(&p.id)) {
+        for p in inc.plans_of(s, kind) {
             if let Some(b) = p.buy_counterpart.filter(|b| drawn(*b) && *b != p.id) {
                 d.edges.push(edge(p.id.to_string(), b.to_string(), EdgeKind::Counterpart));
             }
         }
     }
-    for a in s.allowances.iter().filter(|a| inc.allowances.contains(&a.id)) {
+    for a in inc.allowances(s) {
         if let Some(b) = a.buy_parent.filter(|b| drawn(*b) && *b != a.id) {
             d.edges.push(edge(a.id.to_string(), b.to_string(), EdgeKind::Counterpart));
         }
@@ -408,10 +417,11 @@ fn structure_title(st: &Structure) -> String {
     format!("{} · {}", st.id, st.name)
 }
 
-/// The diagram of one structure.
-pub(crate) fn structure_diagram(s: &Snapshot, counts: &FindingCounts, st: &Structure) -> Diagram {
-    let r = Relations::new(s);
-    let inc = Included::of_structure(&r, st);
+/// The diagram of one structure, over the indexes `r` of its snapshot (built once when many
+/// structures are drawn from one snapshot, as a bundle does).
+pub(crate) fn structure_diagram(r: &Relations, counts: &FindingCounts, st: &Structure) -> Diagram {
+    let s = r.snapshot;
+    let inc = Included::of_structure(r, st);
     let mut d = draft(s, counts, &inc);
     d.structures = vec![st.id];
     compress_rows(&mut d);

@@ -162,11 +162,11 @@ pub const RULES: &[RuleInfo] = &[
 /// Error and warning counts per object, from one check: what lists, diagrams and the overview
 /// show beside each object.
 #[derive(Debug, Clone, Default)]
-pub struct FindingCounts(std::collections::HashMap<Id, (u32, u32)>);
+pub struct FindingCounts(crate::id::IdMap<(u32, u32)>);
 
 impl FindingCounts {
     pub fn new(findings: &[Finding]) -> FindingCounts {
-        let mut m: std::collections::HashMap<Id, (u32, u32)> = std::collections::HashMap::new();
+        let mut m: crate::id::IdMap<(u32, u32)> = Default::default();
         for f in findings {
             let e = m.entry(f.object).or_default();
             match f.severity {
