@@ -101,7 +101,8 @@ impl OpenCatalog {
         // Its own thread, not the blocking pool: the lowered priority must not stay with a
         // pool thread that later runs the window's commands.
         if std::thread::Builder::new().name("catalog-open".into()).spawn(open).is_err() {
-            // No thread to be had: the first command reports the catalog still being opened.
+            // No thread to be had: the closure and its lock are dropped, and the first command
+            // opens the catalog itself (while none is open, every call retries the open).
         }
         OpenCatalog { slot }
     }
