@@ -24,15 +24,12 @@ use crate::value::{Date, Timestamp};
 
 /// Bytes per independently deflated chunk.
 const CHUNK: usize = 1 << 20;
-/// Deflate level of every entry but the diagrams: 1 (zlib-rs's quick strategy). The JSON and
-/// the build sheet of a 10k-structure bundle are 34 MB at level 1 instead of 27.6 MB at level
-/// 2, for 0.17 s less CPU per export (bundles are mailed, not archived by the million).
+/// Deflate level of every entry: 1 (zlib-rs's quick strategy). For a 10k-structure bundle the
+/// JSON and the build sheet are 34 MB instead of 27.6 MB at level 2, for 0.17 s less CPU; the
+/// 15 000 diagrams (small streams of about 14 kB, where level 2's per-block Huffman trees cost
+/// as much as the matching) 58.8 MB instead of 47.7 MB, in 0.31 s of CPU instead of 0.56 s.
+/// Bundles are mailed, not archived by the million.
 const LEVEL: u32 = 1;
-/// Deflate level of the diagrams ([`Packer::for_diagrams`]). Each is a small stream of its own
-/// (about 14 kB), where level 2's per-block Huffman trees cost as much as the matching: level 1
-/// (zlib-rs's quick strategy, fixed codes) deflates the 15 000 diagrams of a 10k-structure
-/// bundle in 0.31 s instead of 0.56 s of CPU, for 58.8 MB instead of 47.7 MB.
-pub const DIAGRAM_LEVEL: u32 = 1;
 /// Entries smaller than this are stored when deflate would not shrink them.
 const VERSION_NEEDED: u16 = 20;
 /// "Version made by": 3 = Unix (so unzip applies the permissions), spec version 2.0.
@@ -316,11 +313,6 @@ impl Default for Packer {
 }
 
 impl Packer {
-    /// A packer at [`DIAGRAM_LEVEL`], for the diagram files.
-    pub fn for_diagrams() -> Packer {
-        Packer { z: Compress::new(Compression::new(DIAGRAM_LEVEL), false) }
-    }
-
     pub fn pack(&mut self, name: &str, data: &[u8]) -> Result<Packed> {
         if data.len() > u32::MAX as usize {
             return Err(too_big(&format!("{name} of {} bytes", data.len())));

@@ -93,7 +93,7 @@ pub fn packed_until(
     let next = AtomicUsize::new(0);
     let batches = structures.len().div_ceil(BATCH);
     let work = || -> Result<Vec<(usize, Vec<PackedDiagram>)>> {
-        let mut packer = Packer::for_diagrams();
+        let mut packer = Packer::default();
         let mut pen = Pen::default();
         let mut mine = Vec::new();
         loop {
