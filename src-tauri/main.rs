@@ -5,6 +5,10 @@
 
 use std::process::ExitCode;
 
+/// mimalloc, as in the CLI: see the workspace's Cargo.toml.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     match plansmith_app::run() {
         Ok(()) => ExitCode::SUCCESS,

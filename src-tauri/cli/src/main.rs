@@ -14,6 +14,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use plansmith_core::{CoreError, ErrorKind, Stamp, Timestamp};
 
+/// mimalloc, as in the app: see the workspace's Cargo.toml.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "plansmith",

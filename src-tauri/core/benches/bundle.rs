@@ -26,6 +26,10 @@ use plansmith_core::model::Tier;
 use plansmith_core::synth::{self, SynthSpec};
 use plansmith_core::{Catalog, NewCatalog, Stamp, Timestamp};
 
+/// The allocator the app and the CLI ship with (the workspace's Cargo.toml says why).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const TABLES: &[&str] = &[
     "settings",
     "service_type",
