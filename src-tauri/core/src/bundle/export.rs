@@ -25,6 +25,7 @@ use crate::detail::name_of;
 use crate::error::{CoreError, Result};
 use crate::id::Id;
 use crate::interchange::Document;
+use crate::json;
 use crate::lifecycle::{Blocker, audit};
 use crate::model::{Side, Status};
 use crate::relations::Relations;
@@ -327,7 +328,7 @@ fn build_with<'scope>(
             // The canonical text of `Document::to_json`, without its defensive copy: the
             // document is already in canonical order. Hashed and deflated as it is written.
             let mut w = archive::PackWriter::new(CATALOG);
-            serde_json::to_writer_pretty(&mut w, &doc).expect("the catalog model always serialises");
+            json::to_writer_pretty(&mut w, &doc).expect("the catalog model always serialises");
             w.write_all(b"\n")?;
             let (size, sha256, packed) = w.finish()?;
             let record = EntryRecord { name: CATALOG.to_string(), size, sha256 };
@@ -335,7 +336,7 @@ fn build_with<'scope>(
                 Some(p) => Ok((record, p)),
                 None => {
                     // Too small to shrink: stored, as `pack` stores it.
-                    let mut text = serde_json::to_vec_pretty(&doc).expect("the catalog model always serialises");
+                    let mut text = json::to_vec_pretty(&doc).expect("the catalog model always serialises");
                     text.push(b'\n');
                     Ok((record, archive::pack(CATALOG, &text, 1)?))
                 }
