@@ -439,17 +439,11 @@ fn the_build_sheet_is_in_the_articles_order_and_escapes_everything() {
     assert!(html.contains("AUD "), "money with the currency");
 }
 
-/// The approved demo's whole-catalog bundle, pinned: its manifest (every entry's size and
-/// SHA-256) and the SHA-256 of the zip. A speed-up must not change a byte by accident; a change
-/// meant to alter the bytes (format, sheet, diagrams, compression) is blessed knowingly with
-/// `PLANSMITH_BLESS=1 cargo test -p plansmith-core --test bundle golden` and shows in review.
-#[test]
-fn the_demo_bundle_matches_its_golden_bytes() {
-    let dir = tempfile::tempdir().unwrap();
-    let (cat, _) = approved_demo(dir.path());
-    let built = bundle::build(&cat.snapshot().unwrap(), &ExportOptions::default(), None, &stamp()).unwrap();
+/// Compares a built bundle (its manifest, every entry's size and SHA-256, and the SHA-256 of
+/// the zip) with the golden file `name`, or rewrites it under `PLANSMITH_BLESS=1`.
+fn assert_golden(built: &bundle::export::Built, name: &str) {
     let now = format!("{}zip sha256 {}\n", built.manifest.to_json(), built.sha256);
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/bundle-demo.manifest.txt");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
     if std::env::var("PLANSMITH_BLESS").is_ok_and(|v| v == "1") {
         std::fs::write(&path, &now).unwrap();
     }
@@ -457,8 +451,45 @@ fn the_demo_bundle_matches_its_golden_bytes() {
         .unwrap_or_else(|e| panic!("cannot read {}: {e}; run with PLANSMITH_BLESS=1 to create it", path.display()));
     assert!(
         golden == now,
-        "the demo bundle's bytes changed:\n--- golden\n{golden}\n--- now\n{now}\nIf intended, rerun with PLANSMITH_BLESS=1 and commit the file."
+        "the bundle's bytes changed ({name}):\n--- golden\n{golden}\n--- now\n{now}\nIf intended, rerun with PLANSMITH_BLESS=1 and commit the file."
     );
+}
+
+/// The approved demo's bundles, pinned: the whole catalog, one structure, and a delta after a
+/// go-live and an edit. A speed-up must not change a byte by accident; a change meant to alter
+/// the bytes (format, sheet, diagrams, compression) is blessed knowingly with
+/// `PLANSMITH_BLESS=1 cargo test -p plansmith-core --test bundle golden` and shows in review.
+#[test]
+fn the_demo_bundle_matches_its_golden_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cat, _) = approved_demo(dir.path());
+    let built = bundle::build(&cat.snapshot().unwrap(), &ExportOptions::default(), None, &stamp()).unwrap();
+    assert_golden(&built, "bundle-demo.manifest.txt");
+}
+
+#[test]
+fn a_one_structure_bundle_matches_its_golden_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cat, _) = approved_demo(dir.path());
+    let opts = ExportOptions { structures: vec![id("ST-2")], ..Default::default() };
+    let built = bundle::build(&cat.snapshot().unwrap(), &opts, None, &stamp()).unwrap();
+    assert_golden(&built, "bundle-demo-ST-2.manifest.txt");
+}
+
+#[test]
+fn a_delta_bundle_matches_its_golden_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut cat, _) = approved_demo(dir.path());
+    let first = Bundle::from_bytes(&export_bytes(&cat, &ExportOptions::default()), &Limits::default()).unwrap();
+    cat.mark_live(id("SP-2"), "48213", &stamp()).unwrap();
+    cat.apply(
+        &Change::SetPlanField { id: id("SP-2"), edit: PlanField::Description(Some("Pool for every café".into())) },
+        &stamp(),
+    )
+    .unwrap();
+    let opts = ExportOptions { since: Some(first), ..Default::default() };
+    let built = bundle::build(&cat.snapshot().unwrap(), &opts, None, &stamp()).unwrap();
+    assert_golden(&built, "bundle-demo-delta.manifest.txt");
 }
 
 /// The window's preview names every object once, keyed ones in the build sheet's order (each
