@@ -64,6 +64,107 @@ pub struct Document {
     pub audit_log: Vec<AuditEntry>,
 }
 
+/// A [`Document`] borrowed: the same keys in the same order, so it serialises to the same
+/// text, written from lists held elsewhere (a bundle export writes its `catalog.json` from
+/// the catalog's snapshot without copying 200 000 objects into a document first). The lists
+/// must be in canonical order already ([`Document::sort`]); snapshots are.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct DocumentRef<'a> {
+    pub format: &'a str,
+    pub format_version: u32,
+    pub settings: &'a Settings,
+    pub service_types: &'a [ServiceType],
+    pub bolt_on_categories: &'a [BoltOnCategory],
+    pub tariffs: &'a [Tariff],
+    pub package_plans: &'a [Plan],
+    pub service_plans: &'a [Plan],
+    pub bolt_ons: &'a [Plan],
+    pub bolt_on_add_ons: &'a [Plan],
+    pub bolt_on_groups: &'a [BoltOnGroup],
+    pub bolt_on_links: &'a [BoltOnLink],
+    pub allowances: &'a [Allowance],
+    pub customers: &'a [Customer],
+    pub sites: &'a [Site],
+    pub structures: &'a [Structure],
+    pub audit_log: &'a [AuditEntry],
+}
+
+impl<'a> DocumentRef<'a> {
+    /// The document of snapshot `s` with no audit log, as [`Document::from_snapshot`] would
+    /// give it.
+    pub fn of_snapshot(s: &'a Snapshot) -> DocumentRef<'a> {
+        DocumentRef {
+            format: FORMAT,
+            format_version: FORMAT_VERSION,
+            settings: &s.settings,
+            service_types: &s.service_types,
+            bolt_on_categories: &s.bolt_on_categories,
+            tariffs: &s.tariffs,
+            package_plans: &s.package_plans,
+            service_plans: &s.service_plans,
+            bolt_ons: &s.bolt_ons,
+            bolt_on_add_ons: &s.bolt_on_add_ons,
+            bolt_on_groups: &s.bolt_on_groups,
+            bolt_on_links: &s.bolt_on_links,
+            allowances: &s.allowances,
+            customers: &s.customers,
+            sites: &s.sites,
+            structures: &s.structures,
+            audit_log: &[],
+        }
+    }
+}
+
+impl DocumentRef<'_> {
+    /// The document, copied.
+    pub fn to_document(&self) -> Document {
+        Document {
+            format: self.format.to_string(),
+            format_version: self.format_version,
+            settings: self.settings.clone(),
+            service_types: self.service_types.to_vec(),
+            bolt_on_categories: self.bolt_on_categories.to_vec(),
+            tariffs: self.tariffs.to_vec(),
+            package_plans: self.package_plans.to_vec(),
+            service_plans: self.service_plans.to_vec(),
+            bolt_ons: self.bolt_ons.to_vec(),
+            bolt_on_add_ons: self.bolt_on_add_ons.to_vec(),
+            bolt_on_groups: self.bolt_on_groups.to_vec(),
+            bolt_on_links: self.bolt_on_links.to_vec(),
+            allowances: self.allowances.to_vec(),
+            customers: self.customers.to_vec(),
+            sites: self.sites.to_vec(),
+            structures: self.structures.to_vec(),
+            audit_log: self.audit_log.to_vec(),
+        }
+    }
+}
+
+impl Document {
+    /// This document, borrowed.
+    pub fn as_ref(&self) -> DocumentRef<'_> {
+        DocumentRef {
+            format: &self.format,
+            format_version: self.format_version,
+            settings: &self.settings,
+            service_types: &self.service_types,
+            bolt_on_categories: &self.bolt_on_categories,
+            tariffs: &self.tariffs,
+            package_plans: &self.package_plans,
+            service_plans: &self.service_plans,
+            bolt_ons: &self.bolt_ons,
+            bolt_on_add_ons: &self.bolt_on_add_ons,
+            bolt_on_groups: &self.bolt_on_groups,
+            bolt_on_links: &self.bolt_on_links,
+            allowances: &self.allowances,
+            customers: &self.customers,
+            sites: &self.sites,
+            structures: &self.structures,
+            audit_log: &self.audit_log,
+        }
+    }
+}
+
 impl Document {
     /// The document of a snapshot and an audit log, in canonical order.
     pub fn from_snapshot(s: Snapshot, audit_log: Vec<AuditEntry>) -> Document {

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use plansmith_core::interchange::{self, Document};
+use plansmith_core::interchange::{self, Document, DocumentRef};
 use plansmith_core::model::Tier;
 use plansmith_core::synth::{self, SynthSpec};
 use plansmith_core::{Catalog, NewCatalog, Stamp, Timestamp, demo, json};
@@ -44,6 +44,15 @@ fn the_demo_document_is_written_as_serde_json_writes_it() {
     .unwrap();
     expected.push('\n');
     assert_eq!(doc.to_json(), expected, "Document::to_json is the canonical text");
+    // A borrowed document writes the same text, and so does one borrowed from a snapshot.
+    assert_eq!(json::to_string_pretty(&doc.as_ref()).unwrap(), serde_json::to_string_pretty(&doc).unwrap());
+    let snapshot = cat.snapshot().unwrap();
+    let from_snapshot = Document::from_snapshot(snapshot.clone(), Vec::new());
+    assert_eq!(
+        json::to_string_pretty(&DocumentRef::of_snapshot(&snapshot)).unwrap(),
+        serde_json::to_string_pretty(&from_snapshot).unwrap()
+    );
+    assert_eq!(DocumentRef::of_snapshot(&snapshot).to_document(), from_snapshot);
 }
 
 #[test]

@@ -24,7 +24,7 @@ use super::{archive, diagrams, ids_return, sheet};
 use crate::detail::name_of;
 use crate::error::{CoreError, Result};
 use crate::id::Id;
-use crate::interchange::Document;
+use crate::interchange::{Document, DocumentRef};
 use crate::json;
 use crate::lifecycle::{Blocker, audit};
 use crate::model::{Side, Status};
@@ -110,10 +110,9 @@ struct Planned {
 fn plan(s: &Snapshot, opts: &ExportOptions) -> Result<Planned> {
     let r = Relations::new(s);
     let contents = select::contents(&r, &opts.structures)?;
-    let doc = select::document(s, &contents);
-    let alone = select::snapshot_of(&doc);
+    let alone = select::part(s, &contents);
     let blockers = select::blockers(s, &contents, &alone);
-    let delta = opts.since.as_ref().map(|b| delta(b, &doc));
+    let delta = opts.since.as_ref().map(|b| delta(b, &DocumentRef::of_snapshot(&alone).to_document()));
     Ok(Planned { contents, alone, blockers, delta })
 }
 
@@ -314,7 +313,20 @@ fn build_with<'scope>(
     let r = Relations::new(s);
     let contents = select::contents(&r, &opts.structures)?;
     drop(r);
-    let doc = select::document(s, &contents);
+    // The bundle read on its own (`alone`) and its catalog.json (`doc`). When the bundle holds
+    // every object of the catalog, that is the catalog's snapshot itself, less the reference
+    // data nothing uses (which only catalog.json leaves out): nothing is copied. Otherwise the
+    // objects it holds are copied out once.
+    let whole = select::holds_everything(s, &contents);
+    let part = (!whole).then(|| select::part(s, &contents));
+    let alone: &Snapshot = part.as_ref().unwrap_or(s);
+    let reference = whole.then(|| select::reference_of_whole(s));
+    let doc = match &reference {
+        Some((service_types, bolt_on_categories, tariffs)) => {
+            DocumentRef { service_types, bolt_on_categories, tariffs, ..DocumentRef::of_snapshot(s) }
+        }
+        None => DocumentRef::of_snapshot(alone),
+    };
     let since_id = opts.since.as_ref().map(|b| b.manifest.bundle_id.clone());
     // Everything at once, so no core idles. The catalog JSON needs only the document, so it is
     // written, hashed and deflated while the sheet's sections are worked out and the rules
@@ -342,8 +354,7 @@ fn build_with<'scope>(
                 }
             }
         });
-        let alone = select::snapshot_of(&doc);
-        let delta = opts.since.as_ref().map(|b| delta(b, &doc));
+        let delta = opts.since.as_ref().map(|b| delta(b, &doc.to_document()));
         let within = within(&contents, delta.as_ref().map(|d| &d.0));
         // The sheet's order needs neither the rules' verdict nor their findings: it is worked
         // out beside them (a refused export throws it away).
@@ -353,7 +364,7 @@ fn build_with<'scope>(
         // the codes objects name, which the bundle keeps; a test holds them to that), so the
         // rules do not run a second time.
         let same = early.is_some()
-            && same_content(s, &alone)
+            && (std::ptr::eq(s, alone) || same_content(s, alone))
             && contents.structures.iter().eq(s.structures.iter().map(|x| &x.id));
         let known = if same { early_findings.recv().ok() } else { None };
         let same = same && known.is_some();

@@ -21,7 +21,7 @@ use crate::error::{CoreError, Result};
 use crate::id::{EntityKind, Id};
 use crate::interchange::Document;
 use crate::lifecycle::Blocker;
-use crate::model::{Side, Status, Tier};
+use crate::model::{BoltOnCategory, ServiceType, Side, Status, Tariff, Tier};
 use crate::progress;
 use crate::relations::Relations;
 use crate::rules::{self, Finding, Severity};
@@ -178,29 +178,6 @@ impl<'r, 'a> Closer<'r, 'a> {
     }
 }
 
-/// The part of `s` holding `objects` (settings and reference data whole), found by id.
-pub fn part(s: &Snapshot, objects: &BTreeSet<Id>) -> Snapshot {
-    let plans =
-        |kind: EntityKind| objects.iter().filter(|i| i.kind == kind).filter_map(|i| s.plan(*i)).cloned().collect();
-    let of = |kind: EntityKind| objects.iter().filter(move |i| i.kind == kind).copied();
-    Snapshot {
-        settings: s.settings.clone(),
-        service_types: s.service_types.clone(),
-        bolt_on_categories: s.bolt_on_categories.clone(),
-        tariffs: s.tariffs.clone(),
-        package_plans: plans(EntityKind::PackagePlan),
-        service_plans: plans(EntityKind::ServicePlan),
-        bolt_ons: plans(EntityKind::BoltOn),
-        bolt_on_add_ons: plans(EntityKind::BoltOnAddOn),
-        bolt_on_groups: of(EntityKind::BoltOnGroup).filter_map(|i| s.group(i)).cloned().collect(),
-        bolt_on_links: of(EntityKind::BoltOnLink).filter_map(|i| s.link(i)).cloned().collect(),
-        allowances: of(EntityKind::Allowance).filter_map(|i| s.allowance(i)).cloned().collect(),
-        customers: of(EntityKind::Customer).filter_map(|i| s.customer(i)).cloned().collect(),
-        sites: of(EntityKind::Site).filter_map(|i| s.site(i)).cloned().collect(),
-        structures: of(EntityKind::Structure).filter_map(|i| s.structure(i)).cloned().collect(),
-    }
-}
-
 /// Is `p` a reference-only BUY plan (retail tier), which needs no approval of its own?
 fn reference_only(s: &Snapshot, side: Side) -> bool {
     s.settings.tier == Tier::Retail && side == Side::Buy
@@ -294,19 +271,13 @@ fn entity_count(s: &Snapshot) -> usize {
         + s.structures.len()
 }
 
-/// The catalog restricted to `c`, with the reference data it uses and no audit log: the
-/// bundle's `catalog.json`.
-pub fn document(s: &Snapshot, c: &Contents) -> Document {
-    let has = |id: &Id| c.objects.contains(id);
-    let plans = |v: &[crate::model::Plan]| v.iter().filter(|p| has(&p.id)).cloned().collect::<Vec<_>>();
-    let package_plans = plans(&s.package_plans);
-    let service_plans = plans(&s.service_plans);
-    let bolt_ons = plans(&s.bolt_ons);
-    let bolt_on_add_ons = plans(&s.bolt_on_add_ons);
+/// The reference data the plans of `s` that `has` holds use (service types, bolt-on
+/// categories, tariffs, each in `s`'s order): a bundle carries those and no others.
+fn reference_used(s: &Snapshot, has: impl Fn(&Id) -> bool) -> (Vec<ServiceType>, Vec<BoltOnCategory>, Vec<Tariff>) {
     let mut tariffs: BTreeSet<&str> = BTreeSet::new();
     let mut types: BTreeSet<&str> = BTreeSet::new();
     let mut categories: BTreeSet<&str> = BTreeSet::new();
-    for p in service_plans.iter().chain(&bolt_ons).chain(&bolt_on_add_ons) {
+    for p in s.service_plans.iter().chain(&s.bolt_ons).chain(&s.bolt_on_add_ons).filter(|p| has(&p.id)) {
         types.extend(p.service_type.as_deref());
         let (cat, tar) = match (p.bolt_on(), p.add_on()) {
             (Some(f), _) => (f.bolt_on_category.as_deref(), f.tariff.as_deref()),
@@ -320,28 +291,53 @@ pub fn document(s: &Snapshot, c: &Contents) -> Document {
         types.insert(&t.service_type);
         categories.extend(t.bolt_on_category.as_deref());
     }
-    let snapshot = Snapshot {
+    (
+        s.service_types.iter().filter(|t| types.contains(t.code.as_str())).cloned().collect(),
+        s.bolt_on_categories.iter().filter(|t| categories.contains(t.code.as_str())).cloned().collect(),
+        s.tariffs.iter().filter(|t| tariffs.contains(t.code.as_str())).cloned().collect(),
+    )
+}
+
+/// The catalog restricted to `c`, with the reference data it uses: the bundle read on its own
+/// (what its `catalog.json` holds, in the same order).
+pub fn part(s: &Snapshot, c: &Contents) -> Snapshot {
+    let has = |id: &Id| c.objects.contains(id);
+    let (service_types, bolt_on_categories, tariffs) = reference_used(s, has);
+    let plans = |v: &[crate::model::Plan]| v.iter().filter(|p| has(&p.id)).cloned().collect::<Vec<_>>();
+    Snapshot {
         settings: s.settings.clone(),
-        service_types: s.service_types.iter().filter(|t| types.contains(t.code.as_str())).cloned().collect(),
-        bolt_on_categories: s
-            .bolt_on_categories
-            .iter()
-            .filter(|t| categories.contains(t.code.as_str()))
-            .cloned()
-            .collect(),
-        tariffs: s.tariffs.iter().filter(|t| tariffs.contains(t.code.as_str())).cloned().collect(),
-        package_plans,
-        service_plans,
-        bolt_ons,
-        bolt_on_add_ons,
+        service_types,
+        bolt_on_categories,
+        tariffs,
+        package_plans: plans(&s.package_plans),
+        service_plans: plans(&s.service_plans),
+        bolt_ons: plans(&s.bolt_ons),
+        bolt_on_add_ons: plans(&s.bolt_on_add_ons),
         bolt_on_groups: s.bolt_on_groups.iter().filter(|x| has(&x.id)).cloned().collect(),
         bolt_on_links: s.bolt_on_links.iter().filter(|x| has(&x.id)).cloned().collect(),
         allowances: s.allowances.iter().filter(|x| has(&x.id)).cloned().collect(),
         customers: s.customers.iter().filter(|x| has(&x.id)).cloned().collect(),
         sites: s.sites.iter().filter(|x| has(&x.id)).cloned().collect(),
         structures: s.structures.iter().filter(|x| has(&x.id)).cloned().collect(),
-    };
-    Document::from_snapshot(snapshot, Vec::new())
+    }
+}
+
+/// Whether `c` is every object of `s`: the bundle read on its own is then the catalog itself
+/// but for reference data nothing uses, so the export reads it from `s` without a copy.
+pub fn holds_everything(s: &Snapshot, c: &Contents) -> bool {
+    c.objects.len() == entity_count(s)
+}
+
+/// The reference data a bundle of every object of `s` carries (see [`holds_everything`]): what
+/// [`part`] keeps of it.
+pub fn reference_of_whole(s: &Snapshot) -> (Vec<ServiceType>, Vec<BoltOnCategory>, Vec<Tariff>) {
+    reference_used(s, |_| true)
+}
+
+/// The catalog restricted to `c`, with the reference data it uses and no audit log: the
+/// bundle's `catalog.json`.
+pub fn document(s: &Snapshot, c: &Contents) -> Document {
+    Document::from_snapshot(part(s, c), Vec::new())
 }
 
 /// A document read back as a snapshot (for the rules, the build sheet and diffs).
