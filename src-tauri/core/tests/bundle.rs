@@ -157,6 +157,64 @@ fn the_export_is_written_whole_and_recorded_in_the_audit_log() {
     assert!(cat.audit_log().unwrap().iter().any(|e| e.action == "export"));
 }
 
+/// The names of a zip's entries in the order the file holds them (walking the local headers).
+fn file_order(zip: &[u8]) -> Vec<String> {
+    let (mut at, mut names) = (0usize, Vec::new());
+    let u16_at = |i: usize| u16::from_le_bytes([zip[i], zip[i + 1]]) as usize;
+    let u32_at = |i: usize| u32::from_le_bytes([zip[i], zip[i + 1], zip[i + 2], zip[i + 3]]) as usize;
+    while u32_at(at) == 0x0403_4b50 {
+        let (packed, name_len, extra) = (u32_at(at + 18), u16_at(at + 26), u16_at(at + 28));
+        names.push(String::from_utf8(zip[at + 30..at + 30 + name_len].to_vec()).unwrap());
+        at += 30 + name_len + extra + packed;
+    }
+    names
+}
+
+/// The central directory (what `unzip -l` lists) gives the documented order, manifest first;
+/// the file holds catalog.json first, then the diagrams as they were drawn, and the manifest,
+/// which needs every other hash, last.
+#[test]
+fn the_zip_lists_the_manifest_first_and_holds_it_last() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cat, _) = approved_demo(dir.path());
+    let (sk_text, _) = sign::keygen().unwrap();
+    let sk = sign::secret_key(&sk_text, None).unwrap();
+    let opts = ExportOptions::default();
+    let bytes = bundle::build(&cat.snapshot().unwrap(), &opts, Some(&sk), &stamp()).unwrap().bytes;
+    let listed: Vec<String> = entries(&bytes).into_iter().map(|e| e.name).collect();
+    let diagrams = ["diagrams/ST-1.svg", "diagrams/ST-1-shared-data.svg", "diagrams/ST-2.svg"];
+    let fixed = ["catalog.json", "catalog.schema.json", "build-sheet.html", "id-return.csv"];
+    let mut expected = vec!["manifest.json", "manifest.json.minisig"];
+    expected.extend(fixed);
+    expected.extend(diagrams);
+    assert_eq!(listed, expected);
+    let mut held = vec!["catalog.json"];
+    held.extend(diagrams);
+    held.extend(&fixed[1..]);
+    held.extend(["manifest.json", "manifest.json.minisig"]);
+    assert_eq!(file_order(&bytes), held);
+}
+
+/// A partial file left by an interrupted export to the same path is named, not overwritten,
+/// and the export writes nothing.
+#[test]
+fn an_interrupted_export_is_named_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut cat, _) = approved_demo(dir.path());
+    let out = dir.path().join("bundle.zip");
+    let partial = dir.path().join(".bundle.zip.partial");
+    std::fs::write(&partial, b"half a bundle").unwrap();
+    let e = cat.export_bundle(&out, &ExportOptions::default(), None, &stamp()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Conflict);
+    assert!(e.message().contains(".bundle.zip.partial") && e.message().contains("delete that file"), "{e}");
+    assert_eq!(std::fs::read(&partial).unwrap(), b"half a bundle");
+    assert!(!out.exists());
+    assert!(cat.audit_log().unwrap().iter().all(|e| e.action != "export"));
+    std::fs::remove_file(&partial).unwrap();
+    cat.export_bundle(&out, &ExportOptions::default(), None, &stamp()).unwrap();
+    assert!(out.exists() && !partial.exists());
+}
+
 fn with(v: &[ArchiveEntry], f: impl FnOnce(&mut Vec<ArchiveEntry>)) -> Vec<u8> {
     let mut v = v.to_vec();
     f(&mut v);

@@ -4,8 +4,9 @@
 //! Why our own and not a general zip crate: determinism and speed are the point here.
 //! - Every entry gets the same fixed timestamp (from the export's `created_at`, i.e.
 //!   `SOURCE_DATE_EPOCH`), the same permissions (0644, "made by" Unix), no extra fields, no
-//!   comments, no data descriptors, and entries in the order given. Nothing depends on the
-//!   machine, the clock or the number of threads.
+//!   comments, no data descriptors; entries in the order they are added, listed in the
+//!   central directory in the order the caller ranks them ([`ZipWriter`]). Nothing depends on
+//!   the machine, the clock or the number of threads.
 //! - Large entries are deflated in parallel like `pigz`: the data is cut into fixed 1 MiB
 //!   chunks, each chunk is compressed on its own (raw deflate, sync-flushed to a byte boundary,
 //!   the last one finished), and the pieces are concatenated, which is one valid deflate
@@ -358,110 +359,125 @@ pub fn write(entries: &[Entry], at: Timestamp) -> Result<Vec<u8>> {
 
 /// Lays out entries already compressed with [`pack`], in this order, every entry dated `at`.
 pub fn write_packed(packed: &[Packed], at: Timestamp) -> Result<Vec<u8>> {
-    Ok(lay_out(packed, at)?.to_vec())
-}
-
-/// A zip archive laid out but not joined: its bytes are [`Laid::pieces`] one after the other
-/// (headers of our own, the packed entries' bodies borrowed). The export writes these straight
-/// to its file instead of copying 100 MB into one buffer first.
-pub struct Laid<'p> {
-    meta: Vec<u8>,
-    parts: Vec<Part<'p>>,
-}
-
-enum Part<'p> {
-    /// A range of `meta`.
-    Meta(usize, usize),
-    Body(&'p [u8]),
-}
-
-impl<'p> Laid<'p> {
-    /// The archive's bytes, in order.
-    pub fn pieces(&self) -> impl Iterator<Item = &[u8]> + '_ {
-        self.parts.iter().map(|p| match p {
-            Part::Meta(a, b) => &self.meta[*a..*b],
-            Part::Body(body) => *body,
-        })
-    }
-    pub fn len(&self) -> usize {
-        self.pieces().map(<[u8]>::len).sum()
-    }
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-    pub fn to_vec(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.len());
-        for p in self.pieces() {
-            out.extend_from_slice(p);
-        }
-        out
-    }
-}
-
-/// Lays out `packed`, in this order, as one zip archive, every entry dated `at` (the bytes of
-/// [`write_packed`], not joined).
-pub fn lay_out(packed: &[Packed], at: Timestamp) -> Result<Laid<'_>> {
-    if packed.len() > u16::MAX as usize {
-        return Err(too_big(&format!("{} files", packed.len())));
-    }
-    let (date, time) = dos_time(at);
-    let total: usize = packed.iter().map(|p| p.body.len() + 2 * p.name.len() + 76).sum::<usize>() + 22;
-    if total > u32::MAX as usize {
-        return Err(too_big(&format!("{total} bytes")));
-    }
-    let mut meta: Vec<u8> = Vec::with_capacity(packed.iter().map(|p| 2 * p.name.len() + 76).sum::<usize>() + 22);
-    let mut parts = Vec::with_capacity(2 * packed.len() + 1);
-    let mut offsets = Vec::with_capacity(packed.len());
-    let mut at_byte: usize = 0;
+    let size = packed.iter().map(|p| p.body.len() + 2 * p.name.len() + 76).sum::<usize>() + 22;
+    let mut zip = ZipWriter::new(Vec::with_capacity(size), at);
     for p in packed {
-        offsets.push(at_byte as u32);
-        let start = meta.len();
-        u32le(&mut meta, 0x0403_4b50);
-        header_common(&mut meta, p, date, time);
-        u16le(&mut meta, 0); // extra field length
-        meta.extend_from_slice(p.name.as_bytes());
-        parts.push(Part::Meta(start, meta.len()));
-        parts.push(Part::Body(&p.body));
-        at_byte += meta.len() - start + p.body.len();
+        zip.add(p)?;
     }
-    let cd_start = at_byte as u32;
-    let start = meta.len();
-    for (p, offset) in packed.iter().zip(offsets) {
-        u32le(&mut meta, 0x0201_4b50);
-        u16le(&mut meta, MADE_BY);
-        header_common(&mut meta, p, date, time);
-        u16le(&mut meta, 0); // extra field length
-        u16le(&mut meta, 0); // comment length
-        u16le(&mut meta, 0); // disk number
-        u16le(&mut meta, 0); // internal attributes
-        u32le(&mut meta, UNIX_MODE << 16);
-        u32le(&mut meta, offset);
-        meta.extend_from_slice(p.name.as_bytes());
-    }
-    let cd_size = (meta.len() - start) as u32;
-    u32le(&mut meta, 0x0605_4b50);
-    u16le(&mut meta, 0);
-    u16le(&mut meta, 0);
-    u16le(&mut meta, packed.len() as u16);
-    u16le(&mut meta, packed.len() as u16);
-    u32le(&mut meta, cd_size);
-    u32le(&mut meta, cd_start);
-    u16le(&mut meta, 0);
-    parts.push(Part::Meta(start, meta.len()));
-    Ok(Laid { meta, parts })
+    zip.finish(|_| 0)
 }
 
-/// The fields shared by local and central headers, from "version needed" to the name length.
-fn header_common(out: &mut Vec<u8>, p: &Packed, date: u16, time: u16) {
-    u16le(out, VERSION_NEEDED);
-    u16le(out, 1 << 11); // UTF-8 names
-    u16le(out, p.method);
-    u16le(out, time);
-    u16le(out, date);
-    u32le(out, p.crc);
-    u32le(out, p.body.len() as u32);
-    u32le(out, p.size);
-    u16le(out, p.name.len() as u16);
+/// A zip archive written front to back as its entries come: each entry's local header and
+/// body when it is added, the central directory at the end. A bundle goes to its file while
+/// it is being made (the diagrams as they are drawn), so the final flush to disk waits for
+/// little more than the last entries.
+///
+/// The central directory may list the entries in another order than the file holds them
+/// (zip readers, ours included, find each entry through its offset): a bundle lists its
+/// manifest first, though it is written last, when every other entry's hash is known.
+pub struct ZipWriter<W: std::io::Write> {
+    out: W,
+    date: u16,
+    time: u16,
+    /// Where the next entry starts.
+    at: u64,
+    /// The central directory's records, in the order the entries were written.
+    written: Vec<Central>,
+}
+
+/// What the central directory says of one entry.
+struct Central {
+    name: String,
+    method: u16,
+    crc: u32,
+    packed: u32,
+    size: u32,
+    offset: u32,
+}
+
+impl<W: std::io::Write> ZipWriter<W> {
+    pub fn new(out: W, at: Timestamp) -> ZipWriter<W> {
+        let (date, time) = dos_time(at);
+        ZipWriter { out, date, time, at: 0, written: Vec::new() }
+    }
+
+    /// Writes `p` (its local header and its compressed body). Refuses what a zip without
+    /// zip64 cannot hold: more than 65 535 entries, or 4 GiB.
+    pub fn add(&mut self, p: &Packed) -> Result<()> {
+        if self.written.len() >= u16::MAX as usize {
+            return Err(too_big(&format!("more than {} files", u16::MAX)));
+        }
+        let end = self.at + 30 + p.name.len() as u64 + p.body.len() as u64;
+        if end > u32::MAX as u64 {
+            return Err(too_big(&format!("{end} bytes or more")));
+        }
+        let c = Central {
+            name: p.name.clone(),
+            method: p.method,
+            crc: p.crc,
+            packed: p.body.len() as u32,
+            size: p.size,
+            offset: self.at as u32,
+        };
+        let mut header = Vec::with_capacity(30 + p.name.len());
+        u32le(&mut header, 0x0403_4b50);
+        self.header_common(&mut header, &c);
+        u16le(&mut header, 0); // extra field length
+        header.extend_from_slice(p.name.as_bytes());
+        self.out.write_all(&header)?;
+        self.out.write_all(&p.body)?;
+        self.at = end;
+        self.written.push(c);
+        Ok(())
+    }
+
+    /// Writes the central directory, listing the entries by `rank` of their name (ties in the
+    /// order written), and the end record; gives the output back.
+    pub fn finish<K: Ord>(mut self, rank: impl Fn(&str) -> K) -> Result<W> {
+        let mut listed: Vec<&Central> = self.written.iter().collect();
+        listed.sort_by_key(|c| rank(&c.name));
+        let mut cd: Vec<u8> = Vec::with_capacity(listed.iter().map(|c| 46 + c.name.len()).sum::<usize>() + 22);
+        for c in &listed {
+            u32le(&mut cd, 0x0201_4b50);
+            u16le(&mut cd, MADE_BY);
+            self.header_common(&mut cd, c);
+            u16le(&mut cd, 0); // extra field length
+            u16le(&mut cd, 0); // comment length
+            u16le(&mut cd, 0); // disk number
+            u16le(&mut cd, 0); // internal attributes
+            u32le(&mut cd, UNIX_MODE << 16);
+            u32le(&mut cd, c.offset);
+            cd.extend_from_slice(c.name.as_bytes());
+        }
+        let cd_size = cd.len();
+        if self.at + cd_size as u64 + 22 > u32::MAX as u64 {
+            return Err(too_big(&format!("{} bytes or more", self.at + cd_size as u64)));
+        }
+        u32le(&mut cd, 0x0605_4b50);
+        u16le(&mut cd, 0);
+        u16le(&mut cd, 0);
+        u16le(&mut cd, listed.len() as u16);
+        u16le(&mut cd, listed.len() as u16);
+        u32le(&mut cd, cd_size as u32);
+        u32le(&mut cd, self.at as u32);
+        u16le(&mut cd, 0);
+        self.out.write_all(&cd)?;
+        Ok(self.out)
+    }
+
+    /// The fields shared by local and central headers, from "version needed" to the name
+    /// length.
+    fn header_common(&self, out: &mut Vec<u8>, c: &Central) {
+        u16le(out, VERSION_NEEDED);
+        u16le(out, 1 << 11); // UTF-8 names
+        u16le(out, c.method);
+        u16le(out, self.time);
+        u16le(out, self.date);
+        u32le(out, c.crc);
+        u32le(out, c.packed);
+        u32le(out, c.size);
+        u16le(out, c.name.len() as u16);
+    }
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@
 //! the worker that drew them: the export's largest part by count, done in one pass per file.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
 
 use super::archive::{Packed, Packer};
 use super::manifest::{EntryRecord, sha256_hex};
@@ -72,30 +73,42 @@ const BATCH: usize = 32;
 /// objects by id, so drawing 10 000 structures costs 10 000 small drawings, neither 10 000
 /// walks of the whole catalog nor 10 000 copies of each structure's part of it.
 pub fn packed(s: &Snapshot, structures: &[Id], findings: &[Finding], threads: usize) -> Result<Vec<PackedDiagram>> {
-    packed_until(s, structures, findings, threads, &AtomicBool::new(false))
+    let (tx, rx) = mpsc::channel();
+    packed_into(s, structures, findings, threads, &AtomicBool::new(false), tx);
+    let mut batches: Vec<(usize, Result<Vec<PackedDiagram>>)> = rx.into_iter().collect();
+    batches.sort_by_key(|(b, _)| *b);
+    let mut all = Vec::with_capacity(structures.len() * 2);
+    for (_, files) in batches {
+        all.extend(files?);
+    }
+    Ok(all)
 }
 
-/// [`packed`], given up as soon as `stop` is set (the workers take no further batch): what it
-/// returns then is incomplete and only good for throwing away. The export draws the diagrams
-/// before it knows whether it may use them, and stops them when it may not.
-pub fn packed_until(
+/// The work of [`packed`], handed out as it is done: the workers send each batch of [`BATCH`]
+/// structures' files, numbered from 0 in `structures` order, to `out` as soon as it is drawn
+/// (a batch that failed carries its error), so that the export writes them while the rest
+/// are drawn. Batches arrive roughly, not exactly, in order. Given up as soon as `stop` is set
+/// or nobody receives any more (the workers take no further batch): what was sent then is
+/// incomplete and only good for throwing away. The export draws the diagrams before it knows
+/// whether it may use them, and stops them when it may not.
+pub fn packed_into(
     s: &Snapshot,
     structures: &[Id],
     findings: &[Finding],
     threads: usize,
     stop: &AtomicBool,
-) -> Result<Vec<PackedDiagram>> {
+    out: mpsc::Sender<(usize, Result<Vec<PackedDiagram>>)>,
+) {
     if structures.is_empty() {
-        return Ok(Vec::new());
+        return;
     }
     let r = Relations::new(s);
     let counts = FindingCounts::new(findings);
     let next = AtomicUsize::new(0);
     let batches = structures.len().div_ceil(BATCH);
-    let work = || -> Result<Vec<(usize, Vec<PackedDiagram>)>> {
+    let work = |out: mpsc::Sender<(usize, Result<Vec<PackedDiagram>>)>| {
         let mut packer = Packer::default();
         let mut pen = Pen::default();
-        let mut mine = Vec::new();
         loop {
             let b = next.fetch_add(1, Ordering::Relaxed);
             if b >= batches || stop.load(Ordering::Relaxed) {
@@ -114,24 +127,23 @@ pub fn packed_until(
                     }
                 });
             }
-            if let Some(e) = failed {
-                return Err(e);
+            let batch = match failed {
+                Some(e) => Err(e),
+                None => Ok(files),
+            };
+            if out.send((b, batch)).is_err() {
+                break;
             }
-            mine.push((b, files));
         }
-        Ok(mine)
     };
     let threads = threads.clamp(1, batches);
-    let mut done: Vec<(usize, Vec<PackedDiagram>)> = std::thread::scope(|scope| -> Result<_> {
-        let workers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-        let mut all = work()?;
-        for w in workers {
-            all.extend(w.join().expect("drawing a diagram does not panic")?);
+    std::thread::scope(|scope| {
+        for _ in 1..threads {
+            let out = out.clone();
+            scope.spawn(|| work(out));
         }
-        Ok(all)
-    })?;
-    done.sort_by_key(|(b, _)| *b);
-    Ok(done.into_iter().flat_map(|(_, files)| files).collect())
+        work(out);
+    });
 }
 
 /// What one worker draws with, kept from one diagram to the next: the SVG writer and the

@@ -12,9 +12,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use super::diff::{self, FieldChange};
 use super::manifest::{self, Application, DeltaOf, EntryRecord, Manifest, sha256_hex};
+use super::new_file::NewFile;
 use super::order::{self, Action};
 use super::read::Bundle;
 use super::select::{self, Contents};
@@ -240,41 +242,121 @@ fn record(name: &str, data: &[u8]) -> EntryRecord {
 /// Builds the bundle of `opts` from `s`, signed with `key` when given. Refused (listing every
 /// blocker) when anything in it is not approved or live, or has errors.
 pub fn build(s: &Snapshot, opts: &ExportOptions, key: Option<&SecretKey>, stamp: &Stamp) -> Result<Built> {
-    let (packed, manifest) = build_packed(s, opts, key, stamp)?;
-    let bytes = archive::write_packed(&packed, stamp.at)?;
-    let sha256 = sha256_hex(&bytes);
+    let (out, manifest) = build_into(s, opts, key, stamp, Hashing::new(Vec::new()))?;
+    let (bytes, sha256) = out.finish();
     Ok(Built { bytes, manifest, sha256 })
 }
 
-/// [`build`]'s entries, packed in the bundle's order, and its manifest: the export lays them
-/// out and writes them to its file without joining them first.
-fn build_packed(
+/// Where each entry is listed in the zip's central directory (what `unzip -l` shows and the
+/// order docs/bundle-format.md gives): the manifest and its signature first, the diagrams
+/// last. The file holds them in another order ([`build_into`]).
+fn listed(name: &str) -> u8 {
+    match name {
+        MANIFEST => 0,
+        SIGNATURE => 1,
+        CATALOG => 2,
+        SCHEMA => 3,
+        SHEET => 4,
+        IDS => 5,
+        CHANGES => 6,
+        _ => 7,
+    }
+}
+
+/// A writer that hashes (SHA-256) what passes through it: the zip's hash for the audit log,
+/// taken while the zip is written.
+pub(crate) struct Hashing<W: Write> {
+    out: W,
+    sha: Sha256,
+}
+
+impl<W: Write> Hashing<W> {
+    pub(crate) fn new(out: W) -> Hashing<W> {
+        Hashing { out, sha: Sha256::new() }
+    }
+    /// The writer and the lowercase hex SHA-256 of everything written.
+    pub(crate) fn finish(self) -> (W, String) {
+        (self.out, manifest::hex(&self.sha.finalize()))
+    }
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        let n = self.out.write(data)?;
+        self.sha.update(&data[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// A writer that counts the bytes passing through it (the zip's size for the audit log).
+struct Counting<W: Write> {
+    out: W,
+    n: u64,
+}
+
+impl<W: Write> Counting<W> {
+    fn new(out: W) -> Counting<W> {
+        Counting { out, n: 0 }
+    }
+    fn finish(self) -> (W, u64) {
+        (self.out, self.n)
+    }
+}
+
+impl<W: Write> Write for Counting<W> {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        let n = self.out.write(data)?;
+        self.n += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// Builds the bundle into `out`, front to back as its entries are ready, and gives `out` back
+/// with the manifest. Nothing is written to `out` before the export is known not to be
+/// refused. Same bytes whatever `out` is, and however many cores there are.
+///
+/// The file holds catalog.json first, then the diagrams (written as they are drawn), the
+/// schema, the build sheet, the ID return sheet, the changes of a delta, and last the
+/// manifest (which needs every other entry's hash) and its signature; the central directory
+/// lists them in the documented order ([`listed`]).
+fn build_into<W: Write + Send>(
     s: &Snapshot,
     opts: &ExportOptions,
     key: Option<&SecretKey>,
     stamp: &Stamp,
-) -> Result<(Vec<archive::Packed>, Manifest)> {
+    out: W,
+) -> Result<(W, Manifest)> {
     // A whole catalog without retired plans is, object for object, the bundle's own content
     // (the bundle leaves out only reference data nothing uses, which no diagram shows). Its
-    // diagrams are then drawn from `s` right away, while the closure, the document and the
-    // rules are still being worked out on the other core; the export uses them (and their
-    // findings, for the blockers) only once the bundle's snapshot proves to hold the same
-    // objects and settings (else it stops them, runs the rules on the bundle's snapshot and
-    // draws from it as before). Same bytes either way.
+    // diagrams are then drawn from `s` right away, while the closure and the rules are still
+    // being worked out on the other core; the export uses them (and their findings, for the
+    // blockers) only once the bundle's snapshot proves to hold the same objects and settings
+    // (else it stops them, runs the rules on the bundle's snapshot and draws from it as
+    // before). Same bytes either way.
     let early = opts.structures.is_empty() && s.plans().all(|p| p.status != Status::Retired);
     let stop = AtomicBool::new(false);
     let (early_findings_tx, early_findings) = mpsc::channel::<Vec<rules::Finding>>();
-    std::thread::scope(|outer| -> Result<(Vec<archive::Packed>, Manifest)> {
-        let early = early.then(|| {
+    let (early_batches_tx, early_batches) = mpsc::channel();
+    std::thread::scope(|outer| -> Result<(W, Manifest)> {
+        if early {
             let stop = &stop;
             outer.spawn(move || {
                 let findings = rules::check(s);
                 let _ = early_findings_tx.send(findings.clone());
                 let structures: Vec<Id> = s.structures.iter().map(|x| x.id).collect();
-                diagrams::packed_until(s, &structures, &findings, archive::cores(), stop)
-            })
-        });
-        let built = build_with(s, opts, key, stamp, early, &early_findings, &stop);
+                diagrams::packed_into(s, &structures, &findings, archive::cores(), stop, early_batches_tx);
+            });
+        } else {
+            drop((early_findings_tx, early_batches_tx));
+        }
+        let early = early.then_some(early_batches);
+        let built = build_with(s, opts, key, stamp, out, early, &early_findings, &stop);
         // A refused or failed export: whatever is still drawing stops at its next batch.
         stop.store(true, Ordering::Relaxed);
         built
@@ -297,19 +379,22 @@ fn same_content(a: &Snapshot, b: &Snapshot) -> bool {
         && a.structures == b.structures
 }
 
-type Drawn = Result<Vec<diagrams::PackedDiagram>>;
+/// Batches of drawn diagrams, as [`diagrams::packed_into`] sends them.
+type Batches = mpsc::Receiver<(usize, Result<Vec<diagrams::PackedDiagram>>)>;
 
-/// [`build_packed`], given the diagrams drawn early from `s` (if any), the findings they were drawn
-/// with, and the flag that stops them.
-fn build_with<'scope>(
+/// [`build_into`], given the diagrams being drawn early from `s` (if any), the findings they
+/// are drawn with, and the flag that stops them.
+#[allow(clippy::too_many_arguments)]
+fn build_with<W: Write + Send>(
     s: &Snapshot,
     opts: &ExportOptions,
     key: Option<&SecretKey>,
     stamp: &Stamp,
-    early: Option<std::thread::ScopedJoinHandle<'scope, Drawn>>,
+    out: W,
+    early: Option<Batches>,
     early_findings: &mpsc::Receiver<Vec<rules::Finding>>,
     stop: &AtomicBool,
-) -> Result<(Vec<archive::Packed>, Manifest)> {
+) -> Result<(W, Manifest)> {
     let r = Relations::new(s);
     let contents = select::contents(&r, &opts.structures)?;
     drop(r);
@@ -330,15 +415,14 @@ fn build_with<'scope>(
     let since_id = opts.since.as_ref().map(|b| b.manifest.bundle_id.clone());
     // Everything at once, so no core idles. The catalog JSON needs only the document, so it is
     // written, hashed and deflated while the sheet's sections are worked out and the rules
-    // decide whether the export may go ahead (a refused export throws that work away). The
-    // diagrams (unless drawn early, see `build`) are then drawn, hashed and deflated by
-    // workers sharing them out, while the sheet is rendered in two runs; once the JSON's hash
-    // gives the bundle id, the sheet is finished and deflated while the diagrams are still
-    // being drawn.
-    std::thread::scope(|scope| -> Result<(Vec<archive::Packed>, Manifest)> {
-        let json = scope.spawn(|| -> Result<(EntryRecord, archive::Packed)> {
-            // The canonical text of `Document::to_json`, without its defensive copy: the
-            // document is already in canonical order. Hashed and deflated as it is written.
+    // decide whether the export may go ahead (a refused export throws that work away). Once
+    // it may, a writer puts catalog.json and then the diagrams into `out` as they are drawn,
+    // while the sheet is rendered in two runs; once the JSON's hash gives the bundle id, the
+    // sheet is finished and deflated. The rest follows it, and the manifest comes last.
+    std::thread::scope(|scope| -> Result<(W, Manifest)> {
+        let json = scope.spawn(move || -> Result<(EntryRecord, archive::Packed)> {
+            // The canonical text of `Document::to_json`: the lists are in canonical order
+            // already. Hashed and deflated as it is written.
             let mut w = archive::PackWriter::new(CATALOG);
             json::to_writer_pretty(&mut w, &doc).expect("the catalog model always serialises");
             w.write_all(b"\n")?;
@@ -369,25 +453,68 @@ fn build_with<'scope>(
         let known = if same { early_findings.recv().ok() } else { None };
         let same = same && known.is_some();
         let (sections, (blockers, findings)) = std::thread::scope(|sc| {
-            let sections = sc.spawn(|| order::sections(&alone, &contents.structures, &within));
-            let checked = select::blockers_and_findings_known(s, &contents, &alone, known);
+            let sections = sc.spawn(|| order::sections(alone, &contents.structures, &within));
+            let checked = select::blockers_and_findings_known(s, &contents, alone, known);
             (sections.join().expect("ordering the sheet does not panic"), checked)
         });
         if !blockers.is_empty() {
             return Err(refused(&blockers));
         }
         let changes = delta.as_ref().map(|d| d.1.clone()).unwrap_or_default();
-        if !same {
-            stop.store(true, Ordering::Relaxed);
-        }
-        let early = early.filter(|_| same);
-        let (alone, findings, structures) = (&alone, &findings, &contents.structures);
-        // A scope of its own: the workers borrow the bundle's snapshot, made in this one.
-        std::thread::scope(|scope| -> Result<(Vec<archive::Packed>, Manifest)> {
-            let drawn = match early {
-                Some(h) => h,
-                None => scope.spawn(move || diagrams::packed(alone, structures, findings, archive::cores())),
+        let (alone, findings, structures) = (alone, &findings, &contents.structures);
+        let diagram_names = diagrams::names(alone, structures);
+        // A scope of its own: its threads borrow the findings and the sheet's order.
+        std::thread::scope(|scope| -> Result<(W, Manifest)> {
+            // The diagrams: the early ones when they hold, else drawn now from the bundle's
+            // snapshot (the early ones, if any, are stopped).
+            let batches = match early.filter(|_| same) {
+                Some(b) => b,
+                None => {
+                    stop.store(true, Ordering::Relaxed);
+                    let (tx, rx) = mpsc::channel();
+                    scope.spawn(move || {
+                        diagrams::packed_into(
+                            alone,
+                            structures,
+                            findings,
+                            archive::cores(),
+                            &AtomicBool::new(false),
+                            tx,
+                        )
+                    });
+                    rx
+                }
             };
+            // The writer: catalog.json as soon as it is written, then the diagrams in order as
+            // they are drawn (each dropped once written). Its hash goes to the sheet's header.
+            let (catalog_tx, catalog_rx) = mpsc::channel::<EntryRecord>();
+            let expected = diagram_names.len();
+            let writer = scope.spawn(move || -> Result<(archive::ZipWriter<W>, Vec<EntryRecord>)> {
+                let (catalog_record, catalog_packed) = json.join().expect("the JSON writer does not panic")?;
+                let mut zip = archive::ZipWriter::new(out, stamp.at);
+                zip.add(&catalog_packed)?;
+                drop(catalog_packed);
+                let _ = catalog_tx.send(catalog_record);
+                let mut records = Vec::with_capacity(expected);
+                let mut waiting: BTreeMap<usize, Vec<diagrams::PackedDiagram>> = BTreeMap::new();
+                let mut next = 0;
+                for (b, files) in batches {
+                    waiting.insert(b, files?);
+                    while let Some(files) = waiting.remove(&next) {
+                        for f in files {
+                            zip.add(&f.packed)?;
+                            records.push(f.record);
+                        }
+                        next += 1;
+                    }
+                }
+                if let Some(b) = waiting.keys().next() {
+                    return Err(CoreError::internal(format!(
+                        "batch {next} of the diagrams never came (batch {b} did)"
+                    )));
+                }
+                Ok((zip, records))
+            });
             let body: Vec<String> = std::thread::scope(|inner| {
                 let workers: Vec<_> = split(&sections, 2)
                     .into_iter()
@@ -399,7 +526,12 @@ fn build_with<'scope>(
                     .collect();
                 workers.into_iter().map(|w| w.join().expect("the sheet renderer does not panic")).collect()
             });
-            let (catalog_record, catalog_packed) = json.join().expect("the JSON writer does not panic")?;
+            let Ok(catalog_record) = catalog_rx.recv() else {
+                // The writer failed before it wrote catalog.json: its error says why.
+                return Err(writer.join().expect("the bundle writer does not panic").err().unwrap_or_else(|| {
+                    CoreError::internal("the bundle writer stopped without writing catalog.json".to_string())
+                }));
+            };
             let mut m = Manifest {
                 format: manifest::FORMAT.into(),
                 format_version: manifest::FORMAT_VERSION,
@@ -416,7 +548,6 @@ fn build_with<'scope>(
                 delta_of: delta.as_ref().map(|d| d.0.clone()),
                 entries: Vec::new(),
             };
-            let diagram_names = diagrams::names(alone, structures);
             // The sheet goes in as pieces (its head, the two rendered runs, its tail), hashed
             // on one core while it is deflated on the others, never joined into one string.
             let head = sheet::render_head(&m, &body, &diagram_names);
@@ -450,70 +581,29 @@ fn build_with<'scope>(
             // In the bundle's order: the schema, the sheet, the ID return sheet, the changes.
             rest_records.insert(1, sheet_record);
             rest_packed.insert(1, sheet_packed);
-            let drawn = drawn.join().expect("drawing the diagrams does not panic")?;
-            let (diagram_records, diagram_packed): (Vec<EntryRecord>, Vec<archive::Packed>) =
-                drawn.into_iter().map(|d| (d.record, d.packed)).unzip();
-            let drawn_names: Vec<&str> = diagram_records.iter().map(|r| r.name.as_str()).collect();
-            if drawn_names != diagram_names {
+            let (mut zip, diagram_records) = writer.join().expect("the bundle writer does not panic")?;
+            let drawn: Vec<&str> = diagram_records.iter().map(|r| r.name.as_str()).collect();
+            if drawn != diagram_names {
                 return Err(CoreError::internal(format!(
                     "the diagrams drawn ({}) are not the ones the build sheet names ({})",
-                    drawn_names.join(", "),
+                    drawn.join(", "),
                     diagram_names.join(", ")
                 )));
             }
+            for p in &rest_packed {
+                zip.add(p)?;
+            }
+            drop(rest_packed);
             m.entries = std::iter::once(catalog_record).chain(rest_records).chain(diagram_records).collect();
-            let mut packed = Vec::with_capacity(rest_packed.len() + diagram_packed.len() + 3);
             let manifest_json = m.to_json();
-            packed.push(archive::pack(MANIFEST, manifest_json.as_bytes(), 1)?);
+            zip.add(&archive::pack(MANIFEST, manifest_json.as_bytes(), 1)?)?;
             if let Some(sk) = key {
                 let comment = format!("timestamp:{}\tfile:{MANIFEST}\tbundle:{}", stamp.at.unix_seconds(), m.bundle_id);
                 let sig = sign::sign(manifest_json.as_bytes(), sk, &comment)?;
-                packed.push(archive::pack(SIGNATURE, sig.as_bytes(), 1)?);
+                zip.add(&archive::pack(SIGNATURE, sig.as_bytes(), 1)?)?;
             }
-            packed.push(catalog_packed);
-            packed.extend(rest_packed);
-            packed.extend(diagram_packed);
-            Ok((packed, m))
+            Ok((zip.finish(listed)?, m))
         })
-    })
-}
-
-/// Writes `bytes` to a new file at `path`: a temporary file beside it, flushed to disk, then
-/// renamed, so `path` never holds a partial bundle. Refuses an existing `path`.
-pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
-    write_new_pieces(path, std::iter::once(bytes))
-}
-
-/// [`write_new`] of `pieces` one after the other (a laid-out zip: small headers and large
-/// bodies), through one 1 MiB buffer.
-fn write_new_pieces<'a>(path: &Path, pieces: impl Iterator<Item = &'a [u8]>) -> Result<()> {
-    if path.exists() {
-        return Err(CoreError::conflict(format!(
-            "{} already exists; choose another file name (an export never overwrites a file)",
-            path.display()
-        )));
-    }
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().ok_or_else(|| CoreError::invalid("out", "the bundle path has no file name"))?;
-    let tmp = dir.join(format!(".{}.partial", name.to_string_lossy()));
-    let written = (|| -> std::io::Result<()> {
-        let f = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-        let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
-        for p in pieces {
-            w.write_all(p)?;
-        }
-        let f = w.into_inner().map_err(|e| e.into_error())?;
-        f.sync_all()?;
-        drop(f);
-        std::fs::rename(&tmp, path)?;
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    written.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        CoreError::from(e)
     })
 }
 
@@ -536,22 +626,21 @@ impl Catalog {
         if stamp.by.trim().is_empty() {
             return Err(CoreError::invalid("by", "an export records who made it; give a name (--by NAME)"));
         }
-        let (packed, m) = build_packed(&self.snapshot_on_two()?, opts, key, stamp)?;
-        // The zip goes to the file piece by piece (never joined), hashed for the audit record
-        // while it is written and flushed to disk.
-        let laid = archive::lay_out(&packed, stamp.at)?;
-        let size = laid.len();
-        let sha256 = std::thread::scope(|sc| -> Result<String> {
-            let sha = sc.spawn(|| manifest::sha256_hex_of(&laid.pieces().collect::<Vec<_>>()));
-            let written = write_new_pieces(out, laid.pieces());
-            let sha = sha.join().expect("hashing does not panic");
-            written.map(|()| sha)
+        // The file is started first (an existing path is refused before any work), written
+        // while the bundle is made, hashed as it is written, and renamed into place once it
+        // is on disk. The catalog's snapshot is let go of beside that last flush.
+        let file = NewFile::create(out)?;
+        let s = self.snapshot_on_two()?;
+        let (written, m) = build_into(&s, opts, key, stamp, Hashing::new(Counting::new(file)))?;
+        let (counted, sha256) = written.finish();
+        let (file, size) = counted.finish();
+        std::thread::scope(|sc| {
+            sc.spawn(move || drop(s));
+            file.commit()
         })?;
-        drop(laid);
-        drop(packed);
-        let file = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let detail = format!(
-            "bundle {} sha256 {} ({} bytes, {} structure(s){}{}) to {file}",
+            "bundle {} sha256 {} ({} bytes, {} structure(s){}{}) to {name}",
             m.bundle_id,
             sha256,
             size,
@@ -567,7 +656,7 @@ impl Catalog {
             path: out.to_path_buf(),
             bundle_id: m.bundle_id.clone(),
             sha256,
-            bytes: size as u64,
+            bytes: size,
             counts: m.counts.clone(),
             structures: m.structures.clone(),
             signed: key.is_some(),
