@@ -10,11 +10,12 @@
 //! them, groups before links, BUY allowance before SELL allowance). An object shared by two
 //! structures is keyed once; the later structure points back at that step.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
+use std::hash::BuildHasherDefault;
 
 use serde::Serialize;
 
-use crate::id::{EntityKind, Id};
+use crate::id::{EntityKind, Id, IdHasher};
 use crate::model::{Side, StructureKind, Tier};
 use crate::progress::{self, StructureObjects};
 use crate::relations::Relations;
@@ -62,7 +63,7 @@ pub struct Step {
     pub number: u32,
     /// The article's step number, when the step is one of the article's.
     pub article_step: Option<u32>,
-    pub title: String,
+    pub title: &'static str,
     pub action: Action,
     /// Already keyed at this earlier step (an object shared with an earlier structure).
     pub keyed_at: Option<u32>,
@@ -88,20 +89,40 @@ fn side(s: &Snapshot, id: Id) -> Side {
     .unwrap_or(Side::Sell)
 }
 
-fn title(s: &Snapshot, a: &Action) -> String {
+/// The step's heading. One of a few fixed texts (a large sheet has 200 000 steps).
+fn title(s: &Snapshot, a: &Action) -> &'static str {
+    let buy = |id: Id| side(s, id) == Side::Buy;
+    let by_side = |id: Id, [b, s]: [&'static str; 2]| if buy(id) { b } else { s };
     match a {
-        Action::Plan { id } => format!("Build the {} {}", side(s, *id), id.kind.label()),
-        Action::Group { id } => format!("Place the {} bolt-on(s) into a bolt-on group", side(s, *id)),
-        Action::Placement { bolt_on, .. } => {
-            let sd = side(s, *bolt_on);
-            format!("Place the {sd} bolt-on add-on into the {sd} bolt-on's add-on group")
-        }
-        Action::Link { id } => {
-            let sd = side(s, *id);
-            format!("Link the {sd} bolt-on and bolt-on add-on to the {sd} service plan")
-        }
-        Action::Allowance { id } => format!("Construct the allowance - {}", side(s, *id)),
-        Action::Approve { .. } => "Approve all plans ready for sale".to_string(),
+        Action::Plan { id } => by_side(
+            *id,
+            match id.kind {
+                EntityKind::PackagePlan => ["Build the BUY package plan", "Build the SELL package plan"],
+                EntityKind::ServicePlan => ["Build the BUY service plan", "Build the SELL service plan"],
+                EntityKind::BoltOn => ["Build the BUY bolt-on", "Build the SELL bolt-on"],
+                _ => ["Build the BUY bolt-on add-on", "Build the SELL bolt-on add-on"],
+            },
+        ),
+        Action::Group { id } => by_side(
+            *id,
+            ["Place the BUY bolt-on(s) into a bolt-on group", "Place the SELL bolt-on(s) into a bolt-on group"],
+        ),
+        Action::Placement { bolt_on, .. } => by_side(
+            *bolt_on,
+            [
+                "Place the BUY bolt-on add-on into the BUY bolt-on's add-on group",
+                "Place the SELL bolt-on add-on into the SELL bolt-on's add-on group",
+            ],
+        ),
+        Action::Link { id } => by_side(
+            *id,
+            [
+                "Link the BUY bolt-on and bolt-on add-on to the BUY service plan",
+                "Link the SELL bolt-on and bolt-on add-on to the SELL service plan",
+            ],
+        ),
+        Action::Allowance { id } => by_side(*id, ["Construct the allowance - BUY", "Construct the allowance - SELL"]),
+        Action::Approve { .. } => "Approve all plans ready for sale",
     }
 }
 
@@ -205,7 +226,8 @@ fn shared_data_step(
 struct Sheet<'s> {
     s: &'s Snapshot,
     retail: bool,
-    keyed: BTreeMap<(Id, Option<Id>), u32>,
+    /// The step where each object (or placement) was keyed; looked up, never iterated.
+    keyed: HashMap<(Id, Option<Id>), u32, BuildHasherDefault<IdHasher>>,
     next: u32,
 }
 
@@ -266,7 +288,7 @@ fn article_name(kind: StructureKind) -> &'static str {
 /// structure in the order given, then the objects outside those structures.
 pub fn sections(s: &Snapshot, structures: &[Id], within: &BTreeSet<Id>) -> Vec<Section> {
     let r = Relations::new(s);
-    let mut sheet = Sheet { s, retail: s.settings.tier == Tier::Retail, keyed: BTreeMap::new(), next: 1 };
+    let mut sheet = Sheet { s, retail: s.settings.tier == Tier::Retail, keyed: HashMap::default(), next: 1 };
     let mut out = Vec::new();
     let chosen: Vec<&crate::model::Structure> = structures.iter().filter_map(|id| s.structure(*id)).collect();
     // Each structure's objects on its own (the costly part, independent per structure) on two

@@ -57,9 +57,32 @@ pub fn escape_into(out: &mut String, text: &str) {
     out.push_str(&text[start..]);
 }
 
-/// A field value as shown: `None` is an empty field ("leave blank"). Text fields are borrowed
-/// from the snapshot; only formatted values (money, amounts, names with ids) are built.
-type Value<'a> = Option<Cow<'a, str>>;
+/// A field value as shown: `None` is an empty field ("leave blank").
+type Value<'a> = Option<Shown<'a>>;
+
+/// A field's value, written (HTML-escaped) straight into the page when its step is rendered:
+/// text is borrowed from the snapshot, and names, money, amounts and numbers are formatted in
+/// place, so a sheet of 200 000 steps builds no string per field.
+enum Shown<'a> {
+    Text(Cow<'a, str>),
+    /// Another object by name and id, and its Emersion id once it is live ([`Ctx::name_of`]).
+    Name(Id),
+    /// Several, separated by "; ".
+    Names(&'a [Id]),
+    Money(Money),
+    /// An included value amount in words ([`write_amount`]).
+    Amount(IncludedValueType, i64),
+    /// "Type: amount", as an included value slot reads.
+    Typed(IncludedValue),
+    Int(i64),
+    Date(Date),
+    /// "Name (CODE)".
+    Coded(&'a str, &'a str),
+}
+
+fn borrowed(t: &str) -> Value<'_> {
+    Some(Shown::Text(Cow::Borrowed(t)))
+}
 
 struct Ctx<'a> {
     s: &'a Snapshot,
@@ -71,49 +94,108 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn money(&self, m: Option<Money>) -> Value<'static> {
-        m.map(|m| Cow::Owned(format!("{} {}", self.currency.code, self.currency.format(m))))
+        m.map(Shown::Money)
     }
-    fn name_of(&self, id: Id) -> Cow<'static, str> {
+    fn name_of(&self, id: Id) -> Value<'static> {
+        Some(Shown::Name(id))
+    }
+    fn amount(&self, v: IncludedValue) -> Value<'static> {
+        Some(Shown::Amount(v.value_type, v.amount))
+    }
+
+    /// Appends another object by name and id ("Name (SP-3)", "Name (SP-3, Emersion id 48213)").
+    fn write_name(&self, out: &mut String, id: Id) {
         let (name, pid) = match self.s.plan(id) {
-            Some(p) => (p.internal_name.clone(), p.production_id.clone()),
+            Some(p) => (p.internal_name.as_str(), p.production_id.as_deref()),
             None => match id.kind {
-                EntityKind::BoltOnGroup => (self.s.group(id).map(|g| g.name.clone()).unwrap_or_default(), None),
-                EntityKind::Allowance => (String::from("allowance"), None),
-                _ => (String::new(), None),
+                EntityKind::BoltOnGroup => (self.s.group(id).map(|g| g.name.as_str()).unwrap_or_default(), None),
+                EntityKind::Allowance => ("allowance", None),
+                _ => ("", None),
             },
         };
-        Cow::Owned(match pid {
-            Some(pid) => format!("{name} ({id}, Emersion id {pid})"),
-            None => format!("{name} ({id})"),
-        })
+        escape_into(out, name);
+        let _ = write!(out, " ({id}");
+        if let Some(pid) = pid {
+            out.push_str(", Emersion id ");
+            escape_into(out, pid);
+        }
+        out.push(')');
     }
-    fn amount(&self, v: IncludedValue) -> Cow<'static, str> {
-        Cow::Owned(amount(&self.currency, v.value_type, v.amount))
+
+    /// Appends a value, escaped.
+    fn write(&self, out: &mut String, v: &Shown) {
+        match v {
+            Shown::Text(t) => escape_into(out, t),
+            Shown::Name(id) => self.write_name(out, *id),
+            Shown::Names(ids) => {
+                for (i, id) in ids.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str("; ");
+                    }
+                    self.write_name(out, *id);
+                }
+            }
+            Shown::Money(m) => write_money(out, &self.currency, *m),
+            Shown::Amount(t, a) => write_amount(out, &self.currency, *t, *a),
+            Shown::Typed(v) => {
+                out.push_str(iv_type(v.value_type));
+                out.push_str(": ");
+                write_amount(out, &self.currency, v.value_type, v.amount);
+            }
+            Shown::Int(n) => out.push_str(itoa::Buffer::new().format(*n)),
+            Shown::Date(d) => {
+                let _ = write!(out, "{d}");
+            }
+            Shown::Coded(name, code) => {
+                escape_into(out, name);
+                out.push_str(" (");
+                escape_into(out, code);
+                out.push(')');
+            }
+        }
+    }
+
+    /// The value as text (for the few values that are composed of others).
+    fn text_of(&self, v: &Shown) -> String {
+        let mut out = String::new();
+        self.write(&mut out, v);
+        out
     }
 }
 
-/// An included value amount in words ops type: "8 GB", "50 units", "AUD 10.00", "120 minutes".
-pub fn amount(currency: &Currency, t: IncludedValueType, a: i64) -> String {
+/// Appends "AUD 12.50", escaped.
+fn write_money(out: &mut String, currency: &Currency, m: Money) {
+    escape_into(out, &currency.code);
+    out.push(' ');
+    out.push_str(&currency.format(m));
+}
+
+/// Appends an included value amount in the words ops type, escaped: "8 GB (8388608 KB)",
+/// "50 units", "AUD 10.00", "2 minutes (120 seconds)".
+fn write_amount(out: &mut String, currency: &Currency, t: IncludedValueType, a: i64) {
     const GB: i64 = 1024 * 1024;
-    match t {
-        IncludedValueType::Kilobytes if a != 0 && a % GB == 0 => format!("{} GB ({a} KB)", a / GB),
-        IncludedValueType::Kilobytes if a != 0 && a % 1024 == 0 => format!("{} MB ({a} KB)", a / 1024),
-        IncludedValueType::Kilobytes => format!("{a} KB"),
-        IncludedValueType::Seconds if a != 0 && a % 60 == 0 => format!("{} minutes ({a} seconds)", a / 60),
-        IncludedValueType::Seconds => format!("{a} seconds"),
-        IncludedValueType::Dollar => format!("{} {}", currency.code, currency.format(Money(a))),
-        IncludedValueType::Units => format!("{a} units"),
-    }
+    let _ = match t {
+        IncludedValueType::Kilobytes if a != 0 && a % GB == 0 => write!(out, "{} GB ({a} KB)", a / GB),
+        IncludedValueType::Kilobytes if a != 0 && a % 1024 == 0 => write!(out, "{} MB ({a} KB)", a / 1024),
+        IncludedValueType::Kilobytes => write!(out, "{a} KB"),
+        IncludedValueType::Seconds if a != 0 && a % 60 == 0 => write!(out, "{} minutes ({a} seconds)", a / 60),
+        IncludedValueType::Seconds => write!(out, "{a} seconds"),
+        IncludedValueType::Dollar => {
+            write_money(out, currency, Money(a));
+            Ok(())
+        }
+        IncludedValueType::Units => write!(out, "{a} units"),
+    };
 }
 
 fn yes_no(b: bool) -> Value<'static> {
-    Some(Cow::Borrowed(if b { "Yes" } else { "No" }))
+    borrowed(if b { "Yes" } else { "No" })
 }
 fn text(t: &Option<String>) -> Value<'_> {
-    t.as_deref().filter(|t| !t.trim().is_empty()).map(Cow::Borrowed)
+    t.as_deref().filter(|t| !t.trim().is_empty()).and_then(borrowed)
 }
 fn date(d: Option<Date>) -> Value<'static> {
-    d.map(|d| Cow::Owned(d.to_string()))
+    d.map(Shown::Date)
 }
 fn iv_type(t: IncludedValueType) -> &'static str {
     match t {
@@ -153,14 +235,14 @@ macro_rules! mgmt {
 
 fn names(p: &Plan) -> Vec<(&'static str, Value<'_>)> {
     vec![
-        ("Name", Some(Cow::Borrowed(&p.internal_name))),
+        ("Name", borrowed(&p.internal_name)),
         ("External Name", text(&p.external_name)),
         ("Reference Name", text(&p.reference_name)),
         ("Reference Key", text(&p.reference_key)),
         ("Import Reference", text(&p.import_reference)),
         ("Description", text(&p.description)),
         ("External Description", text(&p.external_description)),
-        ("Buy or Sell", Some(Cow::Borrowed(p.side.as_str()))),
+        ("Buy or Sell", borrowed(p.side.as_str())),
     ]
 }
 
@@ -176,21 +258,21 @@ fn pricing(c: &Ctx, p: &Plan) -> Vec<(&'static str, Value<'static>)> {
 }
 
 fn counterpart(c: &Ctx, p: &Plan, label: &'static str) -> Option<(&'static str, Value<'static>)> {
-    (p.side == Side::Sell).then(|| (label, p.buy_counterpart.map(|b| c.name_of(b))))
+    (p.side == Side::Sell).then(|| (label, p.buy_counterpart.and_then(|b| c.name_of(b))))
 }
 
-fn service_type<'a>(c: &Ctx, p: &'a Plan) -> Value<'a> {
+fn service_type<'a>(c: &Ctx<'a>, p: &'a Plan) -> Value<'a> {
     p.service_type.as_ref().map(|code| match c.s.service_type(code) {
-        Some(t) => Cow::Owned(format!("{} ({code})", t.name)),
-        None => Cow::Borrowed(code.as_str()),
+        Some(t) => Shown::Coded(&t.name, code),
+        None => Shown::Text(Cow::Borrowed(code.as_str())),
     })
 }
 
 /// A code with its name ("Name (CODE)"), or the code alone when the list does not hold it.
 fn coded<'a>(mut list: impl Iterator<Item = (&'a str, &'a str)>, code: &'a Option<String>) -> Value<'a> {
     code.as_ref().map(|code| match list.find(|(c, _)| c == code) {
-        Some((_, name)) => Cow::Owned(format!("{name} ({code})")),
-        None => Cow::Borrowed(code.as_str()),
+        Some((_, name)) => Shown::Coded(name, code),
+        None => Shown::Text(Cow::Borrowed(code.as_str())),
     })
 }
 
@@ -206,15 +288,14 @@ fn package_screens<'a>(c: &Ctx<'a>, p: &'a Plan, f: &'a PackagePlanFields) -> Ve
     let mut rows = names(p);
     rows.extend(counterpart(c, p, "Buy Package Plan"));
     rows.extend(pricing(c, p));
-    rows.push(("Weighting", Some(Cow::Owned(f.weighting.to_string()))));
-    rows.push(("Included Value Type", f.included_value.map(|v| Cow::Borrowed(iv_type(v.value_type)))));
-    rows.push(("Included Value", f.included_value.map(|v| c.amount(v))));
-    let sps = f.service_plans.iter().map(|sp| c.name_of(*sp)).collect::<Vec<_>>().join("; ");
+    rows.push(("Weighting", Some(Shown::Int(f.weighting))));
+    rows.push(("Included Value Type", f.included_value.and_then(|v| borrowed(iv_type(v.value_type)))));
+    rows.push(("Included Value", f.included_value.and_then(|v| c.amount(v))));
     vec![
         Screen { path: mgmt!("Package Plan › Create New"), rows },
         Screen {
             path: mgmt!("Package Plan › (this plan) › Service Plans"),
-            rows: vec![("Service Plans", Some(Cow::Owned(sps)))],
+            rows: vec![("Service Plans", Some(Shown::Names(&f.service_plans)))],
         },
     ]
 }
@@ -227,7 +308,7 @@ fn service_screens<'a>(c: &Ctx<'a>, p: &'a Plan, f: &'a ServicePlanFields) -> Ve
     for (i, v) in f.included_values.iter().enumerate() {
         rows.push((
             ["Included Value 1", "Included Value 2", "Included Value 3", "Included Value 4"][i.min(3)],
-            Some(Cow::Owned(format!("{}: {}", iv_type(v.value_type), c.amount(*v)))),
+            Some(Shown::Typed(*v)),
         ));
     }
     let mut screens = vec![Screen { path: mgmt!("Service Plan › Create New"), rows }];
@@ -236,20 +317,20 @@ fn service_screens<'a>(c: &Ctx<'a>, p: &'a Plan, f: &'a ServicePlanFields) -> Ve
         DataBillingMode::None => vec![("Data Billing", None)],
         DataBillingMode::Pooled => vec![(
             "Data Billing",
-            Some(Cow::Owned(format!(
+            Some(Shown::Text(Cow::Owned(format!(
                 "Leave empty: this plan draws on the shared pool of {}",
-                b.pool.map(|x| c.name_of(x)).unwrap_or_else(|| "(no pool named)".into())
-            ))),
+                b.pool.and_then(|x| c.name_of(x)).map(|n| c.text_of(&n)).unwrap_or_else(|| "(no pool named)".into())
+            )))),
         )],
         DataBillingMode::Own => vec![
             (
                 "Billing Type",
-                b.billing_type.map(|t| Cow::Borrowed(if t == BillingType::Volume { "Volume" } else { t.as_str() })),
+                b.billing_type.and_then(|t| borrowed(if t == BillingType::Volume { "Volume" } else { t.as_str() })),
             ),
-            ("Quota", b.quota_kb.map(|q| Cow::Owned(amount(&c.currency, IncludedValueType::Kilobytes, q)))),
+            ("Quota", b.quota_kb.map(|q| Shown::Amount(IncludedValueType::Kilobytes, q))),
             ("Excess Rate (per GB)", c.money(b.excess_rate)),
             ("Charge Usage Within Quota", yes_no(b.charge_in_quota)),
-            ("Bonus", b.bonus_kb.map(|q| Cow::Owned(amount(&c.currency, IncludedValueType::Kilobytes, q)))),
+            ("Bonus", b.bonus_kb.map(|q| Shown::Amount(IncludedValueType::Kilobytes, q))),
         ],
     };
     if b.mode != DataBillingMode::None
@@ -269,8 +350,8 @@ fn bolt_on_screens<'a>(c: &Ctx<'a>, p: &'a Plan, f: &'a BoltOnFields) -> Vec<Scr
     rows.push(("Bolt-On Category", category(c, &f.bolt_on_category)));
     rows.push(("Tariff", tariff(c, &f.tariff)));
     rows.extend(counterpart(c, p, "Bolt-On Plan (Buy)"));
-    rows.push(("Included Value Type", f.included_value.map(|v| Cow::Borrowed(iv_type(v.value_type)))));
-    rows.push(("Included Value", f.included_value.map(|v| c.amount(v))));
+    rows.push(("Included Value Type", f.included_value.and_then(|v| borrowed(iv_type(v.value_type)))));
+    rows.push(("Included Value", f.included_value.and_then(|v| c.amount(v))));
     rows.extend(pricing(c, p));
     rows.push(("First time fee", c.money(f.first_time_fee)));
     let per = match f.included_value.map(|v| v.value_type) {
@@ -288,7 +369,7 @@ fn add_on_screens<'a>(c: &Ctx<'a>, p: &'a Plan, f: &'a BoltOnAddOnFields) -> Vec
     one.push(("Service type", service_type(c, p)));
     one.push(("Bolt-On Category", category(c, &f.bolt_on_category)));
     one.push(("Tariff", tariff(c, &f.tariff)));
-    one.push(("Included Value Type", f.included_value_type.map(|t| Cow::Borrowed(iv_type(t)))));
+    one.push(("Included Value Type", f.included_value_type.and_then(|t| borrowed(iv_type(t)))));
     one.extend(counterpart(c, p, "Bolt-On Add-On Plan (Buy)"));
     let mut two = vec![("Is Provisioned", yes_no(f.is_provisioned))];
     if f.is_provisioned {
@@ -302,10 +383,10 @@ fn add_on_screens<'a>(c: &Ctx<'a>, p: &'a Plan, f: &'a BoltOnAddOnFields) -> Vec
         ["Quota 4: Included Value Type", "Quota 4: Bonus type", "Quota 4: Included value", "Quota 4: Weight"],
     ];
     for (q, labels) in f.quotas.iter().zip(Q.iter()) {
-        two.push((labels[0], Some(Cow::Borrowed(iv_type(q.value_type)))));
-        two.push((labels[1], q.bonus_type.map(|b| Cow::Borrowed(bonus(b)))));
-        two.push((labels[2], Some(c.amount(IncludedValue { value_type: q.value_type, amount: q.amount }))));
-        two.push((labels[3], q.weight.map(|w| Cow::Owned(w.to_string()))));
+        two.push((labels[0], borrowed(iv_type(q.value_type))));
+        two.push((labels[1], q.bonus_type.and_then(|b| borrowed(bonus(b)))));
+        two.push((labels[2], c.amount(IncludedValue { value_type: q.value_type, amount: q.amount })));
+        two.push((labels[3], q.weight.map(Shown::Int)));
     }
     if p.side == Side::Sell {
         two.push(("Available In API", yes_no(f.available_in_api.unwrap_or(false))));
@@ -333,9 +414,9 @@ fn link_screen<'a>(c: &Ctx<'a>, l: &'a BoltOnLink) -> Screen<'a> {
             "Packages and Plans › Management › Service Plan › search ({side}) › Associated Plan Bolt-on › Link Bolt-on"
         )),
         rows: vec![
-            ("Service Plan", Some(c.name_of(l.service_plan))),
-            ("Bolt-on", Some(c.name_of(l.bolt_on))),
-            ("Behaviour", l.behaviour.map(|b| Cow::Borrowed(behaviour(b)))),
+            ("Service Plan", c.name_of(l.service_plan)),
+            ("Bolt-on", c.name_of(l.bolt_on)),
+            ("Behaviour", l.behaviour.and_then(|b| borrowed(behaviour(b)))),
         ],
     }
 }
@@ -343,15 +424,21 @@ fn link_screen<'a>(c: &Ctx<'a>, l: &'a BoltOnLink) -> Screen<'a> {
 fn allowance_screen<'a>(c: &Ctx<'a>, a: &'a Allowance) -> Screen<'a> {
     let link = c.s.link(a.bolt_on_link);
     let mut rows = vec![
-        ("Service Plan", link.map(|l| c.name_of(l.service_plan))),
-        ("Bolt-On Plan", link.map(|l| c.name_of(l.bolt_on))),
-        ("Bolt-On Add-On Plan", Some(c.name_of(a.add_on))),
-        ("Bolt-On Add-On Max Occurrence", Some(Cow::Owned(a.max_occurrence.to_string()))),
+        ("Service Plan", link.and_then(|l| c.name_of(l.service_plan))),
+        ("Bolt-On Plan", link.and_then(|l| c.name_of(l.bolt_on))),
+        ("Bolt-On Add-On Plan", c.name_of(a.add_on)),
+        ("Bolt-On Add-On Max Occurrence", Some(Shown::Int(a.max_occurrence.into()))),
         ("Bolt-On Add-On Description", text(&a.description)),
     ];
     if let Some(parent) = a.buy_parent {
-        let add_on = c.s.allowance(parent).map(|pa| c.name_of(pa.add_on)).unwrap_or_default();
-        rows.insert(0, ("Parent Bolt-On Add-On Plan Allow", Some(Cow::Owned(format!("allowance {parent}: {add_on}")))));
+        let add_on = c.s.allowance(parent).map(|pa| c.text_of(&Shown::Name(pa.add_on))).unwrap_or_default();
+        rows.insert(
+            0,
+            (
+                "Parent Bolt-On Add-On Plan Allow",
+                Some(Shown::Text(Cow::Owned(format!("allowance {parent}: {add_on}")))),
+            ),
+        );
     }
     Screen {
         path: "Packages and Plans › Management › Service Plan › (the plan) › Associated Plan Bolt-on › Bolt-On Add-On Plan Information › Add bolt-on Allowance".into(),
@@ -359,17 +446,14 @@ fn allowance_screen<'a>(c: &Ctx<'a>, a: &'a Allowance) -> Screen<'a> {
     }
 }
 
-fn group_screen<'a>(c: &Ctx<'a>, g: &'a BoltOnGroup) -> Screen<'a> {
+fn group_screen(g: &BoltOnGroup) -> Screen<'_> {
     Screen {
         path: mgmt!("Bolt-On Groups › Create New"),
         rows: vec![
-            ("Name", Some(Cow::Borrowed(g.name.as_str()))),
+            ("Name", borrowed(g.name.as_str())),
             ("Description", text(&g.description)),
-            ("Buy or Sell", Some(Cow::Borrowed(g.side.as_str()))),
-            (
-                "Bolt-ons in the group",
-                Some(Cow::Owned(g.members.iter().map(|m| c.name_of(*m)).collect::<Vec<_>>().join("; "))),
-            ),
+            ("Buy or Sell", borrowed(g.side.as_str())),
+            ("Bolt-ons in the group", Some(Shown::Names(&g.members))),
         ],
     }
 }
@@ -379,11 +463,11 @@ fn placement_screen(c: &Ctx, bolt_on: Id, add_on: Id) -> Screen<'static> {
         path: mgmt!(
             "Bolt-ons › (the bolt-on) › Bolt-On Add-Ons Group › Display list of available Bolt-on Add-ons › Save"
         ),
-        rows: vec![("Bolt-on", Some(c.name_of(bolt_on))), ("Bolt-On Add-On to select", Some(c.name_of(add_on)))],
+        rows: vec![("Bolt-on", c.name_of(bolt_on)), ("Bolt-On Add-On to select", c.name_of(add_on))],
     }
 }
 
-fn render_screen(out: &mut String, sc: &Screen) {
+fn render_screen(out: &mut String, c: &Ctx, sc: &Screen) {
     out.push_str("<p class=scr>");
     out.push_str(&sc.path); // paths are our own text, already escaped where needed
     out.push_str("</p><table>");
@@ -393,7 +477,7 @@ fn render_screen(out: &mut String, sc: &Screen) {
         match value {
             Some(v) => {
                 out.push_str("<td>");
-                escape_into(out, v);
+                c.write(out, v);
             }
             None => out.push_str("<td class=e>"),
         }
@@ -477,7 +561,7 @@ fn render_step(out: &mut String, c: &Ctx, step: &Step, changes: &BTreeMap<Id, Ve
     }
     let screens: Vec<Screen> = match &step.action {
         Action::Plan { id } => c.s.plan(*id).map(|p| plan_screens(c, p)).unwrap_or_default(),
-        Action::Group { id } => c.s.group(*id).map(|g| vec![group_screen(c, g)]).unwrap_or_default(),
+        Action::Group { id } => c.s.group(*id).map(|g| vec![group_screen(g)]).unwrap_or_default(),
         Action::Placement { bolt_on, add_on } => vec![placement_screen(c, *bolt_on, *add_on)],
         Action::Link { id } => c.s.link(*id).map(|l| vec![link_screen(c, l)]).unwrap_or_default(),
         Action::Allowance { id } => c.s.allowance(*id).map(|a| vec![allowance_screen(c, a)]).unwrap_or_default(),
@@ -490,7 +574,7 @@ fn render_step(out: &mut String, c: &Ctx, step: &Step, changes: &BTreeMap<Id, Ve
         }
     };
     for sc in &screens {
-        render_screen(out, sc);
+        render_screen(out, c, sc);
     }
     if matches!(step.action, Action::Plan { .. }) && !step.reference_only {
         match live_pid {
@@ -546,19 +630,19 @@ fn render_customer(out: &mut String, c: &Ctx, st: Id) {
     escape_into(out, &format!("{} {}", cu.id, cu.name));
     out.push_str(" (orders the data package once; each site orders its tail package)</p><table><tr><th>Site<th>Technology, speed, service identifier</tr>");
     for site in c.sites_of.get(&cu.id).into_iter().flatten() {
-        out.push_str("<tr><td>");
-        escape_into(out, &format!("{} {}", site.id, site.name));
+        let _ = write!(out, "<tr><td>{} ", site.id);
+        escape_into(out, &site.name);
         out.push_str("<td>");
-        let pkg = site.tail_package.map(|p| c.name_of(p)).unwrap_or_else(|| "no tail package".into());
-        escape_into(
-            out,
-            &format!(
-                "{} {}, {} — {pkg}",
-                site.technology,
-                site.speed,
-                site.service_identifier.as_deref().unwrap_or("(no service identifier)")
-            ),
-        );
+        escape_into(out, &site.technology);
+        out.push(' ');
+        escape_into(out, &site.speed);
+        out.push_str(", ");
+        escape_into(out, site.service_identifier.as_deref().unwrap_or("(no service identifier)"));
+        out.push_str(" — ");
+        match site.tail_package {
+            Some(p) => c.write_name(out, p),
+            None => out.push_str("no tail package"),
+        }
         out.push_str("</td></tr>");
     }
     out.push_str("</table>");
