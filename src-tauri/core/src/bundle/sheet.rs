@@ -427,7 +427,7 @@ fn allowance_screen<'a>(c: &Ctx<'a>, a: &'a Allowance) -> Screen<'a> {
         ("Service Plan", link.and_then(|l| c.name_of(l.service_plan))),
         ("Bolt-On Plan", link.and_then(|l| c.name_of(l.bolt_on))),
         ("Bolt-On Add-On Plan", c.name_of(a.add_on)),
-        ("Bolt-On Add-On Max Occurrence", Some(Shown::Int(a.max_occurrence.into()))),
+        ("Bolt-On Add-On Max Occurrence", Some(Shown::Int(a.max_occurrence))),
         ("Bolt-On Add-On Description", text(&a.description)),
     ];
     if let Some(parent) = a.buy_parent {
@@ -531,7 +531,7 @@ fn render_step(out: &mut String, c: &Ctx, step: &Step, changes: &BTreeMap<Id, Ve
     out.push_str("<div class=step><h3><span class=n>");
     let _ = write!(out, "{}", step.number);
     out.push_str("</span>");
-    escape_into(out, &step.title);
+    escape_into(out, step.title);
     if let Some(a) = step.article_step {
         let _ = write!(out, " <span class=art>(article step {a})</span>");
     }
