@@ -85,19 +85,31 @@ fn scoped<T>(
     }
 }
 
+/// Column `i` as text borrowed from the row (enums and dates are parsed from it, never copied:
+/// a large catalog has hundreds of thousands of them).
+fn opt_text<'r>(r: &'r Row, i: usize) -> Result<Option<&'r str>> {
+    let v = r.get_ref(i)?;
+    match v {
+        rusqlite::types::ValueRef::Null => Ok(None),
+        v => {
+            Ok(Some(v.as_str().map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, v.data_type(), Box::new(e)))?))
+        }
+    }
+}
+
 fn text_enum<T>(r: &Row, i: usize, parse: fn(&str) -> Result<T>) -> Result<T> {
-    let s: String = r.get(i)?;
-    parse(&s)
+    match opt_text(r, i)? {
+        Some(s) => parse(s),
+        None => Err(rusqlite::Error::InvalidColumnType(i, String::new(), rusqlite::types::Type::Null).into()),
+    }
 }
 
 fn opt_enum<T>(r: &Row, i: usize, parse: fn(&str) -> Result<T>) -> Result<Option<T>> {
-    let s: Option<String> = r.get(i)?;
-    s.as_deref().map(parse).transpose()
+    opt_text(r, i)?.map(parse).transpose()
 }
 
 fn opt_date(r: &Row, i: usize) -> Result<Option<Date>> {
-    let s: Option<String> = r.get(i)?;
-    s.map(|s| s.parse::<Date>()).transpose()
+    opt_text(r, i)?.map(|s| s.parse::<Date>()).transpose()
 }
 
 fn opt_money(r: &Row, i: usize) -> Result<Option<Money>> {

@@ -74,7 +74,7 @@ const BATCH: usize = 32;
 /// walks of the whole catalog nor 10 000 copies of each structure's part of it.
 pub fn packed(s: &Snapshot, structures: &[Id], findings: &[Finding], threads: usize) -> Result<Vec<PackedDiagram>> {
     let (tx, rx) = mpsc::channel();
-    packed_into(s, structures, findings, threads, &AtomicBool::new(false), tx);
+    packed_into(&Relations::new(s), structures, findings, threads, &AtomicBool::new(false), tx);
     let mut batches: Vec<(usize, Result<Vec<PackedDiagram>>)> = rx.into_iter().collect();
     batches.sort_by_key(|(b, _)| *b);
     let mut all = Vec::with_capacity(structures.len() * 2);
@@ -84,7 +84,8 @@ pub fn packed(s: &Snapshot, structures: &[Id], findings: &[Finding], threads: us
     Ok(all)
 }
 
-/// The work of [`packed`], handed out as it is done: the workers send each batch of [`BATCH`]
+/// The work of [`packed`] over the indexes `r` of the snapshot (made once for the whole
+/// export), handed out as it is done: the workers send each batch of [`BATCH`]
 /// structures' files, numbered from 0 in `structures` order, to `out` as soon as it is drawn
 /// (a batch that failed carries its error), so that the export writes them while the rest
 /// are drawn. Batches arrive roughly, not exactly, in order. Given up as soon as `stop` is set
@@ -92,7 +93,7 @@ pub fn packed(s: &Snapshot, structures: &[Id], findings: &[Finding], threads: us
 /// incomplete and only good for throwing away. The export draws the diagrams before it knows
 /// whether it may use them, and stops them when it may not.
 pub fn packed_into(
-    s: &Snapshot,
+    r: &Relations,
     structures: &[Id],
     findings: &[Finding],
     threads: usize,
@@ -102,7 +103,6 @@ pub fn packed_into(
     if structures.is_empty() {
         return;
     }
-    let r = Relations::new(s);
     let counts = FindingCounts::new(findings);
     let next = AtomicUsize::new(0);
     let batches = structures.len().div_ceil(BATCH);
@@ -117,7 +117,7 @@ pub fn packed_into(
             let mut files = Vec::new();
             let mut failed = None;
             for id in &structures[b * BATCH..((b + 1) * BATCH).min(structures.len())] {
-                draw(&r, &counts, *id, &mut pen, |name, svg| {
+                draw(r, &counts, *id, &mut pen, |name, svg| {
                     let name = format!("{}{name}", super::DIAGRAMS_DIR);
                     let record =
                         EntryRecord { name: name.clone(), size: svg.len() as u64, sha256: sha256_hex(svg.as_bytes()) };

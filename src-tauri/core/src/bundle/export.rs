@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
+use std::sync::{OnceLock, mpsc};
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -343,20 +343,25 @@ fn build_into<W: Write + Send>(
     let stop = AtomicBool::new(false);
     let (early_findings_tx, early_findings) = mpsc::channel::<Vec<rules::Finding>>();
     let (early_batches_tx, early_batches) = mpsc::channel();
+    // The catalog's indexes, made once (by whichever thread wants them first) for the closure,
+    // the early diagrams and, when the bundle is the whole catalog, the sheet's order.
+    let relations: OnceLock<Relations> = OnceLock::new();
     std::thread::scope(|outer| -> Result<(W, Manifest)> {
         if early {
-            let stop = &stop;
+            let (stop, relations) = (&stop, &relations);
             outer.spawn(move || {
                 let findings = rules::check(s);
                 let _ = early_findings_tx.send(findings.clone());
                 let structures: Vec<Id> = s.structures.iter().map(|x| x.id).collect();
-                diagrams::packed_into(s, &structures, &findings, archive::cores(), stop, early_batches_tx);
+                let r = relations.get_or_init(|| Relations::new(s));
+                diagrams::packed_into(r, &structures, &findings, archive::cores(), stop, early_batches_tx);
             });
         } else {
             drop((early_findings_tx, early_batches_tx));
         }
         let early = early.then_some(early_batches);
-        let built = build_with(s, opts, key, stamp, out, early, &early_findings, &stop);
+        let r = relations.get_or_init(|| Relations::new(s));
+        let built = build_with(r, opts, key, stamp, out, early, &early_findings, &stop);
         // A refused or failed export: whatever is still drawing stops at its next batch.
         stop.store(true, Ordering::Relaxed);
         built
@@ -386,7 +391,7 @@ type Batches = mpsc::Receiver<(usize, Result<Vec<diagrams::PackedDiagram>>)>;
 /// are drawn with, and the flag that stops them.
 #[allow(clippy::too_many_arguments)]
 fn build_with<W: Write + Send>(
-    s: &Snapshot,
+    r: &Relations,
     opts: &ExportOptions,
     key: Option<&SecretKey>,
     stamp: &Stamp,
@@ -395,9 +400,8 @@ fn build_with<W: Write + Send>(
     early_findings: &mpsc::Receiver<Vec<rules::Finding>>,
     stop: &AtomicBool,
 ) -> Result<(W, Manifest)> {
-    let r = Relations::new(s);
-    let contents = select::contents(&r, &opts.structures)?;
-    drop(r);
+    let s = r.snapshot;
+    let contents = select::contents(r, &opts.structures)?;
     // The bundle read on its own (`alone`) and its catalog.json (`doc`). When the bundle holds
     // every object of the catalog, that is the catalog's snapshot itself, less the reference
     // data nothing uses (which only catalog.json leaves out): nothing is copied. Otherwise the
@@ -405,6 +409,9 @@ fn build_with<W: Write + Send>(
     let whole = select::holds_everything(s, &contents);
     let part = (!whole).then(|| select::part(s, &contents));
     let alone: &Snapshot = part.as_ref().unwrap_or(s);
+    // The indexes of the bundle's own snapshot: the catalog's, or made for the part.
+    let part_relations = part.as_ref().map(Relations::new);
+    let alone_relations = part_relations.as_ref().unwrap_or(r);
     let reference = whole.then(|| select::reference_of_whole(s));
     let doc = match &reference {
         Some((service_types, bolt_on_categories, tariffs)) => {
@@ -453,7 +460,7 @@ fn build_with<W: Write + Send>(
         let known = if same { early_findings.recv().ok() } else { None };
         let same = same && known.is_some();
         let (sections, (blockers, findings)) = std::thread::scope(|sc| {
-            let sections = sc.spawn(|| order::sections(alone, &contents.structures, &within));
+            let sections = sc.spawn(|| order::sections_in(alone_relations, &contents.structures, &within));
             let checked = select::blockers_and_findings_known(s, &contents, alone, known);
             (sections.join().expect("ordering the sheet does not panic"), checked)
         });
@@ -474,7 +481,7 @@ fn build_with<W: Write + Send>(
                     let (tx, rx) = mpsc::channel();
                     scope.spawn(move || {
                         diagrams::packed_into(
-                            alone,
+                            alone_relations,
                             structures,
                             findings,
                             archive::cores(),

@@ -287,7 +287,12 @@ fn article_name(kind: StructureKind) -> &'static str {
 /// The build sheet's sections for the objects in `within` (the bundle's), structure by
 /// structure in the order given, then the objects outside those structures.
 pub fn sections(s: &Snapshot, structures: &[Id], within: &BTreeSet<Id>) -> Vec<Section> {
-    let r = Relations::new(s);
+    sections_in(&Relations::new(s), structures, within)
+}
+
+/// [`sections`] over the indexes `r` of the snapshot, made once for the whole export.
+pub fn sections_in(r: &Relations, structures: &[Id], within: &BTreeSet<Id>) -> Vec<Section> {
+    let s = r.snapshot;
     let mut sheet = Sheet { s, retail: s.settings.tier == Tier::Retail, keyed: HashMap::default(), next: 1 };
     let mut out = Vec::new();
     let chosen: Vec<&crate::model::Structure> = structures.iter().filter_map(|id| s.structure(*id)).collect();
@@ -296,7 +301,6 @@ pub fn sections(s: &Snapshot, structures: &[Id], within: &BTreeSet<Id>) -> Vec<S
     let half = chosen.len().div_ceil(2);
     let objects: Vec<StructureObjects> = std::thread::scope(|scope| {
         let (a, b) = chosen.split_at(half);
-        let r = &r;
         let second = scope.spawn(move || b.iter().map(|st| progress::objects(r, st)).collect::<Vec<_>>());
         let mut v: Vec<StructureObjects> = a.iter().map(|st| progress::objects(r, st)).collect();
         v.extend(second.join().expect("structure objects do not panic"));
