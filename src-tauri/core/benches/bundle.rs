@@ -15,7 +15,7 @@
 //!
 //! Run: `cargo bench -p plansmith-core --bench bundle`. Environment:
 //! `PLANSMITH_BENCH_STRUCTURES` (default 10000, half of each article's structure),
-//! `PLANSMITH_BENCH_RUNS` (default 3), `PLANSMITH_BENCH_DIR` (default the system temp dir).
+//! `PLANSMITH_BENCH_RUNS` (default 5), `PLANSMITH_BENCH_DIR` (default the system temp dir).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -150,7 +150,7 @@ fn main() {
         assert!(ok, "the reference pipeline needs `{tool}` (apt-get install -y sqlite3 zip openssl)");
     }
     let structures = env_or("PLANSMITH_BENCH_STRUCTURES", 10_000);
-    let runs = env_or("PLANSMITH_BENCH_RUNS", 3).max(1);
+    let runs = env_or("PLANSMITH_BENCH_RUNS", 5).max(1);
     let base = std::env::var_os("PLANSMITH_BENCH_DIR").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
     let dir = tempfile::Builder::new().prefix("plansmith-bundle-bench").tempdir_in(base).expect("temp dir");
     let catalog = build(dir.path(), structures);
@@ -185,6 +185,16 @@ fn main() {
         their_size as f64 / 1e6
     );
     println!("ratio export / reference: {:.2}× (goal ≤ 1.5×)", a.as_secs_f64() / b.as_secs_f64());
+    // Each export is timed right before its reference run, so the ratio within a round cancels
+    // the slow drifts of a shared machine (its speed wanders by ±15 % over minutes here).
+    let paired: Vec<f64> = ours.iter().zip(&theirs).map(|(o, t)| o.as_secs_f64() / t.as_secs_f64()).collect();
+    let mut sorted = paired.clone();
+    sorted.sort_by(f64::total_cmp);
+    println!(
+        "ratio within each round: median {:.2}×  rounds {:?}",
+        sorted[sorted.len() / 2],
+        paired.iter().map(|r| format!("{r:.2}")).collect::<Vec<_>>()
+    );
     let (ca, cb) = (median(our_cpu), median(their_cpu));
     println!(
         "CPU time (user + system), median: export {:.3} s, reference {:.3} s, ratio {:.2}×",
