@@ -214,64 +214,6 @@ fn deflate_jobs(jobs: &[(&[u8], bool)], threads: usize) -> Vec<Vec<u8>> {
     done.into_iter().map(|(_, bytes)| bytes).collect()
 }
 
-/// [`pack`] of the entry whose data is `pieces` one after the other, without joining them
-/// (the build sheet: its head, the two runs rendered apart, its tail; 200 MB on a large
-/// export). Only a chunk that straddles two pieces is copied. Same bytes as [`pack`] of the
-/// joined data.
-pub fn pack_pieces(name: &str, pieces: &[&[u8]], threads: usize) -> Result<Packed> {
-    let total: usize = pieces.iter().map(|p| p.len()).sum();
-    if total > u32::MAX as usize {
-        return Err(too_big(&format!("{name} of {total} bytes")));
-    }
-    let n = total.div_ceil(CHUNK).max(1);
-    // Each chunk as a borrowed slice, or (straddling pieces) an owned copy.
-    let mut copies: Vec<(usize, Vec<u8>)> = Vec::new();
-    let mut spans: Vec<Option<&[u8]>> = Vec::with_capacity(n);
-    let (mut piece, mut at) = (0, 0);
-    for c in 0..n {
-        let want = CHUNK.min(total - c * CHUNK);
-        while piece < pieces.len() && at == pieces[piece].len() {
-            piece += 1;
-            at = 0;
-        }
-        if piece < pieces.len() && pieces[piece].len() - at >= want {
-            spans.push(Some(&pieces[piece][at..at + want]));
-            at += want;
-            continue;
-        }
-        let mut buf = Vec::with_capacity(want);
-        while buf.len() < want {
-            let p = pieces[piece];
-            let take = (want - buf.len()).min(p.len() - at);
-            buf.extend_from_slice(&p[at..at + take]);
-            at += take;
-            if at == p.len() {
-                piece += 1;
-                at = 0;
-            }
-        }
-        copies.push((c, buf));
-        spans.push(None);
-    }
-    let mut copied = copies.iter();
-    let jobs: Vec<(&[u8], bool)> = spans
-        .iter()
-        .enumerate()
-        .map(|(c, s)| (s.unwrap_or_else(|| copied.next().map(|(_, b)| b.as_slice()).unwrap_or_default()), c + 1 == n))
-        .collect();
-    let chunks = deflate_jobs(&jobs, threads);
-    let mut crc = crc32fast::Hasher::new();
-    for p in pieces {
-        crc.update(p);
-    }
-    let crc = crc.finalize();
-    let deflated: usize = chunks.iter().map(Vec::len).sum();
-    if deflated >= total {
-        return Ok(Packed { name: name.to_string(), method: 0, crc, size: total as u32, body: pieces.concat() });
-    }
-    Ok(Packed { name: name.to_string(), method: 8, crc, size: total as u32, body: chunks.concat() })
-}
-
 /// The number of cores to deflate on.
 pub fn cores() -> usize {
     std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8)
@@ -506,28 +448,6 @@ mod tests {
         let mut w = PackWriter::new("s");
         w.write_all(b"x").unwrap();
         assert!(w.finish().unwrap().2.is_none());
-    }
-
-    #[test]
-    fn an_entry_packed_in_pieces_is_the_entry_packed_whole() {
-        let data: Vec<u8> = (0..(3 * CHUNK + 12345)).map(|i| (i % 251) as u8 ^ (i / 7919) as u8).collect();
-        let whole = pack("e", &data, 2).unwrap();
-        // Cuts inside a chunk, on a chunk boundary, empty pieces, a piece spanning chunks.
-        for cuts in [vec![], vec![10], vec![CHUNK], vec![0, 5, 5, CHUNK - 1, CHUNK + 1, 3 * CHUNK], vec![data.len()]] {
-            let mut pieces: Vec<&[u8]> = Vec::new();
-            let mut at = 0;
-            for c in &cuts {
-                pieces.push(&data[at..*c]);
-                at = *c;
-            }
-            pieces.push(&data[at..]);
-            let p = pack_pieces("e", &pieces, 2).unwrap();
-            assert_eq!((p.method, p.crc, p.size), (whole.method, whole.crc, whole.size), "{cuts:?}");
-            assert!(p.body == whole.body, "{cuts:?}");
-        }
-        let stored = pack_pieces("s", &[b"ab", b"", b"c"], 1).unwrap();
-        assert_eq!((stored.method, stored.body.as_slice()), (0, b"abc".as_slice()));
-        assert_eq!(pack_pieces("n", &[], 1).unwrap().body, pack("n", b"", 1).unwrap().body);
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{OnceLock, mpsc};
 
 use serde::Serialize;
@@ -214,6 +214,10 @@ fn sheet_plans(sections: &[order::Section]) -> Vec<Id> {
     }
     v
 }
+
+/// Runs the build sheet is rendered in: enough that two cores share them out evenly and a run
+/// (about 3 MB of a 10 000-structure sheet) is packed soon after it is rendered.
+const SHEET_RUNS: usize = 64;
 
 /// `sections` cut into at most `n` runs of about the same number of steps, in order.
 fn split(sections: &[order::Section], n: usize) -> Vec<&[order::Section]> {
@@ -470,6 +474,7 @@ fn build_with<W: Write + Send>(
         let changes = delta.as_ref().map(|d| d.1.clone()).unwrap_or_default();
         let (alone, findings, structures) = (alone, &findings, &contents.structures);
         let diagram_names = diagrams::names(alone, structures);
+        let (runs, next_run) = (split(&sections, SHEET_RUNS), AtomicUsize::new(0));
         // A scope of its own: its threads borrow the findings and the sheet's order.
         std::thread::scope(|scope| -> Result<(W, Manifest)> {
             // The diagrams: the early ones when they hold, else drawn now from the bundle's
@@ -522,17 +527,30 @@ fn build_with<W: Write + Send>(
                 }
                 Ok((zip, records))
             });
-            let body: Vec<String> = std::thread::scope(|inner| {
-                let workers: Vec<_> = split(&sections, 2)
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, run)| {
-                        let changes = &changes;
-                        inner.spawn(move || sheet::render_sections(alone, run, i == 0, changes))
-                    })
-                    .collect();
-                workers.into_iter().map(|w| w.join().expect("the sheet renderer does not panic")).collect()
+            // The build sheet, never held whole (200 MB on a large export): its runs of sections
+            // are rendered on two cores and packed in order as they come, by a packer that
+            // starts with the sheet's head once the JSON's hash gives the bundle id. The ID
+            // return sheet is written beside them.
+            let (piece_tx, pieces) = mpsc::channel::<(usize, String)>();
+            let last_piece = runs.len() + 1;
+            let packer = scope.spawn(move || -> Result<(u64, String, Option<archive::Packed>)> {
+                let mut w = archive::PackWriter::new(SHEET);
+                let mut waiting: BTreeMap<usize, String> = BTreeMap::new();
+                let mut next = 0;
+                for (i, text) in pieces {
+                    waiting.insert(i, text);
+                    while let Some(text) = waiting.remove(&next) {
+                        w.write_all(text.as_bytes())?;
+                        next += 1;
+                        if next == last_piece {
+                            w.write_all(sheet::TAIL.as_bytes())?;
+                            return w.finish();
+                        }
+                    }
+                }
+                Err(CoreError::internal(format!("piece {next} of the build sheet never came")))
             });
+            let csv = scope.spawn(|| ids_return::write(alone, &sheet_plans(&sections)));
             let Ok(catalog_record) = catalog_rx.recv() else {
                 // The writer failed before it wrote catalog.json: its error says why.
                 return Err(writer.join().expect("the bundle writer does not panic").err().unwrap_or_else(|| {
@@ -555,25 +573,33 @@ fn build_with<W: Write + Send>(
                 delta_of: delta.as_ref().map(|d| d.0.clone()),
                 entries: Vec::new(),
             };
-            // The sheet goes in as pieces (its head, the two rendered runs, its tail), hashed
-            // on one core while it is deflated on the others, never joined into one string.
-            let head = sheet::render_head(&m, &body, &diagram_names);
-            let pieces: Vec<&[u8]> = std::iter::once(head.as_bytes())
-                .chain(body.iter().map(|b| b.as_bytes()))
-                .chain(std::iter::once(sheet::TAIL.as_bytes()))
-                .collect();
-            // The ID return sheet is written beside them.
-            let (sheet_record, sheet_packed, csv) = std::thread::scope(|sc| -> Result<_> {
-                let sha = sc.spawn(|| manifest::sha256_hex_of(&pieces));
-                let csv = sc.spawn(|| ids_return::write(alone, &sheet_plans(&sections)));
-                let packed = archive::pack_pieces(SHEET, &pieces, archive::cores())?;
-                let size = pieces.iter().map(|p| p.len() as u64).sum();
-                let sha256 = sha.join().expect("hashing does not panic");
-                let csv = csv.join().expect("the ID return sheet writer does not panic");
-                Ok((EntryRecord { name: SHEET.to_string(), size, sha256 }, packed, csv))
-            })?;
-            drop(pieces);
-            drop((head, body));
+            let _ = piece_tx.send((0, sheet::render_head(&m, sections.is_empty(), &diagram_names)));
+            for _ in 0..archive::cores().min(runs.len()) {
+                let (runs, next_run, changes, piece_tx) = (&runs, &next_run, &changes, piece_tx.clone());
+                scope.spawn(move || {
+                    loop {
+                        let i = next_run.fetch_add(1, Ordering::Relaxed);
+                        let Some(run) = runs.get(i) else { break };
+                        // Piece 0 is the head; the tail follows the last run.
+                        if piece_tx.send((i + 1, sheet::render_sections(alone, run, i == 0, changes))).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(piece_tx);
+            let (size, sha256, sheet_packed) = packer.join().expect("the sheet packer does not panic")?;
+            let sheet_packed = match sheet_packed {
+                Some(p) => p,
+                // Deflate did not shrink it (a tiny sheet): stored, as `pack` stores it.
+                None => {
+                    let head = sheet::render_head(&m, sections.is_empty(), &diagram_names);
+                    let body = sheet::render_sections(alone, &sections, true, &changes);
+                    archive::pack(SHEET, sheet::render_with(head, &body).as_bytes(), 1)?
+                }
+            };
+            let sheet_record = EntryRecord { name: SHEET.to_string(), size, sha256 };
+            let csv = csv.join().expect("the ID return sheet writer does not panic");
             let entry = |name: &str, data: Vec<u8>| archive::Entry { name: name.to_string(), data };
             let mut rest: Vec<archive::Entry> =
                 vec![entry(SCHEMA, CATALOG_SCHEMA.as_bytes().to_vec()), entry(IDS, csv.into_bytes())];

@@ -78,16 +78,7 @@ pub struct Manifest {
 
 /// Lower-case hex SHA-256 of `data`.
 pub fn sha256_hex(data: &[u8]) -> String {
-    sha256_hex_of(&[data])
-}
-
-/// [`sha256_hex`] of `pieces` one after the other, without joining them.
-pub fn sha256_hex_of(pieces: &[&[u8]]) -> String {
-    let mut h = Sha256::new();
-    for p in pieces {
-        h.update(p);
-    }
-    hex(&h.finalize())
+    hex(&Sha256::digest(data))
 }
 
 /// `bytes` in lowercase hex.

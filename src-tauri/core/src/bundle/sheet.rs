@@ -686,18 +686,23 @@ pub fn render_sections(
 /// The whole build sheet: the head and header from the manifest, then the rendered `body`
 /// parts (from [`render_sections`], in order).
 pub fn render(m: &Manifest, body: &[String], diagrams: &[String]) -> String {
-    let mut out = render_head(m, body, diagrams);
-    out.reserve(body.iter().map(String::len).sum::<usize>() + TAIL.len());
-    for part in body {
-        out.push_str(part);
-    }
+    let head = render_head(m, body.iter().all(String::is_empty), diagrams);
+    render_with(head, &body.concat())
+}
+
+/// The sheet of `head` (from [`render_head`]) and `body`.
+pub fn render_with(head: String, body: &str) -> String {
+    let mut out = head;
+    out.reserve(body.len() + TAIL.len());
+    out.push_str(body);
     out.push_str(TAIL);
     out
 }
 
 /// What [`render`] writes before the body: the page's head and the sheet's header (the export
 /// writes the head, the body's runs and [`TAIL`] into the bundle as pieces, never joined).
-pub fn render_head(m: &Manifest, body: &[String], diagrams: &[String]) -> String {
+/// `nothing_to_key`: the body is empty (no section).
+pub fn render_head(m: &Manifest, nothing_to_key: bool, diagrams: &[String]) -> String {
     let mut out = String::with_capacity(8192);
     out.push_str("<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><title>Build sheet — ");
     escape_into(&mut out, &m.catalog_name);
@@ -707,7 +712,7 @@ pub fn render_head(m: &Manifest, body: &[String], diagrams: &[String]) -> String
     out.push_str(CSS);
     out.push_str("</style></head><body><section>");
     render_header(&mut out, m, diagrams);
-    if body.iter().all(String::is_empty) {
+    if nothing_to_key {
         out.push_str("<p class=note>Nothing to key: the bundle holds no plan changes.</p>");
     }
     out
