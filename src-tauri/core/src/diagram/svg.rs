@@ -210,24 +210,7 @@ fn legend_words(kind: EdgeKind) -> &'static str {
 
 /// Appends `v` in decimal (without the formatting machinery: a diagram writes thousands).
 fn int(out: &mut String, v: i32) {
-    let mut buf = [0u8; 11];
-    let mut i = buf.len();
-    let mut n = v.unsigned_abs();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    if v < 0 {
-        i -= 1;
-        buf[i] = b'-';
-    }
-    for &d in &buf[i..] {
-        out.push(d as char);
-    }
+    out.push_str(itoa::Buffer::new().format(v));
 }
 
 /// Appends `v` to one decimal, without a trailing ".0" (and without float formatting, which is
@@ -238,7 +221,7 @@ fn tenths(out: &mut String, v: f64) {
         out.push('-');
     }
     let a = t.unsigned_abs();
-    let _ = write!(out, "{}", a / 10);
+    out.push_str(itoa::Buffer::new().format(a / 10));
     if !a.is_multiple_of(10) {
         out.push('.');
         out.push((b'0' + (a % 10) as u8) as char);
