@@ -22,5 +22,7 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['src/**/*.test.ts'],
     setupFiles: ['src/test-setup.ts'],
+    // Room for asyncUtilTimeout (5 s, see test-setup.ts) inside one test on a loaded machine.
+    testTimeout: 20000,
   },
 });
