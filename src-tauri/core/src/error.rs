@@ -122,6 +122,17 @@ impl From<rusqlite::Error> for CoreError {
 
 impl From<std::io::Error> for CoreError {
     fn from(e: std::io::Error) -> Self {
-        CoreError::new(ErrorKind::Io, format!("file system error: {e}"))
+        use std::io::ErrorKind as Io;
+        match e.kind() {
+            Io::StorageFull | Io::QuotaExceeded => CoreError::new(
+                ErrorKind::Io,
+                format!("the disk is full ({e}); free some space, or choose another disk, and try again"),
+            ),
+            Io::PermissionDenied | Io::ReadOnlyFilesystem => CoreError::new(
+                ErrorKind::Io,
+                format!("no permission for that file or folder ({e}); choose one you may read and write"),
+            ),
+            _ => CoreError::new(ErrorKind::Io, format!("file system error: {e}")),
+        }
     }
 }

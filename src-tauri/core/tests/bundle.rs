@@ -157,6 +157,24 @@ fn the_export_is_written_whole_and_recorded_in_the_audit_log() {
     assert!(cat.audit_log().unwrap().iter().any(|e| e.action == "export"));
 }
 
+#[test]
+fn a_bundle_that_cannot_be_written_names_its_path_and_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut cat, _) = approved_demo(dir.path());
+    let missing = dir.path().join("no such folder").join("b.zip");
+    let e = cat.export_bundle(&missing, &ExportOptions::default(), None, &stamp()).unwrap_err();
+    assert_eq!((e.kind(), e.field()), (ErrorKind::InvalidInput, Some("out")), "{e}");
+    assert!(e.message().contains("no such folder") && e.message().contains("choose an existing folder"), "{e}");
+    // A file where a folder should be: the file system's error, with the bundle's path.
+    std::fs::write(dir.path().join("notes.txt"), "not a folder").unwrap();
+    let under_a_file = dir.path().join("notes.txt").join("b.zip");
+    let e = cat.export_bundle(&under_a_file, &ExportOptions::default(), None, &stamp()).unwrap_err();
+    assert_eq!((e.kind(), e.field()), (ErrorKind::Io, Some("out")), "{e}");
+    assert!(e.message().contains("notes.txt") && e.message().contains("nothing was left at that path"), "{e}");
+    assert_eq!(std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(), "not a folder");
+    assert!(!cat.audit_log().unwrap().iter().any(|e| e.action == "export"));
+}
+
 /// The names of a zip's entries in the order the file holds them (walking the local headers).
 fn file_order(zip: &[u8]) -> Vec<String> {
     let (mut at, mut names) = (0usize, Vec::new());

@@ -24,7 +24,7 @@ use super::sign::{self, SecretKey};
 use super::{CATALOG, CATALOG_SCHEMA, CHANGES, IDS, MANIFEST, SCHEMA, SHEET, SIGNATURE};
 use super::{archive, diagrams, ids_return, sheet};
 use crate::detail::name_of;
-use crate::error::{CoreError, Result};
+use crate::error::{CoreError, ErrorKind, Result};
 use crate::id::Id;
 use crate::interchange::{Document, DocumentRef};
 use crate::json;
@@ -662,15 +662,30 @@ impl Catalog {
         // The file is started first (an existing path is refused before any work), written
         // while the bundle is made, hashed as it is written, and renamed into place once it
         // is on disk. The catalog's snapshot is let go of beside that last flush.
-        let file = NewFile::create(out)?;
+        // A failure to write names the bundle and says that nothing was left behind (the
+        // partial file is removed when it is dropped; an existing file is never touched).
+        let writing = |e: CoreError| match e.kind() {
+            ErrorKind::Io => CoreError::new(
+                ErrorKind::Io,
+                format!(
+                    "the bundle {} could not be written: {}; nothing was left at that path",
+                    out.display(),
+                    e.message()
+                ),
+            )
+            .with_field("out"),
+            _ => e,
+        };
+        let file = NewFile::create(out).map_err(writing)?;
         let s = self.snapshot_on_two()?;
-        let (written, m) = build_into(&s, opts, key, stamp, Hashing::new(Counting::new(file)))?;
+        let (written, m) = build_into(&s, opts, key, stamp, Hashing::new(Counting::new(file))).map_err(writing)?;
         let (counted, sha256) = written.finish();
         let (file, size) = counted.finish();
         std::thread::scope(|sc| {
             sc.spawn(move || drop(s));
             file.commit()
-        })?;
+        })
+        .map_err(writing)?;
         let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let detail = format!(
             "bundle {} sha256 {} ({} bytes, {} structure(s){}{}) to {name}",
@@ -695,5 +710,72 @@ impl Catalog {
             signed: key.is_some(),
             delta_of: m.delta_of.as_ref().map(|d| d.bundle_id.clone()),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Tier;
+    use crate::store::NewCatalog;
+    use crate::synth::{self, SynthSpec};
+    use crate::value::Timestamp;
+
+    /// A disk that fills up after `room` bytes.
+    struct Filling {
+        room: usize,
+        written: Vec<u8>,
+    }
+
+    impl Write for Filling {
+        fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+            if self.written.len() + data.len() > self.room {
+                return Err(std::io::Error::new(std::io::ErrorKind::StorageFull, "No space left on device"));
+            }
+            self.written.extend_from_slice(data);
+            Ok(data.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// A write that fails at any point of the export (in catalog.json, among the diagrams, in
+    /// the sheet, at the manifest) ends it with the disk's error: no panic, no thread left
+    /// waiting on another.
+    #[test]
+    fn a_disk_that_fills_up_ends_the_export_with_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let stamp = Stamp::new("Dana Lee", Timestamp::from_unix_seconds(1_767_225_600));
+        let new = NewCatalog {
+            catalog_id: "full".into(),
+            name: "Full disk".into(),
+            provider: "Telco".into(),
+            tier: Tier::Wholesale,
+            currency: "AUD".into(),
+        };
+        let mut cat = Catalog::create(&dir.path().join("full.plansmith"), &new, &stamp).unwrap();
+        let spec = SynthSpec { bolt_on_structures: 60, shared_data_structures: 60, ..SynthSpec::default() };
+        synth::generate(&mut cat, &spec, 5).unwrap();
+        cat.record(|tx| {
+            for t in ["package_plan", "service_plan", "bolt_on", "bolt_on_add_on"] {
+                tx.execute(&format!("UPDATE {t} SET status = 'approved'"), [])?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        let s = cat.snapshot().unwrap();
+        let opts = ExportOptions::default();
+        let whole = build(&s, &opts, None, &stamp).unwrap().bytes.len();
+        for room in [0, 10, whole / 20, whole / 3, whole * 2 / 3, whole - 100] {
+            let e = build_into(&s, &opts, None, &stamp, Filling { room, written: Vec::new() }).err();
+            let e = e.unwrap_or_else(|| panic!("a disk with room for {room} of {whole} bytes took the bundle"));
+            assert_eq!(e.kind(), ErrorKind::Io, "{e}");
+            assert!(e.message().contains("disk is full"), "{e}");
+        }
+        // One structure (its diagrams drawn late, from the bundle's own snapshot) fails alike.
+        let one = ExportOptions { structures: vec![s.structures[3].id], ..Default::default() };
+        let e = build_into(&s, &one, None, &stamp, Filling { room: 2000, written: Vec::new() }).err().unwrap();
+        assert!(e.message().contains("disk is full"), "{e}");
     }
 }

@@ -51,6 +51,11 @@ impl NewFile {
                     partial.display(),
                     path.display()
                 ))
+            } else if e.kind() == io::ErrorKind::NotFound {
+                CoreError::invalid(
+                    "out",
+                    format!("the folder {} does not exist; choose an existing folder for the bundle", dir.display()),
+                )
             } else {
                 CoreError::from(e)
             }
