@@ -34,6 +34,7 @@ struct Cli {
 pub enum Command {
     /// Create a new catalog file (with --demo: the demo catalog of the two articles).
     New {
+        /// The catalog file to create (refused if it exists).
         file: PathBuf,
         /// Fill it with the demo catalog (shared data for a multi-site customer, and a bolt-on
         /// add-on structure).
@@ -62,6 +63,7 @@ pub enum Command {
     },
     /// Check the catalog against every rule. Exit 0: no errors; 1: errors found; 2: could not run.
     Check {
+        /// The catalog file (.plansmith).
         file: PathBuf,
         /// Print the findings as JSON.
         #[arg(long)]
@@ -72,15 +74,22 @@ pub enum Command {
     },
     /// Print the whole catalog as canonical JSON.
     Dump {
+        /// The catalog file (.plansmith).
         file: PathBuf,
         /// Write to this file instead of stdout.
         #[arg(long)]
         out: Option<PathBuf>,
     },
     /// Create a new catalog FILE from canonical JSON (as printed by `dump`).
-    Load { file: PathBuf, input: PathBuf },
+    Load {
+        /// The catalog file to create (refused if it exists).
+        file: PathBuf,
+        /// The canonical JSON to read.
+        input: PathBuf,
+    },
     /// List objects, filtered by kind, side and status.
     List {
+        /// The catalog file (.plansmith).
         file: PathBuf,
         /// package_plan, service_plan, bolt_on, bolt_on_add_on, bolt_on_group, bolt_on_link,
         /// allowance, customer, site, structure.
@@ -92,20 +101,27 @@ pub enum Command {
         /// draft, approved, live or retired.
         #[arg(long)]
         status: Option<String>,
+        /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Show the build steps of a structure (ST-…), done or open, in the articles' order.
     Steps {
+        /// The catalog file (.plansmith).
         file: PathBuf,
+        /// The structure (ST-…).
         structure: String,
+        /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Approve objects and their draft dependencies (or --all ready drafts).
     Approve {
+        /// The catalog file (.plansmith).
         file: PathBuf,
+        /// The plans to approve (PP-…, SP-…, BO-…, AO-…); the drafts they depend on come along.
         ids: Vec<String>,
+        /// Approve every draft plan whose approval nothing blocks (the rest are listed), instead of IDS.
         #[arg(long, conflicts_with = "ids")]
         all: bool,
         /// Who approves (recorded in the audit log).
@@ -114,52 +130,72 @@ pub enum Command {
     },
     /// Return an approved object to draft, withdrawing the approval of what depends on it.
     Reopen {
+        /// The catalog file (.plansmith).
         file: PathBuf,
+        /// The approved object to return to draft.
         id: String,
+        /// Who acts (recorded in the audit log).
         #[arg(long)]
         by: String,
+        /// Why it is reopened (recorded in the audit log).
         #[arg(long)]
         reason: String,
     },
     /// Mark an approved object live with the production id Emersion assigned.
     Live {
+        /// The catalog file (.plansmith).
         file: PathBuf,
+        /// The approved object that is now live in Emersion.
         id: String,
+        /// The id Emersion assigned to it.
         #[arg(long = "production-id")]
         production_id: String,
+        /// Who acts (recorded in the audit log).
         #[arg(long)]
         by: String,
     },
     /// Retire an approved or live object (kept for history).
     Retire {
+        /// The catalog file (.plansmith).
         file: PathBuf,
+        /// The approved or live object to retire.
         id: String,
+        /// Who acts (recorded in the audit log).
         #[arg(long)]
         by: String,
     },
     /// Undo the latest change.
     Undo {
+        /// The catalog file (.plansmith).
         file: PathBuf,
+        /// Who acts, for the audit log (default: $PLANSMITH_USER, else the login name).
         #[arg(long)]
         by: Option<String>,
     },
     /// Redo the latest undone change.
     Redo {
+        /// The catalog file (.plansmith).
         file: PathBuf,
+        /// Who acts, for the audit log (default: $PLANSMITH_USER, else the login name).
         #[arg(long)]
         by: Option<String>,
     },
     /// Apply changes given as JSON lines (one change per line; `-` reads stdin). Prints
     /// `ok N LABEL` after each committed change.
     Apply {
+        /// The catalog file (.plansmith).
         file: PathBuf,
+        /// The file of changes, one JSON object per line, or `-` for stdin.
         changes: PathBuf,
+        /// Who acts, for the audit log (default: $PLANSMITH_USER, else the login name).
         #[arg(long)]
         by: Option<String>,
     },
     /// Print the audit log (approvals, reopenings, go-lives, exports, undo/redo).
     Audit {
+        /// The catalog file (.plansmith).
         file: PathBuf,
+        /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -168,6 +204,7 @@ pub enum Command {
     /// Draw the structure diagram (BUY and SELL lanes) of a structure, or of the whole catalog,
     /// as SVG or PNG (--out), or print its layout as JSON (--json).
     Diagram {
+        /// The catalog file (.plansmith).
         file: PathBuf,
         /// The structure to draw (ST-…); without it, the whole catalog.
         #[arg(long)]
@@ -188,6 +225,7 @@ pub enum Command {
     /// diagrams. Refused, listing every blocker, when anything in it is not approved or live or
     /// has errors. Exit 1: refused.
     Export {
+        /// The catalog file (.plansmith).
         file: PathBuf,
         /// The bundle file to write (never overwritten).
         #[arg(long, value_name = "BUNDLE")]
@@ -204,49 +242,66 @@ pub enum Command {
         /// Show what the bundle would hold and what blocks it; write nothing.
         #[arg(long)]
         preview: bool,
+        /// Who acts, for the audit log (default: $PLANSMITH_USER, else the login name).
         #[arg(long)]
         by: Option<String>,
+        /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Write a minisign key pair for signing bundles: PATH (secret) and PATH.pub.
     Keygen {
+        /// Where to write the secret key; the public key goes beside it as PATH.pub (neither is overwritten).
         #[arg(long, value_name = "PATH")]
         out: PathBuf,
     },
     /// Verify a bundle: every hash, the signature (with --pubkey), the catalog JSON against its
     /// schema, and the design against the rules. Exit 1: a problem was found.
     Verify {
+        /// The bundle (.zip) to verify.
         bundle: PathBuf,
+        /// The minisign public key (PATH.pub from `keygen`) the bundle must be signed with.
         #[arg(long, value_name = "KEY")]
         pubkey: Option<PathBuf>,
+        /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Read the ID return sheet ops filled in: those approved plans go live with their
     /// production ids. All or nothing; every bad line is reported. Exit 1: bad lines.
     ImportIds {
+        /// The catalog file (.plansmith).
         file: PathBuf,
+        /// The ID return sheet (id-return.csv of a bundle) with the production ids filled in.
         returned: PathBuf,
+        /// Who acts, for the audit log (default: $PLANSMITH_USER, else the login name).
         #[arg(long)]
         by: Option<String>,
+        /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Compare two catalogs or bundles (or catalog JSON dumps): objects added, removed, and
     /// changed field by field. Exit 1: they differ.
     Diff {
+        /// The earlier catalog, bundle or JSON dump.
         a: PathBuf,
+        /// The later catalog, bundle or JSON dump.
         b: PathBuf,
+        /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Create a NEW catalog FILE from a bundle (which must verify).
     Import {
+        /// The bundle (.zip) to read.
         bundle: PathBuf,
+        /// The catalog file to create (refused if it exists).
         file: PathBuf,
+        /// The minisign public key (PATH.pub from `keygen`) the bundle must be signed with.
         #[arg(long, value_name = "KEY")]
         pubkey: Option<PathBuf>,
+        /// Who acts, for the audit log (default: $PLANSMITH_USER, else the login name).
         #[arg(long)]
         by: Option<String>,
     },

@@ -91,9 +91,7 @@ impl<'a> Approvals<'a> {
         let mut blockers = Vec::new();
         let mut queue: Vec<Id> = Vec::new();
         for id in ids {
-            let p = s.plan(*id).ok_or_else(|| {
-                CoreError::not_found(format!("there is no {} {id} in this catalog", id.kind.label())).with_field("id")
-            })?;
+            let p = plan_of(s, *id)?;
             match p.status {
                 Status::Draft => queue.push(*id),
                 st => {
@@ -155,8 +153,19 @@ impl<'a> Approvals<'a> {
     }
 }
 
-/// The plan `id`, or a not-found error naming it.
+/// The plan `id`, or an error naming it: not found, or not a plan (only plans have a status).
 fn plan_of(s: &Snapshot, id: Id) -> Result<&crate::model::Plan> {
+    if !id.kind.is_plan() {
+        return Err(CoreError::invalid(
+            "id",
+            format!(
+                "{id} ({}) has no status of its own: only package plans, service plans, bolt-ons \
+                 and bolt-on add-ons are approved, reopened, put live or retired; name the plans \
+                 it holds or links instead",
+                id.kind.label()
+            ),
+        ));
+    }
     s.plan(id).ok_or_else(|| {
         CoreError::not_found(format!("there is no {} {id} in this catalog", id.kind.label())).with_field("id")
     })

@@ -171,3 +171,22 @@ fn lifecycle_steps_need_a_name() {
     let e = cat.approve(&[sell_pp], &Stamp::new(" ", Timestamp::from_unix_seconds(0))).unwrap_err();
     assert_eq!(e.field(), Some("by"));
 }
+
+#[test]
+fn objects_without_a_status_are_refused_by_kind_not_reported_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cat = demo_catalog(&dir);
+    for id in ["ST-1", "BG-1", "AL-1", "CU-1"] {
+        let id: Id = id.parse().unwrap();
+        let e = cat.approve(&[id], &stamp()).unwrap_err();
+        assert_eq!((e.kind(), e.field()), (ErrorKind::InvalidInput, Some("id")), "{e}");
+        assert!(e.message().contains(&format!("{id} ({})", id.kind.label())), "{e}");
+        assert!(e.message().contains("has no status of its own"), "{e}");
+        let e = cat.retire(id, &stamp()).unwrap_err();
+        assert!(e.message().contains("has no status of its own"), "{e}");
+    }
+    // A plan id that does not exist is still reported missing.
+    let e = cat.approve(&["PP-999".parse().unwrap()], &stamp()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+    assert!(e.message().contains("there is no package plan PP-999"), "{e}");
+}
