@@ -153,6 +153,15 @@ impl<'a> Approvals<'a> {
     }
 }
 
+/// The longest production id taken: Emersion's ids are short, so a longer one is a pasting slip.
+pub const PRODUCTION_ID_MAX: usize = 100;
+
+/// Whether `pid` (trimmed, not empty) can be an id Emersion assigned: no control characters, at
+/// most [`PRODUCTION_ID_MAX`] bytes. `plansmith live`, the window and the ID return sheet agree.
+pub(crate) fn shows_as_production_id(pid: &str) -> bool {
+    !pid.chars().any(char::is_control) && pid.len() <= PRODUCTION_ID_MAX
+}
+
 /// The plan `id`, or an error naming it: not found, or not a plan (only plans have a status).
 fn plan_of(s: &Snapshot, id: Id) -> Result<&crate::model::Plan> {
     if !id.kind.is_plan() {
@@ -331,6 +340,15 @@ impl Catalog {
             return Err(CoreError::invalid(
                 "production_id",
                 "a production id is needed to mark an object live (the id Emersion assigned)",
+            ));
+        }
+        if !shows_as_production_id(&pid) {
+            return Err(CoreError::invalid(
+                "production_id",
+                format!(
+                    "the production id of {id} is not an id Emersion shows (control characters or over \
+                     {PRODUCTION_ID_MAX} characters); copy it from Emersion's screen"
+                ),
             ));
         }
         let s = self.snapshot()?;

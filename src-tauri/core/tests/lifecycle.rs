@@ -124,6 +124,13 @@ fn live_objects_change_only_their_editable_when_live_fields() {
     let approved = cat.approve(&[pool], &stamp()).unwrap();
     let e = cat.mark_live(pool, " ", &stamp()).unwrap_err();
     assert_eq!(e.field(), Some("production_id"));
+    // What the ID return sheet refuses, `mark_live` refuses too: control characters, pasted essays.
+    for pasted in ["SP\u{1b}[31m100234".to_string(), "7".repeat(101)] {
+        let e = cat.mark_live(pool, &pasted, &stamp()).unwrap_err();
+        assert_eq!(e.field(), Some("production_id"), "{e}");
+        assert!(e.message().contains("not an id Emersion shows"), "{e}");
+        assert_eq!(status(&cat, pool), Status::Approved);
+    }
     cat.mark_live(pool, "SP-100234", &stamp()).unwrap();
     assert_eq!(status(&cat, pool), Status::Live);
     // Editable when live: names, descriptions, quota and excess rate.

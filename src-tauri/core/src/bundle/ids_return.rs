@@ -235,9 +235,10 @@ fn check_row(
         r.blank.push(id);
         return Ok(());
     }
-    if pid.chars().any(|c| c.is_control()) || pid.len() > 100 {
+    if !crate::lifecycle::shows_as_production_id(pid) {
         return Err(format!(
-            "the production id of {id} is not an id Emersion shows (control characters or over 100 characters)"
+            "the production id of {id} is not an id Emersion shows (control characters or over {} characters)",
+            crate::lifecycle::PRODUCTION_ID_MAX
         ));
     }
     if let Some(first) = seen_pid.insert((id.kind, pid.to_string()), n) {
