@@ -21,9 +21,7 @@ use serde::ser::{self, Error as _};
 
 /// The text of `value`, as `serde_json::to_vec_pretty` gives it.
 pub fn to_vec_pretty<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<Vec<u8>> {
-    let mut p = Pretty::new(Vec::with_capacity(4096));
-    value.serialize(&mut p)?;
-    p.into_inner()
+    to_writer_pretty(Vec::with_capacity(4096), value)
 }
 
 /// The text of `value`, as `serde_json::to_string_pretty` gives it.
@@ -107,6 +105,15 @@ impl<W: io::Write> Pretty<W> {
             self.buf.push(b',');
         }
         self.newline_and_indent();
+        Ok(())
+    }
+
+    /// `{"variant": ` before the value of a tuple or struct variant.
+    fn variant_key(&mut self, variant: &str) -> serde_json::Result<()> {
+        self.open(b'{');
+        self.item(true)?;
+        self.string(variant);
+        self.buf.extend_from_slice(b": ");
         Ok(())
     }
 
@@ -215,6 +222,16 @@ impl<'a, W: io::Write> Compound<'a, W> {
             self.p.close(bracket);
         }
     }
+
+    /// Closes a variant's array or object, then the `{"variant": …}` around it.
+    fn close_variant(self, bracket: u8) {
+        let p = &mut *self.p;
+        if !self.empty {
+            p.close(bracket);
+        }
+        p.has_value = true;
+        p.close(b'}');
+    }
 }
 
 macro_rules! integers {
@@ -318,10 +335,7 @@ impl<'a, W: io::Write> ser::Serializer for &'a mut Pretty<W> {
         len: usize,
     ) -> serde_json::Result<Compound<'a, W>> {
         // `{"variant": [ …` ; the array's end closes the object too.
-        self.open(b'{');
-        self.item(true)?;
-        self.string(variant);
-        self.buf.extend_from_slice(b": ");
+        self.variant_key(variant)?;
         self.serialize_seq(Some(len))
     }
     fn serialize_map(self, len: Option<usize>) -> serde_json::Result<Compound<'a, W>> {
@@ -337,10 +351,7 @@ impl<'a, W: io::Write> ser::Serializer for &'a mut Pretty<W> {
         variant: &'static str,
         len: usize,
     ) -> serde_json::Result<Compound<'a, W>> {
-        self.open(b'{');
-        self.item(true)?;
-        self.string(variant);
-        self.buf.extend_from_slice(b": ");
+        self.variant_key(variant)?;
         self.serialize_map(Some(len))
     }
     fn collect_str<T: fmt::Display + ?Sized>(self, value: &T) -> serde_json::Result<()> {
@@ -348,58 +359,30 @@ impl<'a, W: io::Write> ser::Serializer for &'a mut Pretty<W> {
     }
 }
 
-impl<W: io::Write> ser::SerializeSeq for Compound<'_, W> {
-    type Ok = ();
-    type Error = serde_json::Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> serde_json::Result<()> {
-        self.element(value)
-    }
-    fn end(self) -> serde_json::Result<()> {
-        self.close(b']');
-        Ok(())
-    }
+/// The array-like parts of serde's data model: each element on a line, `]` at the end; a tuple
+/// variant closes its `{"variant": …}` too.
+macro_rules! arrays {
+    ($($trait:ident::$method:ident => $close:ident),* $(,)?) => {
+        $(impl<W: io::Write> ser::$trait for Compound<'_, W> {
+            type Ok = ();
+            type Error = serde_json::Error;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> serde_json::Result<()> {
+                self.element(value)
+            }
+            fn end(self) -> serde_json::Result<()> {
+                self.$close(b']');
+                Ok(())
+            }
+        })*
+    };
 }
 
-impl<W: io::Write> ser::SerializeTuple for Compound<'_, W> {
-    type Ok = ();
-    type Error = serde_json::Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> serde_json::Result<()> {
-        self.element(value)
-    }
-    fn end(self) -> serde_json::Result<()> {
-        self.close(b']');
-        Ok(())
-    }
-}
-
-impl<W: io::Write> ser::SerializeTupleStruct for Compound<'_, W> {
-    type Ok = ();
-    type Error = serde_json::Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> serde_json::Result<()> {
-        self.element(value)
-    }
-    fn end(self) -> serde_json::Result<()> {
-        self.close(b']');
-        Ok(())
-    }
-}
-
-impl<W: io::Write> ser::SerializeTupleVariant for Compound<'_, W> {
-    type Ok = ();
-    type Error = serde_json::Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> serde_json::Result<()> {
-        self.element(value)
-    }
-    fn end(self) -> serde_json::Result<()> {
-        let p = &mut *self.p;
-        if !self.empty {
-            p.close(b']');
-        }
-        p.has_value = true;
-        p.close(b'}');
-        Ok(())
-    }
-}
+arrays!(
+    SerializeSeq::serialize_element => close,
+    SerializeTuple::serialize_element => close,
+    SerializeTupleStruct::serialize_field => close,
+    SerializeTupleVariant::serialize_field => close_variant,
+);
 
 impl<W: io::Write> ser::SerializeMap for Compound<'_, W> {
     type Ok = ();
@@ -421,37 +404,36 @@ impl<W: io::Write> ser::SerializeMap for Compound<'_, W> {
     }
 }
 
-impl<W: io::Write> ser::SerializeStruct for Compound<'_, W> {
-    type Ok = ();
-    type Error = serde_json::Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> serde_json::Result<()> {
-        self.field(key, value)
-    }
-    fn end(self) -> serde_json::Result<()> {
-        self.close(b'}');
-        Ok(())
-    }
+/// Structs and struct variants: each field on a line, `}` at the end.
+macro_rules! objects {
+    ($($trait:ident => $close:ident),* $(,)?) => {
+        $(impl<W: io::Write> ser::$trait for Compound<'_, W> {
+            type Ok = ();
+            type Error = serde_json::Error;
+            fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> serde_json::Result<()> {
+                self.field(key, value)
+            }
+            fn end(self) -> serde_json::Result<()> {
+                self.$close(b'}');
+                Ok(())
+            }
+        })*
+    };
 }
 
-impl<W: io::Write> ser::SerializeStructVariant for Compound<'_, W> {
-    type Ok = ();
-    type Error = serde_json::Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> serde_json::Result<()> {
-        self.field(key, value)
-    }
-    fn end(self) -> serde_json::Result<()> {
-        let p = &mut *self.p;
-        if !self.empty {
-            p.close(b'}');
-        }
-        p.has_value = true;
-        p.close(b'}');
-        Ok(())
-    }
-}
+objects!(SerializeStruct => close, SerializeStructVariant => close_variant);
 
 /// A map key: JSON keys are strings, so numbers and booleans are quoted, as serde_json does.
 struct Key<'a, W: io::Write>(&'a mut Pretty<W>);
+
+impl<W: io::Write> Key<'_, W> {
+    /// A float key: serde_json's text for the number, quoted.
+    fn float<T: Serialize>(self, v: &T) -> serde_json::Result<()> {
+        let text = serde_json::to_string(v)?;
+        self.0.string(&text);
+        Ok(())
+    }
+}
 
 fn not_a_key() -> serde_json::Error {
     serde_json::Error::custom("key must be a string")
@@ -488,14 +470,10 @@ impl<W: io::Write> ser::Serializer for Key<'_, W> {
         serialize_u8: u8, serialize_u16: u16, serialize_u32: u32, serialize_u64: u64, serialize_u128: u128,
     );
     fn serialize_f32(self, v: f32) -> serde_json::Result<()> {
-        let text = serde_json::to_string(&v)?;
-        self.0.string(&text);
-        Ok(())
+        self.float(&v)
     }
     fn serialize_f64(self, v: f64) -> serde_json::Result<()> {
-        let text = serde_json::to_string(&v)?;
-        self.0.string(&text);
-        Ok(())
+        self.float(&v)
     }
     fn serialize_char(self, v: char) -> serde_json::Result<()> {
         self.0.string(v.encode_utf8(&mut [0; 4]));

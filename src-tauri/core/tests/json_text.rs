@@ -169,6 +169,19 @@ fn every_shape_of_the_data_model_is_written_as_serde_json_writes_it() {
         at: Timestamp::from_unix_seconds(1_767_225_600),
     };
     assert_same(&value);
+    // Float keys (no float is `Ord`, so a map written by hand): quoted, as serde_json does.
+    struct FloatKeys;
+    impl Serialize for FloatKeys {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut m = s.serialize_map(Some(3))?;
+            m.serialize_entry(&0.1f32, "f32")?;
+            m.serialize_entry(&1.1f64, "f64")?;
+            m.serialize_entry(&-2.5e-8f64, "small")?;
+            m.end()
+        }
+    }
+    assert_same(&FloatKeys);
     assert_same(&Shapes::Plain);
     assert_same(&Vec::<u8>::new());
     assert_same(&BTreeMap::<String, u8>::new());
