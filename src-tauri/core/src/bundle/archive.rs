@@ -128,22 +128,23 @@ impl PackWriter {
         self.chunk.clear();
     }
 
-    /// The entry's size, its SHA-256 (lowercase hex) and the packed entry; `None` for the
-    /// packed entry when deflate does not shrink it (the caller stores the text, see [`pack`]).
-    pub fn finish(mut self) -> Result<(u64, String, Option<Packed>)> {
+    /// The entry's size, its SHA-256 (lowercase hex) and the packed entry. An entry of one
+    /// chunk that deflate does not shrink is stored, as [`pack`] stores it (its text is still at
+    /// hand); a longer one stays deflated, a few bytes over its size (JSON and HTML of a
+    /// megabyte always shrink, so that is only a safe default).
+    pub fn finish(mut self) -> Result<(u64, String, Packed)> {
+        let one_chunk = (self.size <= CHUNK).then(|| self.chunk.clone());
         self.flush_chunk(true);
         if self.size > u32::MAX as usize {
             return Err(too_big(&format!("{} of {} bytes", self.name, self.size)));
         }
         let sha: String = self.sha.finalize().iter().map(|b| format!("{b:02x}")).collect();
         let crc = self.crc.finalize();
-        let packed = (self.body.len() < self.size).then_some(Packed {
-            name: self.name,
-            method: 8,
-            crc,
-            size: self.size as u32,
-            body: self.body,
-        });
+        let size = self.size as u32;
+        let packed = match one_chunk {
+            Some(text) if self.body.len() >= self.size => Packed { name: self.name, method: 0, crc, size, body: text },
+            _ => Packed { name: self.name, method: 8, crc, size, body: self.body },
+        };
         Ok((self.size as u64, sha, packed))
     }
 }
@@ -439,15 +440,32 @@ mod tests {
                 w.write_all(piece).unwrap();
             }
             let (size, sha, packed) = w.finish().unwrap();
-            let packed = packed.unwrap();
             assert_eq!((size, sha.as_str()), (data.len() as u64, crate::bundle::manifest::sha256_hex(data).as_str()));
             assert_eq!((packed.method, packed.crc, packed.size), (whole.method, whole.crc, whole.size));
             assert!(packed.body == whole.body, "{} bytes", data.len());
         }
-        // What deflate cannot shrink is left for the caller to store.
+        // What deflate cannot shrink is stored, as `pack` stores it…
         let mut w = PackWriter::new("s");
         w.write_all(b"x").unwrap();
-        assert!(w.finish().unwrap().2.is_none());
+        let (stored, whole) = (w.finish().unwrap().2, pack("s", b"x", 1).unwrap());
+        assert_eq!((stored.method, stored.crc, &stored.body[..]), (0, whole.crc, &b"x"[..]));
+        // …unless it was longer than a chunk: then it stays deflated, and inflates back whole.
+        let mut noise = vec![0u8; 2 * CHUNK + 5];
+        let mut x = 0x9e37_79b9_u32;
+        for b in &mut noise {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            *b = x as u8;
+        }
+        let mut w = PackWriter::new("n");
+        w.write_all(&noise).unwrap();
+        let (_, _, deflated) = w.finish().unwrap();
+        assert_eq!(deflated.method, 8);
+        assert!(deflated.body.len() >= noise.len(), "noise shrank: the case is not tested");
+        let mut back = Vec::new();
+        flate2::read::DeflateDecoder::new(&deflated.body[..]).read_to_end(&mut back).unwrap();
+        assert!(back == noise);
     }
 
     #[test]

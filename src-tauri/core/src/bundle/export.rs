@@ -438,16 +438,7 @@ fn build_with<W: Write + Send>(
             json::to_writer_pretty(&mut w, &doc).expect("the catalog model always serialises");
             w.write_all(b"\n")?;
             let (size, sha256, packed) = w.finish()?;
-            let record = EntryRecord { name: CATALOG.to_string(), size, sha256 };
-            match packed {
-                Some(p) => Ok((record, p)),
-                None => {
-                    // Too small to shrink: stored, as `pack` stores it.
-                    let mut text = json::to_vec_pretty(&doc).expect("the catalog model always serialises");
-                    text.push(b'\n');
-                    Ok((record, archive::pack(CATALOG, &text, 1)?))
-                }
-            }
+            Ok((EntryRecord { name: CATALOG.to_string(), size, sha256 }, packed))
         });
         let delta = opts.since.as_ref().map(|b| delta(b, &doc.to_document()));
         let within = within(&contents, delta.as_ref().map(|d| &d.0));
@@ -533,7 +524,7 @@ fn build_with<W: Write + Send>(
             // return sheet is written beside them.
             let (piece_tx, pieces) = mpsc::channel::<(usize, String)>();
             let last_piece = runs.len() + 1;
-            let packer = scope.spawn(move || -> Result<(u64, String, Option<archive::Packed>)> {
+            let packer = scope.spawn(move || -> Result<(u64, String, archive::Packed)> {
                 let mut w = archive::PackWriter::new(SHEET);
                 let mut waiting: BTreeMap<usize, String> = BTreeMap::new();
                 let mut next = 0;
@@ -589,15 +580,6 @@ fn build_with<W: Write + Send>(
             }
             drop(piece_tx);
             let (size, sha256, sheet_packed) = packer.join().expect("the sheet packer does not panic")?;
-            let sheet_packed = match sheet_packed {
-                Some(p) => p,
-                // Deflate did not shrink it (a tiny sheet): stored, as `pack` stores it.
-                None => {
-                    let head = sheet::render_head(&m, sections.is_empty(), &diagram_names);
-                    let body = sheet::render_sections(alone, &sections, true, &changes);
-                    archive::pack(SHEET, sheet::render_with(head, &body).as_bytes(), 1)?
-                }
-            };
             let sheet_record = EntryRecord { name: SHEET.to_string(), size, sha256 };
             let csv = csv.join().expect("the ID return sheet writer does not panic");
             let entry = |name: &str, data: Vec<u8>| archive::Entry { name: name.to_string(), data };

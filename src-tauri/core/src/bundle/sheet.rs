@@ -683,24 +683,9 @@ pub fn render_sections(
     out
 }
 
-/// The whole build sheet: the head and header from the manifest, then the rendered `body`
-/// parts (from [`render_sections`], in order).
-pub fn render(m: &Manifest, body: &[String], diagrams: &[String]) -> String {
-    let head = render_head(m, body.iter().all(String::is_empty), diagrams);
-    render_with(head, &body.concat())
-}
-
-/// The sheet of `head` (from [`render_head`]) and `body`.
-pub fn render_with(head: String, body: &str) -> String {
-    let mut out = head;
-    out.reserve(body.len() + TAIL.len());
-    out.push_str(body);
-    out.push_str(TAIL);
-    out
-}
-
-/// What [`render`] writes before the body: the page's head and the sheet's header (the export
-/// writes the head, the body's runs and [`TAIL`] into the bundle as pieces, never joined).
+/// What comes before the body: the page's head and the sheet's header. The sheet is this
+/// head, the runs of [`render_sections`] in order, and [`TAIL`] (the export writes them into
+/// the bundle as pieces, never joined).
 /// `nothing_to_key`: the body is empty (no section).
 pub fn render_head(m: &Manifest, nothing_to_key: bool, diagrams: &[String]) -> String {
     let mut out = String::with_capacity(8192);
@@ -718,7 +703,7 @@ pub fn render_head(m: &Manifest, nothing_to_key: bool, diagrams: &[String]) -> S
     out
 }
 
-/// What [`render`] writes after the body.
+/// What ends the sheet, after the last run of [`render_sections`].
 pub const TAIL: &str = "</section></body></html>\n";
 
 #[cfg(test)]
