@@ -372,6 +372,29 @@ fn build_into<W: Write + Send>(
     })
 }
 
+/// Hands `each` the items numbered 0, 1, 2… in that order, however they arrive (from threads
+/// that finish out of turn), and says how many there were. `what` names an item in the error
+/// when one never came.
+fn in_order<T>(
+    arriving: impl IntoIterator<Item = (usize, T)>,
+    what: &str,
+    mut each: impl FnMut(T) -> Result<()>,
+) -> Result<usize> {
+    let mut waiting: BTreeMap<usize, T> = BTreeMap::new();
+    let mut next = 0;
+    for (i, item) in arriving {
+        waiting.insert(i, item);
+        while let Some(item) = waiting.remove(&next) {
+            each(item)?;
+            next += 1;
+        }
+    }
+    match waiting.keys().next() {
+        Some(later) => Err(CoreError::internal(format!("{what} {next} never came ({what} {later} did)"))),
+        None => Ok(next),
+    }
+}
+
 /// Whether two snapshots hold the same catalog content (settings and every object; reference
 /// data aside, which the diagrams do not show).
 fn same_content(a: &Snapshot, b: &Snapshot) -> bool {
@@ -499,23 +522,23 @@ fn build_with<W: Write + Send>(
                 drop(catalog_packed);
                 let _ = catalog_tx.send(catalog_record);
                 let mut records = Vec::with_capacity(expected);
-                let mut waiting: BTreeMap<usize, Vec<diagrams::PackedDiagram>> = BTreeMap::new();
-                let mut next = 0;
-                for (b, files) in batches {
-                    waiting.insert(b, files?);
-                    while let Some(files) = waiting.remove(&next) {
+                // A batch that failed ends the writing (and so the drawing) with its error.
+                let mut failed = None;
+                let drawn = in_order(
+                    batches.iter().map_while(|(b, files)| files.map_err(|e| failed = Some(e)).ok().map(|f| (b, f))),
+                    "batch of the diagrams",
+                    |files| {
                         for f in files {
                             zip.add(&f.packed)?;
                             records.push(f.record);
                         }
-                        next += 1;
-                    }
+                        Ok(())
+                    },
+                );
+                if let Some(e) = failed {
+                    return Err(e);
                 }
-                if let Some(b) = waiting.keys().next() {
-                    return Err(CoreError::internal(format!(
-                        "batch {next} of the diagrams never came (batch {b} did)"
-                    )));
-                }
+                drawn?;
                 Ok((zip, records))
             });
             // The build sheet, never held whole (200 MB on a large export): its runs of sections
@@ -526,20 +549,12 @@ fn build_with<W: Write + Send>(
             let last_piece = runs.len() + 1;
             let packer = scope.spawn(move || -> Result<(u64, String, archive::Packed)> {
                 let mut w = archive::PackWriter::new(SHEET);
-                let mut waiting: BTreeMap<usize, String> = BTreeMap::new();
-                let mut next = 0;
-                for (i, text) in pieces {
-                    waiting.insert(i, text);
-                    while let Some(text) = waiting.remove(&next) {
-                        w.write_all(text.as_bytes())?;
-                        next += 1;
-                        if next == last_piece {
-                            w.write_all(sheet::TAIL.as_bytes())?;
-                            return w.finish();
-                        }
-                    }
+                let n = in_order(pieces, "piece of the build sheet", |text| Ok(w.write_all(text.as_bytes())?))?;
+                if n != last_piece {
+                    return Err(CoreError::internal(format!("piece {n} of the build sheet never came")));
                 }
-                Err(CoreError::internal(format!("piece {next} of the build sheet never came")))
+                w.write_all(sheet::TAIL.as_bytes())?;
+                w.finish()
             });
             let csv = scope.spawn(|| ids_return::write(alone, &sheet_plans(&sections)));
             let Ok(catalog_record) = catalog_rx.recv() else {
@@ -702,6 +717,23 @@ mod tests {
     use crate::store::NewCatalog;
     use crate::synth::{self, SynthSpec};
     use crate::value::Timestamp;
+
+    #[test]
+    fn items_arriving_out_of_turn_are_handed_on_in_order_and_a_missing_one_is_named() {
+        let mut seen = Vec::new();
+        let n = in_order([(2, 'c'), (0, 'a'), (3, 'd'), (1, 'b')], "item", |c| {
+            seen.push(c);
+            Ok(())
+        });
+        assert_eq!((n.unwrap(), seen), (4, vec!['a', 'b', 'c', 'd']));
+        let e = in_order([(0, 'a'), (2, 'c')], "piece", |_| Ok(())).unwrap_err();
+        assert!(e.message().contains("piece 1 never came (piece 2 did)"), "{e}");
+        let e = in_order([(0, 'a'), (1, 'b')], "item", |c| match c {
+            'b' => Err(CoreError::internal("b failed")),
+            _ => Ok(()),
+        });
+        assert!(e.unwrap_err().message().contains("b failed"));
+    }
 
     /// A disk that fills up after `room` bytes.
     struct Filling {
