@@ -319,7 +319,7 @@ fn service_screens<'a>(c: &Ctx<'a>, p: &'a Plan, f: &'a ServicePlanFields) -> Ve
             "Data Billing",
             Some(Shown::Text(Cow::Owned(format!(
                 "Leave empty: this plan draws on the shared pool of {}",
-                b.pool.and_then(|x| c.name_of(x)).map(|n| c.text_of(&n)).unwrap_or_else(|| "(no pool named)".into())
+                b.pool.map(|x| c.text_of(&Shown::Name(x))).unwrap_or_else(|| "(no pool named)".into())
             )))),
         )],
         DataBillingMode::Own => vec![
