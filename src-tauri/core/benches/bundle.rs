@@ -80,13 +80,7 @@ fn build(dir: &Path, structures: usize) -> PathBuf {
     let mut cat = Catalog::create(&path, &new, &stamp()).expect("create");
     let t = Instant::now();
     let sum = synth::generate(&mut cat, &spec, 7).expect("generate");
-    cat.record(|tx| {
-        for table in ["package_plan", "service_plan", "bolt_on", "bolt_on_add_on"] {
-            tx.execute(&format!("UPDATE {table} SET status = 'approved'"), [])?;
-        }
-        Ok(())
-    })
-    .expect("approve");
+    synth::approve_every_plan(&mut cat).expect("approve");
     drop(cat);
     println!(
         "catalog: {} structures, {} entities ({} plans), {:.1} MB; generated and approved in {:.1} s",

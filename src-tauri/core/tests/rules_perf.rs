@@ -81,12 +81,7 @@ fn rules_on_a_100k_entity_catalog() {
     let summary = synth::generate(&mut cat, &SynthSpec::sized(100_000), 7).unwrap();
     println!("{} entities", summary.n_entities);
     report("drafts", &cat);
-    cat.conn()
-        .execute_batch(
-            "UPDATE package_plan SET status = 'approved'; UPDATE service_plan SET status = 'approved';
-             UPDATE bolt_on SET status = 'approved'; UPDATE bolt_on_add_on SET status = 'approved';",
-        )
-        .unwrap();
+    synth::approve_every_plan(&mut cat).unwrap();
     report("all approved", &cat);
     cat.conn()
         .execute_batch(

@@ -771,13 +771,7 @@ mod tests {
         let mut cat = Catalog::create(&dir.path().join("full.plansmith"), &new, &stamp).unwrap();
         let spec = SynthSpec { bolt_on_structures: 60, shared_data_structures: 60, ..SynthSpec::default() };
         synth::generate(&mut cat, &spec, 5).unwrap();
-        cat.record(|tx| {
-            for t in ["package_plan", "service_plan", "bolt_on", "bolt_on_add_on"] {
-                tx.execute(&format!("UPDATE {t} SET status = 'approved'"), [])?;
-            }
-            Ok(())
-        })
-        .unwrap();
+        synth::approve_every_plan(&mut cat).unwrap();
         let s = cat.snapshot().unwrap();
         let opts = ExportOptions::default();
         let whole = build(&s, &opts, None, &stamp).unwrap().bytes.len();
