@@ -1,19 +1,78 @@
 //! Reading bundles is safe against hostile files: a corpus of archives that escape, link,
 //! collide, bomb, lie or are cut short, generated here byte by byte (and a few committed ones
 //! written by Python's zipfile in fixtures/hostile), each refused with a clear error, nothing
-//! written anywhere, no panic. Then a deterministic mutation fuzzer over a real bundle.
+//! written anywhere, no panic; reading one takes no more memory than its manifest declares
+//! plus a fixed margin (measured by this binary's allocator, which counts each thread's
+//! bytes). Then a deterministic mutation fuzzer over a real bundle.
 
 #[path = "bundle_fixture.rs"]
 mod fixture;
 
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 use std::io::Write;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
 use fixture::*;
-use plansmith_core::bundle::read::read_archive;
+use plansmith_core::bundle::read::{ArchiveEntry, MARGIN, read_archive};
 use plansmith_core::bundle::{self, Bundle, ExportOptions, Limits};
 use plansmith_core::{ErrorKind, Timestamp};
+
+/// The system allocator, counting the bytes each thread holds and the most it held.
+struct Counting;
+
+thread_local! {
+    static HELD: Cell<i64> = const { Cell::new(0) };
+    static MOST: Cell<i64> = const { Cell::new(0) };
+}
+
+fn held(change: i64) {
+    let _ = HELD.try_with(|h| {
+        h.set(h.get() + change);
+        let _ = MOST.try_with(|m| m.set(m.get().max(h.get())));
+    });
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            held(layout.size() as i64);
+        }
+        p
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc_zeroed(layout) };
+        if !p.is_null() {
+            held(layout.size() as i64);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, p: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(p, layout) };
+        held(-(layout.size() as i64));
+    }
+    unsafe fn realloc(&self, p: *mut u8, layout: Layout, size: usize) -> *mut u8 {
+        let q = unsafe { System.realloc(p, layout, size) };
+        if !q.is_null() {
+            held(size as i64 - layout.size() as i64);
+        }
+        q
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// What `f` gives, and the most memory this thread held at once while it ran, beyond what it
+/// held before.
+fn most_held<T>(f: impl FnOnce() -> T) -> (T, u64) {
+    let before = HELD.with(|h| h.get());
+    MOST.with(|m| m.set(before));
+    let out = f();
+    (out, (MOST.with(|m| m.get()) - before).max(0) as u64)
+}
 
 /// One raw entry, every header field under the test's control.
 #[derive(Clone)]
@@ -241,6 +300,71 @@ fn deep_or_huge_json_is_refused_with_a_clear_error() {
     v.iter_mut().find(|e| e.name == "catalog.json").unwrap().data = vec![b' '; 3 << 20];
     let tight = Limits { entry_bytes: 1 << 20, ..Limits::default() };
     assert!(Bundle::from_bytes(&rezip(&v), &tight).unwrap_err().message().contains("more than"));
+}
+
+/// Data that deflates about 2:1, so no ratio check refuses it: only its size matters.
+fn noise(len: usize) -> Vec<u8> {
+    let mut x = 0x9e37_79b9_7f4a_7c15_u64;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            b'a' + (x % 16) as u8
+        })
+        .collect()
+}
+
+/// An entry the manifest does not list, or that inflates beyond the size it declares, is
+/// refused (or, by verify, reported) without being inflated: reading a hostile bundle takes no
+/// more memory than its manifest declares, plus a fixed margin, however large the entry.
+#[test]
+fn a_hostile_bundle_takes_no_more_memory_than_its_manifest_declares() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cat, _) = approved_demo(dir.path());
+    let good = entries(&export_bytes(&cat, &ExportOptions::default()));
+    let declared: u64 = good.iter().map(|e| e.data.len() as u64).sum();
+    let bound = declared + MARGIN;
+    let big = noise(40 << 20);
+    assert!(big.len() as u64 > bound, "the entry must be larger than the bound for the test to tell");
+    let limits = Limits::default();
+
+    // An unlisted 40 MiB entry.
+    let mut v = good.clone();
+    v.push(ArchiveEntry { name: "extra.bin".into(), data: big.clone() });
+    let unlisted = rezip(&v);
+    // The measure sees an inflated entry: the archive reader, which reads every entry, holds it.
+    let (all, most) = most_held(|| read_archive(&unlisted, &limits).map(|v| v.len()));
+    assert_eq!(all.unwrap(), good.len() + 1);
+    assert!(most > 40 << 20, "reading every entry held only {most} bytes");
+    let (r, most) = most_held(|| Bundle::from_bytes(&unlisted, &limits).map(|_| ()));
+    let e = r.unwrap_err();
+    assert!(e.message().contains("'extra.bin' is not listed in manifest.json"), "{e}");
+    assert!(most < bound, "reading held {most} bytes, more than the manifest's {declared} and the margin");
+    let (r, most) = most_held(|| bundle::verify(&unlisted, None, &limits).map(|v| v.problems));
+    let problems = r.unwrap();
+    assert!(problems.iter().any(|p| p.subject == "extra.bin" && p.message.contains("was added")), "{problems:?}");
+    assert!(most < bound, "verify held {most} bytes, more than the manifest's {declared} and the margin");
+
+    // A listed entry that declares its listed size and inflates to 40 MiB.
+    let mut raws: Vec<Raw> = good.iter().map(|e| raw(&e.name, &e.data)).collect();
+    let liar = raws.iter_mut().find(|r| r.name == "id-return.csv").unwrap();
+    liar.size = Some(liar.data.len() as u32);
+    liar.data = big;
+    let lying = zip(&raws);
+    type Read<'a> = &'a dyn Fn(&[u8]) -> plansmith_core::Result<()>;
+    let from_bytes: Read = &|b| Bundle::from_bytes(b, &limits).map(|_| ());
+    let verify: Read = &|b| bundle::verify(b, None, &limits).map(|_| ());
+    for (what, read) in [("from_bytes", from_bytes), ("verify", verify)] {
+        let (r, most) = most_held(|| read(&lying));
+        let e = r.unwrap_err();
+        assert!(e.message().contains("'id-return.csv' inflates beyond"), "{what}: {e}");
+        assert!(most < bound, "{what} held {most} bytes, more than the manifest's {declared} and the margin");
+    }
+
+    // The duplicate a zip library keeps only one of is named.
+    let e = read_archive(&zip(&[raw("manifest.json", b"{}"), raw("manifest.json", b"{}")]), &limits).unwrap_err();
+    assert!(e.message().contains("'manifest.json' appears twice"), "{e}");
 }
 
 fn fixture(name: &str) -> Vec<u8> {

@@ -1,42 +1,42 @@
-//! The bundle's zip writer: a small, deterministic writer of exactly the zip subset a bundle
-//! needs, so that the same entries always give the same bytes and any unzip tool opens them.
+//! The bundle's zip writer: the `zip` crate, held to what makes a bundle deterministic, so that
+//! the same entries always give the same bytes and any unzip tool opens them.
 //!
-//! Why our own and not a general zip crate: determinism and speed are the point here.
-//! - Every entry gets the same fixed timestamp (from the export's `created_at`, i.e.
-//!   `SOURCE_DATE_EPOCH`), the same permissions (0644, "made by" Unix), no extra fields, no
-//!   comments, no data descriptors; entries in the order they are added, listed in the
-//!   central directory in the order the caller ranks them ([`ZipWriter`]). Nothing depends on
-//!   the machine, the clock or the number of threads.
-//! - Large entries are deflated in parallel like `pigz`: the data is cut into fixed 1 MiB
-//!   chunks, each chunk is compressed on its own (raw deflate, sync-flushed to a byte boundary,
-//!   the last one finished), and the pieces are concatenated, which is one valid deflate
-//!   stream. Chunk boundaries depend only on the data, so the output does not depend on the
-//!   number of cores; the two cores of a laptop both work on a large export.
+//! How:
+//! - Every entry is compressed on its own by a [`zip::write::ZipFileBuilder`] (raw deflate,
+//!   level 1) on whichever thread made it ([`PackWriter`], [`pack`]), hashed on the way (the
+//!   manifest's SHA-256; the crate keeps the CRC-32), and handed to [`ZipWriter::add`], which
+//!   copies the compressed bytes into the archive as they come. So the diagrams are compressed
+//!   by the threads that draw them and catalog.json by the thread that writes it, while the
+//!   archive goes to its file front to back.
+//! - Every entry has the same options ([`options`]): the export's time (`created_at`, i.e.
+//!   `SOURCE_DATE_EPOCH`), mode 0644 with "made by" Unix, no extra fields, no comments. The
+//!   archive is written as a stream (the file is never sought), so each entry's CRC-32 and
+//!   sizes follow its data in a data descriptor, and the central directory lists the entries
+//!   in the order they were written. Nothing depends on the machine, the clock or the number of
+//!   threads.
 //! - No zip64: a bundle is refused beyond 4 GiB or 65 535 entries, with a clear error, rather
 //!   than written in a form some tools misread.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::io::Write;
 
-use flate2::{Compress, Compression, FlushCompress, Status};
+use rayon::prelude::*;
 use sha2::Digest;
+use zip::write::{PreparedZipFile, SimpleFileOptions, StreamWriter, ZipFileBuilder};
+use zip::{CompressionMethod, DateTime};
 
 use crate::error::{CoreError, Result};
 use crate::value::{Date, Timestamp};
 
-/// Bytes per independently deflated chunk.
-const CHUNK: usize = 1 << 20;
-/// Deflate level of every entry: 1 (zlib-rs's quick strategy). For a 10k-structure bundle the
-/// JSON and the build sheet are 34 MB instead of 27.6 MB at level 2, for 0.17 s less CPU; the
-/// 15 000 diagrams (small streams of about 14 kB, where level 2's per-block Huffman trees cost
-/// as much as the matching) 58.8 MB instead of 47.7 MB, in 0.31 s of CPU instead of 0.56 s.
-/// Bundles are mailed, not archived by the million.
-const LEVEL: u32 = 1;
-/// Entries smaller than this are stored when deflate would not shrink them.
-const VERSION_NEEDED: u16 = 20;
-/// "Version made by": 3 = Unix (so unzip applies the permissions), spec version 2.0.
-const MADE_BY: u16 = (3 << 8) | 20;
-/// Regular file, rw-r--r--.
-const UNIX_MODE: u32 = 0o100644;
+/// Deflate level of every entry: 1 (zlib-rs's quick strategy). Bundles are mailed, not
+/// archived by the million; docs/bundle-format.md gives the sizes.
+const LEVEL: i64 = 1;
+/// rw-r--r--.
+const UNIX_MODE: u32 = 0o644;
+/// What a zip without zip64 can hold.
+const MOST_ENTRIES: usize = u16::MAX as usize;
+const MOST_BYTES: u64 = u32::MAX as u64;
+/// Local header (30) and data descriptor (16) around each entry's name and data.
+const ENTRY_OVERHEAD: u64 = 30 + 16;
 
 /// One file of the archive, given whole.
 pub struct Entry {
@@ -44,236 +44,41 @@ pub struct Entry {
     pub data: Vec<u8>,
 }
 
-/// An entry compressed and ready to be laid out (see [`pack`]).
-pub struct Packed {
-    pub name: String,
-    method: u16,
-    crc: u32,
-    size: u32,
-    body: Vec<u8>,
+/// An entry compressed and ready to be copied into an archive ([`ZipWriter::add`]).
+pub struct Packed(PreparedZipFile);
+
+impl Packed {
+    /// The entry's name in the archive.
+    pub fn name(&self) -> &str {
+        std::str::from_utf8(self.0.file_name_raw()).unwrap_or_default()
+    }
 }
 
-/// MS-DOS date and time of `at` (UTC). Zip cannot hold dates before 1980: they are clamped.
-fn dos_time(at: Timestamp) -> (u16, u16) {
-    let secs = at.unix_seconds().max(315_532_800); // 1980-01-01T00:00:00Z
+/// The time of every entry: `at` (UTC) as MS-DOS date and time. Zip cannot hold dates before
+/// 1980 or after 2107: they are clamped.
+fn dos_time(at: Timestamp) -> DateTime {
+    let secs = at.unix_seconds().clamp(315_532_800, 4_354_819_198); // 1980-01-01 to 2107-12-31T23:59:58Z
     let d = Date::from_days(secs.div_euclid(86_400));
     let s = secs.rem_euclid(86_400);
-    let year = (d.year - 1980).clamp(0, 127) as u16;
-    let date = (year << 9) | ((d.month as u16) << 5) | d.day as u16;
-    let time = (((s / 3600) as u16) << 11) | ((((s / 60) % 60) as u16) << 5) | (((s % 60) / 2) as u16);
-    (date, time)
+    DateTime::from_date_and_time(
+        d.year.clamp(1980, 2107) as u16,
+        d.month as u8,
+        d.day as u8,
+        (s / 3600) as u8,
+        ((s / 60) % 60) as u8,
+        (s % 60) as u8,
+    )
+    .unwrap_or_default()
 }
 
-/// Deflates one chunk on its own; `last` finishes the stream, otherwise it ends sync-flushed
-/// on a byte boundary so the next chunk's output can follow it.
-fn deflate_chunk(c: &mut Compress, data: &[u8], last: bool) -> Vec<u8> {
-    let mut out = Vec::with_capacity(data.len() / 3 + 64);
-    deflate_chunk_into(c, data, last, &mut out);
-    out
-}
-
-/// [`deflate_chunk`], appending to `out`.
-fn deflate_chunk_into(c: &mut Compress, data: &[u8], last: bool, out: &mut Vec<u8>) {
-    // One compressor per worker, reset between chunks: a new one allocates and clears its
-    // window and hash tables, which cost more than deflating a small entry (a diagram).
-    c.reset();
-    out.reserve(data.len() / 3 + 64);
-    let flush = if last { FlushCompress::Finish } else { FlushCompress::Sync };
-    loop {
-        let consumed = c.total_in() as usize;
-        if out.capacity() - out.len() < 64 {
-            out.reserve(out.capacity().max(4096));
-        }
-        let status = c.compress_vec(&data[consumed..], out, flush).expect("deflate of in-memory data cannot fail");
-        let done_input = c.total_in() as usize == data.len();
-        match status {
-            Status::StreamEnd => break,
-            _ if done_input && !last && out.capacity() > out.len() => break,
-            _ => {}
-        }
-    }
-}
-
-/// An entry packed as it is written, 1 MiB chunk by chunk (the catalog JSON, 150 MB on a large
-/// export): each chunk is hashed (SHA-256 for the manifest, CRC-32 for the zip) and deflated
-/// while it is still in the cache, and the whole text is never held. Same bytes as [`pack`] of
-/// the text on one core.
-pub struct PackWriter {
-    name: String,
-    z: Compress,
-    chunk: Vec<u8>,
-    body: Vec<u8>,
-    crc: crc32fast::Hasher,
-    sha: sha2::Sha256,
-    size: usize,
-}
-
-impl PackWriter {
-    pub fn new(name: &str) -> PackWriter {
-        PackWriter {
-            name: name.to_string(),
-            z: Compress::new(Compression::new(LEVEL), false),
-            chunk: Vec::with_capacity(CHUNK),
-            body: Vec::new(),
-            crc: crc32fast::Hasher::new(),
-            sha: sha2::Sha256::new(),
-            size: 0,
-        }
-    }
-
-    fn flush_chunk(&mut self, last: bool) {
-        self.sha.update(&self.chunk);
-        self.crc.update(&self.chunk);
-        deflate_chunk_into(&mut self.z, &self.chunk, last, &mut self.body);
-        self.chunk.clear();
-    }
-
-    /// The entry's size, its SHA-256 (lowercase hex) and the packed entry. An entry of one
-    /// chunk that deflate does not shrink is stored, as [`pack`] stores it (its text is still at
-    /// hand); a longer one stays deflated, a few bytes over its size (JSON and HTML of a
-    /// megabyte always shrink, so that is only a safe default).
-    pub fn finish(mut self) -> Result<(u64, String, Packed)> {
-        let one_chunk = (self.size <= CHUNK).then(|| self.chunk.clone());
-        self.flush_chunk(true);
-        if self.size > u32::MAX as usize {
-            return Err(too_big(&format!("{} of {} bytes", self.name, self.size)));
-        }
-        let sha: String = self.sha.finalize().iter().map(|b| format!("{b:02x}")).collect();
-        let crc = self.crc.finalize();
-        let size = self.size as u32;
-        let packed = match one_chunk {
-            Some(text) if self.body.len() >= self.size => Packed { name: self.name, method: 0, crc, size, body: text },
-            _ => Packed { name: self.name, method: 8, crc, size, body: self.body },
-        };
-        Ok((self.size as u64, sha, packed))
-    }
-}
-
-impl std::io::Write for PackWriter {
-    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        let mut rest = data;
-        while !rest.is_empty() {
-            // A full chunk is deflated once more text follows it: the last one finishes the
-            // stream (in `finish`).
-            if self.chunk.len() == CHUNK {
-                self.flush_chunk(false);
-            }
-            let take = (CHUNK - self.chunk.len()).min(rest.len());
-            self.chunk.extend_from_slice(&rest[..take]);
-            rest = &rest[take..];
-        }
-        self.size += data.len();
-        Ok(data.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// The chunks of every entry, compressed on up to `threads` cores. Entries of no data get one
-/// empty last chunk (a valid empty deflate stream).
-fn deflate_all(entries: &[&[u8]], threads: usize) -> Vec<Vec<Vec<u8>>> {
-    let mut owner = Vec::new();
-    let mut jobs: Vec<(&[u8], bool)> = Vec::new();
-    for (e, data) in entries.iter().enumerate() {
-        let n = data.len().div_ceil(CHUNK).max(1);
-        for c in 0..n {
-            owner.push(e);
-            jobs.push((&data[(c * CHUNK).min(data.len())..((c + 1) * CHUNK).min(data.len())], c + 1 == n));
-        }
-    }
-    let mut out: Vec<Vec<Vec<u8>>> = entries.iter().map(|_| Vec::new()).collect();
-    for (e, bytes) in owner.into_iter().zip(deflate_jobs(&jobs, threads)) {
-        out[e].push(bytes);
-    }
-    out
-}
-
-/// Deflates each (chunk, last) on its own, on up to `threads` cores, in the order given.
-fn deflate_jobs(jobs: &[(&[u8], bool)], threads: usize) -> Vec<Vec<u8>> {
-    let next = AtomicUsize::new(0);
-    let threads = threads.clamp(1, jobs.len().max(1));
-    let work = || {
-        let mut z = Compress::new(Compression::new(LEVEL), false);
-        let mut mine = Vec::new();
-        loop {
-            let j = next.fetch_add(1, Ordering::Relaxed);
-            let Some(&(piece, last)) = jobs.get(j) else { break };
-            mine.push((j, deflate_chunk(&mut z, piece, last)));
-        }
-        mine
-    };
-    let mut done: Vec<(usize, Vec<u8>)> = if threads == 1 {
-        work()
-    } else {
-        std::thread::scope(|scope| {
-            let workers: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
-            workers.into_iter().flat_map(|w| w.join().expect("a deflate worker panicked")).collect()
-        })
-    };
-    done.sort_by_key(|(j, _)| *j);
-    done.into_iter().map(|(_, bytes)| bytes).collect()
-}
-
-/// The number of cores to deflate on.
-pub fn cores() -> usize {
-    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8)
-}
-
-fn packed(name: String, data: &[u8], chunks: Vec<Vec<u8>>) -> Packed {
-    let crc = crc32fast::hash(data);
-    let deflated: usize = chunks.iter().map(Vec::len).sum();
-    if deflated >= data.len() {
-        return Packed { name, method: 0, crc, size: data.len() as u32, body: data.to_vec() };
-    }
-    let mut body = Vec::with_capacity(deflated);
-    for c in chunks {
-        body.extend_from_slice(&c);
-    }
-    Packed { name, method: 8, crc, size: data.len() as u32, body }
-}
-
-/// Compresses one entry on up to `threads` cores (the bytes do not depend on `threads`).
-/// Refuses an entry a zip without zip64 cannot hold.
-pub fn pack(name: &str, data: &[u8], threads: usize) -> Result<Packed> {
-    if data.len() > u32::MAX as usize {
-        return Err(too_big(&format!("{name} of {} bytes", data.len())));
-    }
-    let chunks = deflate_all(&[data], threads).pop().unwrap_or_default();
-    Ok(packed(name.to_string(), data, chunks))
-}
-
-/// Compresses entries one at a time on the calling thread with one reused compressor: for
-/// workers that produce many small entries (the diagrams) and pack each as it is made. The
-/// bytes are those of [`pack`].
-pub struct Packer {
-    z: Compress,
-}
-
-impl Default for Packer {
-    fn default() -> Self {
-        Packer { z: Compress::new(Compression::new(LEVEL), false) }
-    }
-}
-
-impl Packer {
-    pub fn pack(&mut self, name: &str, data: &[u8]) -> Result<Packed> {
-        if data.len() > u32::MAX as usize {
-            return Err(too_big(&format!("{name} of {} bytes", data.len())));
-        }
-        let n = data.len().div_ceil(CHUNK).max(1);
-        let chunks = (0..n)
-            .map(|c| deflate_chunk(&mut self.z, &data[c * CHUNK..((c + 1) * CHUNK).min(data.len())], c + 1 == n))
-            .collect();
-        Ok(packed(name.to_string(), data, chunks))
-    }
-}
-
-fn u16le(out: &mut Vec<u8>, v: u16) {
-    out.extend_from_slice(&v.to_le_bytes());
-}
-fn u32le(out: &mut Vec<u8>, v: u32) {
-    out.extend_from_slice(&v.to_le_bytes());
+/// The options of every entry of a bundle made at `at` (module doc).
+pub fn options(at: Timestamp) -> SimpleFileOptions {
+    SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .compression_level(Some(LEVEL))
+        .last_modified_time(dos_time(at))
+        .unix_permissions(UNIX_MODE)
+        .large_file(false)
 }
 
 fn too_big(what: &str) -> CoreError {
@@ -285,225 +90,190 @@ fn too_big(what: &str) -> CoreError {
     )
 }
 
-/// Compresses `entries` together on every core (chunks of all entries share the workers).
-pub fn pack_all(entries: &[Entry]) -> Result<Vec<Packed>> {
-    if let Some(e) = entries.iter().find(|e| e.data.len() > u32::MAX as usize) {
-        return Err(too_big(&format!("{} of {} bytes", e.name, e.data.len())));
+/// A writing error of the zip crate as ours: the disk's own error (a full disk says so), or
+/// what the crate refused to write.
+fn written(e: zip::result::ZipError) -> CoreError {
+    match e {
+        zip::result::ZipError::Io(e) => CoreError::from(e),
+        other => CoreError::internal(format!("the bundle's zip could not be written: {other}")),
     }
-    let data: Vec<&[u8]> = entries.iter().map(|e| e.data.as_slice()).collect();
-    let chunks = deflate_all(&data, cores());
-    Ok(entries.iter().zip(chunks).map(|(e, c)| packed(e.name.clone(), &e.data, c)).collect())
+}
+
+/// An entry compressed as it is written (catalog.json, the build sheet: 150 and 200 MB on a
+/// large export), hashed (SHA-256, for the manifest) on the way; the whole text is never held.
+pub struct PackWriter {
+    builder: ZipFileBuilder,
+    name: String,
+    sha: sha2::Sha256,
+    size: u64,
+}
+
+impl PackWriter {
+    /// An entry called `name`, dated `at`.
+    pub fn new(name: &str, at: Timestamp) -> Result<PackWriter> {
+        Ok(PackWriter {
+            builder: ZipFileBuilder::new(name, options(at)).map_err(written)?,
+            name: name.to_string(),
+            sha: sha2::Sha256::new(),
+            size: 0,
+        })
+    }
+
+    /// The entry's size, its SHA-256 (lowercase hex) and the packed entry.
+    pub fn finish(self) -> Result<(u64, String, Packed)> {
+        if self.size > MOST_BYTES {
+            return Err(too_big(&format!("{} of {} bytes", self.name, self.size)));
+        }
+        let sha = super::manifest::hex(&self.sha.finalize());
+        Ok((self.size, sha, Packed(self.builder.finish().map_err(written)?)))
+    }
+}
+
+impl Write for PackWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        let n = self.builder.write(data)?;
+        self.sha.update(&data[..n]);
+        self.size += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Compresses one entry on this thread. Refuses an entry a zip without zip64 cannot hold.
+pub fn pack(name: &str, data: &[u8], at: Timestamp) -> Result<Packed> {
+    if data.len() as u64 > MOST_BYTES {
+        return Err(too_big(&format!("{name} of {} bytes", data.len())));
+    }
+    PreparedZipFile::from_data(name, options(at), data).map(Packed).map_err(written)
+}
+
+/// Compresses `entries` on every core, giving them back in their order.
+pub fn pack_all(entries: &[Entry], at: Timestamp) -> Result<Vec<Packed>> {
+    entries.par_iter().map(|e| pack(&e.name, &e.data, at)).collect()
 }
 
 /// Writes `entries`, in this order, as one zip archive, every entry dated `at`.
 pub fn write(entries: &[Entry], at: Timestamp) -> Result<Vec<u8>> {
-    write_packed(&pack_all(entries)?, at)
-}
-
-/// Lays out entries already compressed with [`pack`], in this order, every entry dated `at`.
-pub fn write_packed(packed: &[Packed], at: Timestamp) -> Result<Vec<u8>> {
-    let size = packed.iter().map(|p| p.body.len() + 2 * p.name.len() + 76).sum::<usize>() + 22;
-    let mut zip = ZipWriter::new(Vec::with_capacity(size), at);
-    for p in packed {
+    let mut zip = ZipWriter::new(Vec::new());
+    for p in pack_all(entries, at)? {
         zip.add(p)?;
     }
-    zip.finish(|_| 0)
+    zip.finish()
 }
 
-/// A zip archive written front to back as its entries come: each entry's local header and
-/// body when it is added, the central directory at the end. A bundle goes to its file while
-/// it is being made (the diagrams as they are drawn), so the final flush to disk waits for
+/// A zip archive written front to back as its entries come: each entry's local header, data
+/// and data descriptor when it is added, the central directory (in the same order) at the end.
+/// A bundle goes to its file while it is being made, so the final flush to disk waits for
 /// little more than the last entries.
-///
-/// The central directory may list the entries in another order than the file holds them
-/// (zip readers, ours included, find each entry through its offset): a bundle lists its
-/// manifest first, though it is written last, when every other entry's hash is known.
-pub struct ZipWriter<W: std::io::Write> {
-    out: W,
-    date: u16,
-    time: u16,
+pub struct ZipWriter<W: Write> {
+    zip: zip::ZipWriter<StreamWriter<W>>,
+    entries: usize,
     /// Where the next entry starts.
     at: u64,
-    /// The central directory's records, in the order the entries were written.
-    written: Vec<Central>,
 }
 
-/// What the central directory says of one entry.
-struct Central {
-    name: String,
-    method: u16,
-    crc: u32,
-    packed: u32,
-    size: u32,
-    offset: u32,
-}
-
-impl<W: std::io::Write> ZipWriter<W> {
-    pub fn new(out: W, at: Timestamp) -> ZipWriter<W> {
-        let (date, time) = dos_time(at);
-        ZipWriter { out, date, time, at: 0, written: Vec::new() }
+impl<W: Write> ZipWriter<W> {
+    pub fn new(out: W) -> ZipWriter<W> {
+        ZipWriter { zip: zip::ZipWriter::new_stream(out), entries: 0, at: 0 }
     }
 
-    /// Writes `p` (its local header and its compressed body). Refuses what a zip without
-    /// zip64 cannot hold: more than 65 535 entries, or 4 GiB.
-    pub fn add(&mut self, p: &Packed) -> Result<()> {
-        if self.written.len() >= u16::MAX as usize {
-            return Err(too_big(&format!("more than {} files", u16::MAX)));
+    /// Copies `p` into the archive. Refuses what a zip without zip64 cannot hold: more than
+    /// 65 535 entries, or 4 GiB.
+    pub fn add(&mut self, p: Packed) -> Result<()> {
+        if self.entries >= MOST_ENTRIES {
+            return Err(too_big(&format!("more than {MOST_ENTRIES} files")));
         }
-        let end = self.at + 30 + p.name.len() as u64 + p.body.len() as u64;
-        if end > u32::MAX as u64 {
+        let end = self.at + ENTRY_OVERHEAD + p.0.file_name_raw().len() as u64 + p.0.compressed_size();
+        if end > MOST_BYTES {
             return Err(too_big(&format!("{end} bytes or more")));
         }
-        let c = Central {
-            name: p.name.clone(),
-            method: p.method,
-            crc: p.crc,
-            packed: p.body.len() as u32,
-            size: p.size,
-            offset: self.at as u32,
-        };
-        let mut header = Vec::with_capacity(30 + p.name.len());
-        u32le(&mut header, 0x0403_4b50);
-        self.header_common(&mut header, &c);
-        u16le(&mut header, 0); // extra field length
-        header.extend_from_slice(p.name.as_bytes());
-        self.out.write_all(&header)?;
-        self.out.write_all(&p.body)?;
+        self.zip.add_prepared_file(p.0).map_err(written)?;
+        self.entries += 1;
         self.at = end;
-        self.written.push(c);
         Ok(())
     }
 
-    /// Writes the central directory, listing the entries by `rank` of their name (ties in the
-    /// order written), and the end record; gives the output back.
-    pub fn finish<K: Ord>(mut self, rank: impl Fn(&str) -> K) -> Result<W> {
-        let mut listed: Vec<&Central> = self.written.iter().collect();
-        listed.sort_by_key(|c| rank(&c.name));
-        let mut cd: Vec<u8> = Vec::with_capacity(listed.iter().map(|c| 46 + c.name.len()).sum::<usize>() + 22);
-        for c in &listed {
-            u32le(&mut cd, 0x0201_4b50);
-            u16le(&mut cd, MADE_BY);
-            self.header_common(&mut cd, c);
-            u16le(&mut cd, 0); // extra field length
-            u16le(&mut cd, 0); // comment length
-            u16le(&mut cd, 0); // disk number
-            u16le(&mut cd, 0); // internal attributes
-            u32le(&mut cd, UNIX_MODE << 16);
-            u32le(&mut cd, c.offset);
-            cd.extend_from_slice(c.name.as_bytes());
-        }
-        let cd_size = cd.len();
-        if self.at + cd_size as u64 + 22 > u32::MAX as u64 {
-            return Err(too_big(&format!("{} bytes or more", self.at + cd_size as u64)));
-        }
-        u32le(&mut cd, 0x0605_4b50);
-        u16le(&mut cd, 0);
-        u16le(&mut cd, 0);
-        u16le(&mut cd, listed.len() as u16);
-        u16le(&mut cd, listed.len() as u16);
-        u32le(&mut cd, cd_size as u32);
-        u32le(&mut cd, self.at as u32);
-        u16le(&mut cd, 0);
-        self.out.write_all(&cd)?;
-        Ok(self.out)
-    }
-
-    /// The fields shared by local and central headers, from "version needed" to the name
-    /// length.
-    fn header_common(&self, out: &mut Vec<u8>, c: &Central) {
-        u16le(out, VERSION_NEEDED);
-        u16le(out, 1 << 11); // UTF-8 names
-        u16le(out, c.method);
-        u16le(out, self.time);
-        u16le(out, self.date);
-        u32le(out, c.crc);
-        u32le(out, c.packed);
-        u32le(out, c.size);
-        u16le(out, c.name.len() as u16);
+    /// Writes the central directory and the end record; gives the output back.
+    pub fn finish(self) -> Result<W> {
+        // The central directory: 46 bytes and the name per entry, within the limit checked as
+        // the entries came (their names are far shorter than their data and headers).
+        Ok(self.zip.finish().map_err(written)?.into_inner())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Read;
+    use std::io::{Cursor, Read};
+
+    fn read_back(zip: Vec<u8>) -> Vec<(String, Vec<u8>)> {
+        let mut a = zip::ZipArchive::new(Cursor::new(zip)).unwrap();
+        (0..a.len())
+            .map(|i| {
+                let mut f = a.by_index(i).unwrap();
+                let mut data = Vec::new();
+                f.read_to_end(&mut data).unwrap();
+                (f.name().unwrap().to_string(), data)
+            })
+            .collect()
+    }
 
     #[test]
     fn an_entry_packed_as_written_is_the_entry_packed_whole() {
-        use std::io::Write;
-        let big: Vec<u8> = (0..(2 * CHUNK + 777)).map(|i| (i % 251) as u8 ^ (i / 7919) as u8).collect();
-        for data in [&big[..], &big[..CHUNK], &big[..2 * CHUNK], b"{}\n".repeat(50).as_slice()] {
-            let whole = pack("e", data, 1).unwrap();
-            let mut w = PackWriter::new("e");
-            // Writes of every size, across chunk boundaries.
-            for piece in data.chunks(CHUNK / 3 + 1) {
-                w.write_all(piece).unwrap();
-            }
-            let (size, sha, packed) = w.finish().unwrap();
-            assert_eq!((size, sha.as_str()), (data.len() as u64, crate::bundle::manifest::sha256_hex(data).as_str()));
-            assert_eq!((packed.method, packed.crc, packed.size), (whole.method, whole.crc, whole.size));
-            assert!(packed.body == whole.body, "{} bytes", data.len());
+        let at = Timestamp::from_unix_seconds(1_767_225_600);
+        let big: Vec<u8> = (0..(2 << 20) + 777).map(|i| (i % 251) as u8 ^ (i / 7919) as u8).collect();
+        let mut w = PackWriter::new("e", at).unwrap();
+        for piece in big.chunks(333_333) {
+            w.write_all(piece).unwrap();
         }
-        // What deflate cannot shrink is stored, as `pack` stores it…
-        let mut w = PackWriter::new("s");
-        w.write_all(b"x").unwrap();
-        let (stored, whole) = (w.finish().unwrap().2, pack("s", b"x", 1).unwrap());
-        assert_eq!((stored.method, stored.crc, &stored.body[..]), (0, whole.crc, &b"x"[..]));
-        // …unless it was longer than a chunk: then it stays deflated, and inflates back whole.
-        let mut noise = vec![0u8; 2 * CHUNK + 5];
-        let mut x = 0x9e37_79b9_u32;
-        for b in &mut noise {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            *b = x as u8;
-        }
-        let mut w = PackWriter::new("n");
-        w.write_all(&noise).unwrap();
-        let (_, _, deflated) = w.finish().unwrap();
-        assert_eq!(deflated.method, 8);
-        assert!(deflated.body.len() >= noise.len(), "noise shrank: the case is not tested");
-        let mut back = Vec::new();
-        flate2::read::DeflateDecoder::new(&deflated.body[..]).read_to_end(&mut back).unwrap();
-        assert!(back == noise);
+        let (size, sha, streamed) = w.finish().unwrap();
+        assert_eq!((size, sha.as_str()), (big.len() as u64, crate::bundle::manifest::sha256_hex(&big).as_str()));
+        let whole = pack("e", &big, at).unwrap();
+        let bytes = |p: Packed| {
+            let mut z = ZipWriter::new(Vec::new());
+            z.add(p).unwrap();
+            z.finish().unwrap()
+        };
+        let (a, b) = (bytes(streamed), bytes(whole));
+        assert!(a == b, "the same entry written in pieces and whole differs");
+        assert_eq!(read_back(a), vec![("e".to_string(), big)]);
     }
 
     #[test]
-    fn chunked_deflate_is_one_valid_stream() {
-        let data: Vec<u8> = (0..(3 * CHUNK + 12345)).map(|i| (i % 251) as u8 ^ (i / 7919) as u8).collect();
-        let n = data.len().div_ceil(CHUNK);
-        let mut stream = Vec::new();
-        let mut z = Compress::new(Compression::new(LEVEL), false);
-        for c in 0..n {
-            stream.extend(deflate_chunk(&mut z, &data[c * CHUNK..((c + 1) * CHUNK).min(data.len())], c + 1 == n));
-        }
-        let mut back = Vec::new();
-        flate2::read::DeflateDecoder::new(&stream[..]).read_to_end(&mut back).unwrap();
-        assert_eq!(back, data);
+    fn the_same_entries_give_the_same_bytes_in_the_order_given() {
+        let at = Timestamp::from_unix_seconds(1_767_225_600);
+        let entries: Vec<Entry> = (0..40)
+            .map(|i| Entry {
+                name: format!("diagrams/ST-{i}.svg"),
+                data: format!("<svg>{i}</svg>").repeat(i + 1).into(),
+            })
+            .collect();
+        let (one, two) = (write(&entries, at).unwrap(), write(&entries, at).unwrap());
+        assert!(one == two);
+        let back = read_back(one);
+        assert_eq!(
+            back.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
+            entries.iter().map(|e| e.name.as_str()).collect::<Vec<_>>()
+        );
+        assert!(back.iter().zip(&entries).all(|((_, d), e)| *d == e.data));
+        // Another time gives other bytes (the entries' dates), the same content.
+        assert!(write(&entries, Timestamp::from_unix_seconds(1_767_225_602)).unwrap() != two);
     }
 
     #[test]
-    fn the_bytes_do_not_depend_on_the_number_of_cores() {
-        let data: Vec<u8> = (0..(2 * CHUNK + 999)).map(|i| (i * 7 % 253) as u8).collect();
-        let one = pack("a", &data, 1).unwrap();
-        let many = pack("a", &data, 5).unwrap();
-        assert_eq!((one.body, one.crc, one.method), (many.body, many.crc, many.method));
-    }
-
-    #[test]
-    fn a_packer_gives_the_bytes_of_pack() {
-        let data: Vec<u8> = (0..(CHUNK + 4321)).map(|i| (i * 13 % 241) as u8).collect();
-        let mut packer = Packer::default();
-        for d in [&data[..], b"", b"<svg/>", &data[..100]] {
-            let (a, b) = (pack("x", d, 2).unwrap(), packer.pack("x", d).unwrap());
-            assert_eq!((a.body, a.crc, a.method, a.size), (b.body, b.crc, b.method, b.size));
-        }
-    }
-
-    #[test]
-    fn dos_time_of_2026() {
-        // 2026-01-01T00:00:00Z
-        let (d, t) = dos_time(Timestamp::from_unix_seconds(1_767_225_600));
-        assert_eq!((d >> 9, (d >> 5) & 15, d & 31, t), (46, 1, 1, 0));
+    fn entries_are_dated_as_given_with_mode_0644() {
+        // 2026-01-01T00:00:00Z, and before 1980 (clamped).
+        let zip =
+            write(&[Entry { name: "a".into(), data: b"x".to_vec() }], Timestamp::from_unix_seconds(1_767_225_600))
+                .unwrap();
+        let mut a = zip::ZipArchive::new(Cursor::new(zip)).unwrap();
+        let f = a.by_index_raw(0).unwrap();
+        let t = f.last_modified().unwrap();
+        assert_eq!((t.year(), t.month(), t.day(), t.hour(), t.minute(), t.second()), (2026, 1, 1, 0, 0, 0));
+        assert_eq!(f.unix_mode(), Some(0o100644));
+        let t = dos_time(Timestamp::from_unix_seconds(0));
+        assert_eq!((t.year(), t.month(), t.day()), (1980, 1, 1));
     }
 }

@@ -9,12 +9,15 @@
 //! no random ids), because the bundle must be byte-identical run to run. Node error counts come
 //! from the rules run on the bundle's own content (an exportable bundle has none).
 //! [`packed`] gives the same files as bundle entries (`diagrams/…`), hashed and compressed by
-//! the worker that drew them: the export's largest part by count, done in one pass per file.
+//! the worker that drew them: the export's largest part by count, done in one pass per file,
+//! batches of structures shared out over every core by rayon (an indexed parallel iterator,
+//! so the files come back in the order of the structures).
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::archive::{Packed, Packer};
+use rayon::prelude::*;
+
+use super::archive::{self, Packed};
 use super::manifest::{EntryRecord, sha256_hex};
 use crate::diagram::{self, FindingCounts, svg};
 use crate::error::Result;
@@ -23,6 +26,7 @@ use crate::model::StructureKind;
 use crate::relations::Relations;
 use crate::rules::{self, Finding};
 use crate::snapshot::Snapshot;
+use crate::value::Timestamp;
 
 /// The diagram files of `structures`, drawn from `s` (the bundle's own content).
 pub fn diagrams(s: &Snapshot, structures: &[Id]) -> Vec<(String, String)> {
@@ -64,86 +68,57 @@ pub struct PackedDiagram {
 /// structure has two diagrams, a bolt-on one has one), large enough that taking one is cheap.
 const BATCH: usize = 32;
 
-/// The diagram files of `structures` as bundle entries, drawn, hashed and compressed on
-/// `threads` cores, each file packed by the worker that drew it, in the order of
+/// The diagram files of `structures` as bundle entries dated `at`, drawn, hashed and
+/// compressed on every core, each file packed by the worker that drew it, in the order of
 /// [`diagrams`]. `findings`: the rules' findings on `s` (the node badges).
-///
-/// Every structure is drawn from `s` over one set of indexes ([`Relations`]) and one count of
-/// the findings per object, shared by the workers: a structure's drawing looks up its own
-/// objects by id, so drawing 10 000 structures costs 10 000 small drawings, neither 10 000
-/// walks of the whole catalog nor 10 000 copies of each structure's part of it.
-pub fn packed(s: &Snapshot, structures: &[Id], findings: &[Finding], threads: usize) -> Result<Vec<PackedDiagram>> {
-    let (tx, rx) = mpsc::channel();
-    packed_into(&Relations::new(s), structures, findings, threads, &AtomicBool::new(false), tx);
-    let mut batches: Vec<(usize, Result<Vec<PackedDiagram>>)> = rx.into_iter().collect();
-    batches.sort_by_key(|(b, _)| *b);
-    let mut all = Vec::with_capacity(structures.len() * 2);
-    for (_, files) in batches {
-        all.extend(files?);
-    }
-    Ok(all)
+pub fn packed(s: &Snapshot, structures: &[Id], findings: &[Finding], at: Timestamp) -> Result<Vec<PackedDiagram>> {
+    packed_in(&Relations::new(s), structures, findings, at, &AtomicBool::new(false))
 }
 
 /// The work of [`packed`] over the indexes `r` of the snapshot (made once for the whole
-/// export), handed out as it is done: the workers send each batch of [`BATCH`]
-/// structures' files, numbered from 0 in `structures` order, to `out` as soon as it is drawn
-/// (a batch that failed carries its error), so that the export writes them while the rest
-/// are drawn. Batches arrive roughly, not exactly, in order. Given up as soon as `stop` is set
-/// or nobody receives any more (the workers take no further batch): what was sent then is
+/// export). Every structure is drawn over one set of indexes ([`Relations`]) and one count of
+/// the findings per object, shared by the workers: a structure's drawing looks up its own
+/// objects by id, so drawing 10 000 structures costs 10 000 small drawings, neither 10 000
+/// walks of the whole catalog nor 10 000 copies of each structure's part of it.
+///
+/// Given up as soon as `stop` is set (no further batch is drawn): what comes back then is
 /// incomplete and only good for throwing away. The export draws the diagrams before it knows
 /// whether it may use them, and stops them when it may not.
-pub fn packed_into(
+pub fn packed_in(
     r: &Relations,
     structures: &[Id],
     findings: &[Finding],
-    threads: usize,
+    at: Timestamp,
     stop: &AtomicBool,
-    out: mpsc::Sender<(usize, Result<Vec<PackedDiagram>>)>,
-) {
-    if structures.is_empty() {
-        return;
-    }
+) -> Result<Vec<PackedDiagram>> {
     let counts = FindingCounts::new(findings);
-    let next = AtomicUsize::new(0);
-    let batches = structures.len().div_ceil(BATCH);
-    let work = |out: mpsc::Sender<(usize, Result<Vec<PackedDiagram>>)>| {
-        let mut packer = Packer::default();
-        let mut pen = Pen::default();
-        loop {
-            let b = next.fetch_add(1, Ordering::Relaxed);
-            if b >= batches || stop.load(Ordering::Relaxed) {
-                break;
-            }
+    let batches: Vec<Result<Vec<PackedDiagram>>> = structures
+        .par_chunks(BATCH)
+        .map_init(Pen::default, |pen, batch| {
             let mut files = Vec::new();
+            if stop.load(Ordering::Relaxed) {
+                return Ok(files);
+            }
             let mut failed = None;
-            for id in &structures[b * BATCH..((b + 1) * BATCH).min(structures.len())] {
-                draw(r, &counts, *id, &mut pen, |name, svg| {
+            for id in batch {
+                draw(r, &counts, *id, pen, |name, svg| {
                     let name = format!("{}{name}", super::DIAGRAMS_DIR);
                     let record =
                         EntryRecord { name: name.clone(), size: svg.len() as u64, sha256: sha256_hex(svg.as_bytes()) };
-                    match packer.pack(&name, svg.as_bytes()) {
+                    match archive::pack(&name, svg.as_bytes(), at) {
                         Ok(packed) => files.push(PackedDiagram { record, packed }),
                         Err(e) => failed = Some(e),
                     }
                 });
             }
-            let batch = match failed {
-                Some(e) => Err(e),
-                None => Ok(files),
-            };
-            if out.send((b, batch)).is_err() {
-                break;
-            }
-        }
-    };
-    let threads = threads.clamp(1, batches);
-    std::thread::scope(|scope| {
-        for _ in 1..threads {
-            let out = out.clone();
-            scope.spawn(|| work(out));
-        }
-        work(out);
-    });
+            failed.map_or(Ok(files), Err)
+        })
+        .collect();
+    let mut all = Vec::with_capacity(structures.len() * 2);
+    for files in batches {
+        all.extend(files?);
+    }
+    Ok(all)
 }
 
 /// What one worker draws with, kept from one diagram to the next: the SVG writer and the

@@ -8,9 +8,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{OnceLock, mpsc};
 
+use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -215,9 +216,12 @@ fn sheet_plans(sections: &[order::Section]) -> Vec<Id> {
     v
 }
 
-/// Runs the build sheet is rendered in: enough that two cores share them out evenly and a run
+/// Runs the build sheet is rendered in: enough that the cores share them out evenly and a run
 /// (about 3 MB of a 10 000-structure sheet) is packed soon after it is rendered.
 const SHEET_RUNS: usize = 64;
+/// Runs rendered at a time (in parallel) while the ones before them are packed: what the
+/// sheet holds in memory at most is two windows.
+const SHEET_WINDOW: usize = 4;
 
 /// `sections` cut into at most `n` runs of about the same number of steps, in order.
 fn split(sections: &[order::Section], n: usize) -> Vec<&[order::Section]> {
@@ -249,22 +253,6 @@ pub fn build(s: &Snapshot, opts: &ExportOptions, key: Option<&SecretKey>, stamp:
     let (out, manifest) = build_into(s, opts, key, stamp, Hashing::new(Vec::new()))?;
     let (bytes, sha256) = out.finish();
     Ok(Built { bytes, manifest, sha256 })
-}
-
-/// Where each entry is listed in the zip's central directory (what `unzip -l` shows and the
-/// order docs/bundle-format.md gives): the manifest and its signature first, the diagrams
-/// last. The file holds them in another order ([`build_into`]).
-fn listed(name: &str) -> u8 {
-    match name {
-        MANIFEST => 0,
-        SIGNATURE => 1,
-        CATALOG => 2,
-        SCHEMA => 3,
-        SHEET => 4,
-        IDS => 5,
-        CHANGES => 6,
-        _ => 7,
-    }
 }
 
 /// A writer that hashes (SHA-256) what passes through it: the zip's hash for the audit log,
@@ -325,10 +313,9 @@ impl<W: Write> Write for Counting<W> {
 /// with the manifest. Nothing is written to `out` before the export is known not to be
 /// refused. Same bytes whatever `out` is, and however many cores there are.
 ///
-/// The file holds catalog.json first, then the diagrams (written as they are drawn), the
-/// schema, the build sheet, the ID return sheet, the changes of a delta, and last the
-/// manifest (which needs every other entry's hash) and its signature; the central directory
-/// lists them in the documented order ([`listed`]).
+/// The file holds catalog.json first, then the diagrams, the schema, the build sheet, the ID
+/// return sheet, the changes of a delta, and last the manifest (which needs every other
+/// entry's hash) and its signature; the central directory lists them in the same order.
 fn build_into<W: Write + Send>(
     s: &Snapshot,
     opts: &ExportOptions,
@@ -346,7 +333,7 @@ fn build_into<W: Write + Send>(
     let early = opts.structures.is_empty() && s.plans().all(|p| p.status != Status::Retired);
     let stop = AtomicBool::new(false);
     let (early_findings_tx, early_findings) = mpsc::channel::<Vec<rules::Finding>>();
-    let (early_batches_tx, early_batches) = mpsc::channel();
+    let (early_diagrams_tx, early_diagrams) = mpsc::channel();
     // The catalog's indexes, made once (by whichever thread wants them first) for the closure,
     // the early diagrams and, when the bundle is the whole catalog, the sheet's order.
     let relations: OnceLock<Relations> = OnceLock::new();
@@ -358,41 +345,18 @@ fn build_into<W: Write + Send>(
                 let _ = early_findings_tx.send(findings.clone());
                 let structures: Vec<Id> = s.structures.iter().map(|x| x.id).collect();
                 let r = relations.get_or_init(|| Relations::new(s));
-                diagrams::packed_into(r, &structures, &findings, archive::cores(), stop, early_batches_tx);
+                let _ = early_diagrams_tx.send(diagrams::packed_in(r, &structures, &findings, stamp.at, stop));
             });
         } else {
-            drop((early_findings_tx, early_batches_tx));
+            drop((early_findings_tx, early_diagrams_tx));
         }
-        let early = early.then_some(early_batches);
+        let early = early.then_some(early_diagrams);
         let r = relations.get_or_init(|| Relations::new(s));
         let built = build_with(r, opts, key, stamp, out, early, &early_findings, &stop);
         // A refused or failed export: whatever is still drawing stops at its next batch.
         stop.store(true, Ordering::Relaxed);
         built
     })
-}
-
-/// Hands `each` the items numbered 0, 1, 2… in that order, however they arrive (from threads
-/// that finish out of turn), and says how many there were. `what` names an item in the error
-/// when one never came.
-fn in_order<T>(
-    arriving: impl IntoIterator<Item = (usize, T)>,
-    what: &str,
-    mut each: impl FnMut(T) -> Result<()>,
-) -> Result<usize> {
-    let mut waiting: BTreeMap<usize, T> = BTreeMap::new();
-    let mut next = 0;
-    for (i, item) in arriving {
-        waiting.insert(i, item);
-        while let Some(item) = waiting.remove(&next) {
-            each(item)?;
-            next += 1;
-        }
-    }
-    match waiting.keys().next() {
-        Some(later) => Err(CoreError::internal(format!("{what} {next} never came ({what} {later} did)"))),
-        None => Ok(next),
-    }
 }
 
 /// Whether two snapshots hold the same catalog content (settings and every object; reference
@@ -411,8 +375,8 @@ fn same_content(a: &Snapshot, b: &Snapshot) -> bool {
         && a.structures == b.structures
 }
 
-/// Batches of drawn diagrams, as [`diagrams::packed_into`] sends them.
-type Batches = mpsc::Receiver<(usize, Result<Vec<diagrams::PackedDiagram>>)>;
+/// The diagrams being drawn, as [`diagrams::packed_in`] gives them.
+type Drawn = mpsc::Receiver<Result<Vec<diagrams::PackedDiagram>>>;
 
 /// [`build_into`], given the diagrams being drawn early from `s` (if any), the findings they
 /// are drawn with, and the flag that stops them.
@@ -423,7 +387,7 @@ fn build_with<W: Write + Send>(
     key: Option<&SecretKey>,
     stamp: &Stamp,
     out: W,
-    early: Option<Batches>,
+    early: Option<Drawn>,
     early_findings: &mpsc::Receiver<Vec<rules::Finding>>,
     stop: &AtomicBool,
 ) -> Result<(W, Manifest)> {
@@ -457,7 +421,7 @@ fn build_with<W: Write + Send>(
         let json = scope.spawn(move || -> Result<(EntryRecord, archive::Packed)> {
             // The canonical text of `Document::to_json`: the lists are in canonical order
             // already. Hashed and deflated as it is written.
-            let mut w = archive::PackWriter::new(CATALOG);
+            let mut w = archive::PackWriter::new(CATALOG, stamp.at)?;
             json::to_writer_pretty(&mut w, &doc).expect("the catalog model always serialises");
             w.write_all(b"\n")?;
             let (size, sha256, packed) = w.finish()?;
@@ -488,70 +452,73 @@ fn build_with<W: Write + Send>(
         let changes = delta.as_ref().map(|d| d.1.clone()).unwrap_or_default();
         let (alone, findings, structures) = (alone, &findings, &contents.structures);
         let diagram_names = diagrams::names(alone, structures);
-        let (runs, next_run) = (split(&sections, SHEET_RUNS), AtomicUsize::new(0));
+        let runs = split(&sections, SHEET_RUNS);
         // A scope of its own: its threads borrow the findings and the sheet's order.
         std::thread::scope(|scope| -> Result<(W, Manifest)> {
             // The diagrams: the early ones when they hold, else drawn now from the bundle's
             // snapshot (the early ones, if any, are stopped).
-            let batches = match early.filter(|_| same) {
-                Some(b) => b,
+            let drawn = match early.filter(|_| same) {
+                Some(d) => d,
                 None => {
                     stop.store(true, Ordering::Relaxed);
                     let (tx, rx) = mpsc::channel();
                     scope.spawn(move || {
-                        diagrams::packed_into(
+                        let _ = tx.send(diagrams::packed_in(
                             alone_relations,
                             structures,
                             findings,
-                            archive::cores(),
+                            stamp.at,
                             &AtomicBool::new(false),
-                            tx,
-                        )
+                        ));
                     });
                     rx
                 }
             };
-            // The writer: catalog.json as soon as it is written, then the diagrams in order as
-            // they are drawn (each dropped once written). Its hash goes to the sheet's header.
+            // The writer: catalog.json as soon as it is written, then the diagrams once drawn
+            // (each dropped once written). Its hash goes to the sheet's header.
             let (catalog_tx, catalog_rx) = mpsc::channel::<EntryRecord>();
-            let expected = diagram_names.len();
             let writer = scope.spawn(move || -> Result<(archive::ZipWriter<W>, Vec<EntryRecord>)> {
                 let (catalog_record, catalog_packed) = json.join().expect("the JSON writer does not panic")?;
-                let mut zip = archive::ZipWriter::new(out, stamp.at);
-                zip.add(&catalog_packed)?;
-                drop(catalog_packed);
+                let mut zip = archive::ZipWriter::new(out);
+                zip.add(catalog_packed)?;
                 let _ = catalog_tx.send(catalog_record);
-                let mut records = Vec::with_capacity(expected);
-                // A batch that failed ends the writing (and so the drawing) with its error.
-                let mut failed = None;
-                let drawn = in_order(
-                    batches.iter().map_while(|(b, files)| files.map_err(|e| failed = Some(e)).ok().map(|f| (b, f))),
-                    "batch of the diagrams",
-                    |files| {
-                        for f in files {
-                            zip.add(&f.packed)?;
-                            records.push(f.record);
-                        }
-                        Ok(())
-                    },
-                );
-                if let Some(e) = failed {
-                    return Err(e);
+                let files =
+                    drawn.recv().map_err(|_| CoreError::internal("the diagrams were never drawn".to_string()))??;
+                let mut records = Vec::with_capacity(files.len());
+                for f in files {
+                    zip.add(f.packed)?;
+                    records.push(f.record);
                 }
-                drawn?;
                 Ok((zip, records))
             });
-            // The build sheet, never held whole (200 MB on a large export): its runs of sections
-            // are rendered on two cores and packed in order as they come, by a packer that
-            // starts with the sheet's head once the JSON's hash gives the bundle id. The ID
-            // return sheet is written beside them.
-            let (piece_tx, pieces) = mpsc::channel::<(usize, String)>();
-            let last_piece = runs.len() + 1;
+            // The build sheet, never held whole (200 MB on a large export): its runs of
+            // sections are rendered on every core a few at a time, in order (rayon), and packed
+            // while the next few render, after the sheet's head, which needs the bundle id (the
+            // JSON's hash). The ID return sheet is written beside them.
+            let (head_tx, head) = mpsc::channel::<String>();
+            let changes = &changes;
             let packer = scope.spawn(move || -> Result<(u64, String, archive::Packed)> {
-                let mut w = archive::PackWriter::new(SHEET);
-                let n = in_order(pieces, "piece of the build sheet", |text| Ok(w.write_all(text.as_bytes())?))?;
-                if n != last_piece {
-                    return Err(CoreError::internal(format!("piece {n} of the build sheet never came")));
+                let mut w = archive::PackWriter::new(SHEET, stamp.at)?;
+                let head =
+                    head.recv().map_err(|_| CoreError::internal("the build sheet's head never came".to_string()))?;
+                w.write_all(head.as_bytes())?;
+                let mut rendered: Vec<String> = Vec::new();
+                for (k, window) in runs.chunks(SHEET_WINDOW).enumerate() {
+                    let (next, packed) = rayon::join(
+                        || {
+                            window
+                                .par_iter()
+                                .enumerate()
+                                .map(|(i, run)| sheet::render_sections(alone, run, k == 0 && i == 0, changes))
+                                .collect::<Vec<String>>()
+                        },
+                        || rendered.iter().try_for_each(|text| w.write_all(text.as_bytes())),
+                    );
+                    packed?;
+                    rendered = next;
+                }
+                for text in &rendered {
+                    w.write_all(text.as_bytes())?;
                 }
                 w.write_all(sheet::TAIL.as_bytes())?;
                 w.finish()
@@ -579,21 +546,7 @@ fn build_with<W: Write + Send>(
                 delta_of: delta.as_ref().map(|d| d.0.clone()),
                 entries: Vec::new(),
             };
-            let _ = piece_tx.send((0, sheet::render_head(&m, sections.is_empty(), &diagram_names)));
-            for _ in 0..archive::cores().min(runs.len()) {
-                let (runs, next_run, changes, piece_tx) = (&runs, &next_run, &changes, piece_tx.clone());
-                scope.spawn(move || {
-                    loop {
-                        let i = next_run.fetch_add(1, Ordering::Relaxed);
-                        let Some(run) = runs.get(i) else { break };
-                        // Piece 0 is the head; the tail follows the last run.
-                        if piece_tx.send((i + 1, sheet::render_sections(alone, run, i == 0, changes))).is_err() {
-                            break;
-                        }
-                    }
-                });
-            }
-            drop(piece_tx);
+            let _ = head_tx.send(sheet::render_head(&m, sections.is_empty(), &diagram_names));
             let (size, sha256, sheet_packed) = packer.join().expect("the sheet packer does not panic")?;
             let sheet_record = EntryRecord { name: SHEET.to_string(), size, sha256 };
             let csv = csv.join().expect("the ID return sheet writer does not panic");
@@ -606,7 +559,7 @@ fn build_with<W: Write + Send>(
                 rest.push(entry(CHANGES, text.into_bytes()));
             }
             let mut rest_records: Vec<EntryRecord> = rest.iter().map(|e| record(&e.name, &e.data)).collect();
-            let mut rest_packed = archive::pack_all(&rest)?;
+            let mut rest_packed = archive::pack_all(&rest, stamp.at)?;
             drop(rest);
             // In the bundle's order: the schema, the sheet, the ID return sheet, the changes.
             rest_records.insert(1, sheet_record);
@@ -620,19 +573,18 @@ fn build_with<W: Write + Send>(
                     diagram_names.join(", ")
                 )));
             }
-            for p in &rest_packed {
+            for p in rest_packed {
                 zip.add(p)?;
             }
-            drop(rest_packed);
             m.entries = std::iter::once(catalog_record).chain(rest_records).chain(diagram_records).collect();
             let manifest_json = m.to_json();
-            zip.add(&archive::pack(MANIFEST, manifest_json.as_bytes(), 1)?)?;
+            zip.add(archive::pack(MANIFEST, manifest_json.as_bytes(), stamp.at)?)?;
             if let Some(sk) = key {
                 let comment = format!("timestamp:{}\tfile:{MANIFEST}\tbundle:{}", stamp.at.unix_seconds(), m.bundle_id);
                 let sig = sign::sign(manifest_json.as_bytes(), sk, &comment)?;
-                zip.add(&archive::pack(SIGNATURE, sig.as_bytes(), 1)?)?;
+                zip.add(archive::pack(SIGNATURE, sig.as_bytes(), stamp.at)?)?;
             }
-            Ok((zip.finish(listed)?, m))
+            Ok((zip.finish()?, m))
         })
     })
 }
@@ -717,23 +669,6 @@ mod tests {
     use crate::store::NewCatalog;
     use crate::synth::{self, SynthSpec};
     use crate::value::Timestamp;
-
-    #[test]
-    fn items_arriving_out_of_turn_are_handed_on_in_order_and_a_missing_one_is_named() {
-        let mut seen = Vec::new();
-        let n = in_order([(2, 'c'), (0, 'a'), (3, 'd'), (1, 'b')], "item", |c| {
-            seen.push(c);
-            Ok(())
-        });
-        assert_eq!((n.unwrap(), seen), (4, vec!['a', 'b', 'c', 'd']));
-        let e = in_order([(0, 'a'), (2, 'c')], "piece", |_| Ok(())).unwrap_err();
-        assert!(e.message().contains("piece 1 never came (piece 2 did)"), "{e}");
-        let e = in_order([(0, 'a'), (1, 'b')], "item", |c| match c {
-            'b' => Err(CoreError::internal("b failed")),
-            _ => Ok(()),
-        });
-        assert!(e.unwrap_err().message().contains("b failed"));
-    }
 
     /// A disk that fills up after `room` bytes.
     struct Filling {

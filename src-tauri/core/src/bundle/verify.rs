@@ -15,9 +15,9 @@ use minisign::PublicKey;
 use serde::Serialize;
 
 use super::manifest::{self, Manifest, sha256_hex};
-use super::read::{ArchiveEntry, Limits, read_archive};
+use super::read::{Archive, Limits, Listed, MARGIN, manifest_of};
 use super::{CATALOG, CATALOG_SCHEMA, MANIFEST, SIGNATURE, select, sign};
-use crate::error::Result;
+use crate::error::{CoreError, Result};
 use crate::id::EntityKind;
 use crate::interchange;
 use crate::model::{Side, Status, Tier};
@@ -90,32 +90,76 @@ fn validator() -> &'static jsonschema::Validator {
     })
 }
 
-/// Entries against the manifest: changed, added, removed, renamed.
-fn entries(m: &Manifest, entries: &[ArchiveEntry], out: &mut Vec<Problem>) {
+/// Entries against the manifest: changed, added, removed, renamed. Only what the manifest
+/// lists, with the size it lists, is inflated (hashed as it is inflated, never held, except
+/// catalog.json, which is given back for the checks of its content); an entry it does not
+/// list is reported from the directory alone, unless it may be a listed one renamed (same
+/// size), which its hash then tells.
+fn entries(m: &Manifest, a: &mut Archive, out: &mut Vec<Problem>) -> Result<Option<Vec<u8>>> {
     let listed: BTreeMap<&str, &manifest::EntryRecord> = m.entries.iter().map(|e| (e.name.as_str(), e)).collect();
-    let present: BTreeMap<&str, &ArchiveEntry> = entries.iter().map(|e| (e.name.as_str(), e)).collect();
-    let hashes: BTreeMap<&str, String> = entries.iter().map(|e| (e.name.as_str(), sha256_hex(&e.data))).collect();
-    let mut renamed_to: Vec<&str> = Vec::new();
+    let present: BTreeMap<String, Listed> = a.entries().iter().map(|l| (l.name.clone(), l.clone())).collect();
+    let unlisted = |n: &str| !listed.contains_key(n) && n != MANIFEST && n != SIGNATURE;
+    let mut catalog = None;
+    let mut renamed_to: Vec<String> = Vec::new();
     for (name, rec) in &listed {
-        match present.get(name) {
-            Some(e) if hashes[name] == rec.sha256 && e.data.len() as u64 == rec.size => {}
-            Some(e) => out.push(problem(
-                ProblemKind::Changed,
-                *name,
-                format!(
-                    "{name} was changed: {} bytes with SHA-256 {}, but the manifest lists {} bytes with {}",
-                    e.data.len(),
-                    hashes[name],
-                    rec.size,
-                    rec.sha256
-                ),
-            )),
+        match present.get(*name) {
+            Some(l) if l.size == rec.size => {
+                let sha = if *name == CATALOG {
+                    let data = a.read(l)?;
+                    let sha = sha256_hex(&data);
+                    catalog = Some(data);
+                    sha
+                } else {
+                    a.sha256(l)?
+                };
+                if sha != rec.sha256 {
+                    out.push(problem(
+                        ProblemKind::Changed,
+                        *name,
+                        format!(
+                            "{name} was changed: {} bytes with SHA-256 {sha}, but the manifest lists {} bytes with {}",
+                            l.size, rec.size, rec.sha256
+                        ),
+                    ));
+                }
+            }
+            Some(l) => {
+                out.push(problem(
+                    ProblemKind::Changed,
+                    *name,
+                    format!(
+                        "{name} was changed: {} bytes, but the manifest lists {} bytes with SHA-256 {}",
+                        l.size, rec.size, rec.sha256
+                    ),
+                ));
+                // An edited catalog.json is still checked (schema, rules), within a margin.
+                if *name == CATALOG {
+                    if l.size <= rec.size.saturating_add(MARGIN) {
+                        catalog = Some(a.read(l)?);
+                    } else {
+                        out.push(problem(
+                            ProblemKind::Catalog,
+                            CATALOG,
+                            format!(
+                                "catalog.json is {} bytes, far more than the {} the manifest lists, so it was not read",
+                                l.size, rec.size
+                            ),
+                        ));
+                    }
+                }
+            }
             None => {
-                let twin = hashes.iter().find(|(n, h)| **h == rec.sha256 && !listed.contains_key(*n)).map(|(n, _)| *n);
+                let mut twin = None;
+                for (n, l) in present.iter().filter(|(n, l)| unlisted(n) && l.size == rec.size) {
+                    if !renamed_to.contains(n) && a.sha256(l)? == rec.sha256 {
+                        twin = Some(n.clone());
+                        break;
+                    }
+                }
                 match twin {
                     Some(to) => {
-                        renamed_to.push(to);
                         out.push(problem(ProblemKind::Renamed, *name, format!("{name} was renamed to {to}")));
+                        renamed_to.push(to);
                     }
                     None => out.push(problem(
                         ProblemKind::Removed,
@@ -126,16 +170,17 @@ fn entries(m: &Manifest, entries: &[ArchiveEntry], out: &mut Vec<Problem>) {
             }
         }
     }
-    for name in present
-        .keys()
-        .filter(|n| !listed.contains_key(*n) && **n != MANIFEST && **n != SIGNATURE && !renamed_to.contains(n))
-    {
-        out.push(problem(ProblemKind::Added, *name, format!("{name} was added (the manifest does not list it)")));
+    for name in present.keys().filter(|n| unlisted(n) && !renamed_to.contains(n)) {
+        out.push(problem(
+            ProblemKind::Added,
+            name.as_str(),
+            format!("{name} was added (the manifest does not list it)"),
+        ));
     }
+    Ok(catalog)
 }
 
-fn signature(m_bytes: &[u8], entries: &[ArchiveEntry], pk: Option<&PublicKey>, out: &mut Vec<Problem>) -> Signature {
-    let sig = entries.iter().find(|e| e.name == SIGNATURE);
+fn signature(m_bytes: &[u8], sig: Option<&[u8]>, pk: Option<&PublicKey>, out: &mut Vec<Problem>) -> Signature {
     match (sig, pk) {
         (None, None) => Signature::Unsigned,
         (None, Some(_)) => {
@@ -148,7 +193,7 @@ fn signature(m_bytes: &[u8], entries: &[ArchiveEntry], pk: Option<&PublicKey>, o
         }
         (Some(_), None) => Signature::NotChecked,
         (Some(sig), Some(pk)) => {
-            let text = String::from_utf8_lossy(&sig.data);
+            let text = String::from_utf8_lossy(sig);
             match sign::verify(m_bytes, &text, pk) {
                 Ok(comment) => Signature::Valid(comment),
                 Err(why) => {
@@ -249,28 +294,34 @@ fn catalog(m: &Manifest, bytes: &[u8], out: &mut Vec<Problem>, warnings: &mut Ve
 
 /// Verifies the bundle in `bytes` (module doc). `Err` only when it cannot be read as a bundle
 /// at all (not a zip, unsafe or damaged archive, no readable manifest); everything else is a
-/// [`Problem`] in the result.
+/// [`Problem`] in the result. Takes no more memory than the manifest declares, plus
+/// [`MARGIN`] ([`super::read`]).
 pub fn verify(bytes: &[u8], pk: Option<&PublicKey>, limits: &Limits) -> Result<Verification> {
-    let all = read_archive(bytes, limits)?;
-    let m_entry = all.iter().find(|e| e.name == MANIFEST).ok_or_else(|| {
-        crate::error::CoreError::new(
-            crate::error::ErrorKind::IncompatibleFile,
-            "the archive has no manifest.json, so it is not a Plansmith bundle",
-        )
-        .with_field(MANIFEST)
-    })?;
-    let m = Manifest::parse(&m_entry.data)?;
+    let mut a = Archive::open(bytes, limits)?;
+    let (m_bytes, m) = manifest_of(&mut a)?;
+    let sig = match a.get(SIGNATURE).cloned() {
+        Some(l) if l.size <= MARGIN => Some(a.read(&l)?),
+        Some(l) => {
+            return Err(CoreError::invalid(
+                SIGNATURE,
+                format!(
+                    "{SIGNATURE} would unzip to {} bytes; a signature is a few hundred, so this is not one of ours",
+                    l.size
+                ),
+            ));
+        }
+        None => None,
+    };
     let mut problems = Vec::new();
     let mut warnings = Vec::new();
-    let signature = signature(&m_entry.data, &all, pk, &mut problems);
-    entries(&m, &all, &mut problems);
-    match all.iter().find(|e| e.name == CATALOG) {
-        Some(c) => catalog(&m, &c.data, &mut problems, &mut warnings),
+    let signature = signature(&m_bytes, sig.as_deref(), pk, &mut problems);
+    match entries(&m, &mut a, &mut problems)? {
+        Some(c) => catalog(&m, &c, &mut problems, &mut warnings),
         None => {
             if !problems.iter().any(|p| p.subject == CATALOG) {
                 problems.push(problem(ProblemKind::Removed, CATALOG, "catalog.json is missing"));
             }
         }
     }
-    Ok(Verification { bundle_id: Some(m.bundle_id.clone()), entries: all.len(), signature, problems, warnings })
+    Ok(Verification { bundle_id: Some(m.bundle_id.clone()), entries: a.entries().len(), signature, problems, warnings })
 }
