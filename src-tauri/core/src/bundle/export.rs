@@ -414,9 +414,9 @@ fn build_with<W: Write + Send>(
     // Everything at once, so no core idles. The catalog JSON needs only the document, so it is
     // written, hashed and deflated while the sheet's sections are worked out and the rules
     // decide whether the export may go ahead (a refused export throws that work away). Once
-    // it may, a writer puts catalog.json and then the diagrams into `out` as they are drawn,
-    // while the sheet is rendered in two runs; once the JSON's hash gives the bundle id, the
-    // sheet is finished and deflated. The rest follows it, and the manifest comes last.
+    // it may, a writer puts catalog.json and then the diagrams (drawn on rayon's pool) into
+    // `out`; once the JSON's hash gives the bundle id, the sheet is rendered on the pool and
+    // deflated as it goes. The rest follows it, and the manifest comes last.
     std::thread::scope(|scope| -> Result<(W, Manifest)> {
         let json = scope.spawn(move || -> Result<(EntryRecord, archive::Packed)> {
             // The canonical text of `Document::to_json`: the lists are in canonical order

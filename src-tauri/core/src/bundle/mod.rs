@@ -15,7 +15,8 @@
 //!   export dialog.
 //! - **Deterministic**: no clock, no randomness, no machine in the bytes. Time and identity
 //!   come in as a [`crate::Stamp`]; the bundle id is derived from the content and that time; the zip
-//!   writer is ours ([`archive`]) so entry order, dates and attributes are fixed. The same
+//!   crate writes the archive with fixed options ([`archive`]), so entry order, dates and
+//!   attributes are fixed. The same
 //!   catalog exported with the same `SOURCE_DATE_EPOCH` gives the same bytes, and so does an
 //!   export of a catalog imported from the bundle.
 //! - **Never a partial bundle**: written to a temporary file beside the target, flushed to

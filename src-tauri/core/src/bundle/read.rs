@@ -215,7 +215,7 @@ impl<'a> Archive<'a> {
         }
         // The end record is the last 22 bytes before the archive's comment; a zip64 archive
         // has its locator right before it.
-        let end = bytes.len() as u64 - 22 - zip.comment().len() as u64;
+        let end = (bytes.len() as u64).saturating_sub(22 + zip.comment().len() as u64);
         if end >= 20 && z.u32(end - 20)? == 0x0706_4b50 {
             return Err(bad("the archive is a zip64 archive; a bundle never needs zip64, so this is not one of ours"));
         }
