@@ -3,8 +3,7 @@
 //! written by Python's zipfile in fixtures/hostile), each refused with a clear error, nothing
 //! written anywhere, no panic. Then a deterministic mutation fuzzer over a real bundle.
 
-#[path = "bundle_fixture.rs"]
-mod fixture;
+use crate::bundle_fixture as fixture;
 
 use std::io::Write;
 use std::panic::{AssertUnwindSafe, catch_unwind};
