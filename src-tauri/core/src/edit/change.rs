@@ -376,3 +376,68 @@ impl Change {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use EntityKind::{Customer as CU, PackagePlan as PP, ServicePlan as SP};
+
+    fn visited(mut change: Change) -> Vec<Id> {
+        let mut seen = Vec::new();
+        change
+            .ids_mut(&mut |id: &mut Id| {
+                seen.push(*id);
+                Ok(())
+            })
+            .unwrap();
+        seen
+    }
+
+    /// The JSON the window, `plansmith apply` and the fixtures send, pinned to the letter.
+    #[test]
+    fn the_wire_format_is_the_documented_json() {
+        let cases = [
+            (
+                Change::SetPlanField { id: Id::new(SP, 3), edit: PlanField::Pool(Some(Id::new(SP, 2))) },
+                r#"{"op":"set_plan_field","id":"SP-3","edit":{"field":"pool","value":"SP-2"}}"#,
+            ),
+            (
+                Change::BuildStep { structure: Id::new(EntityKind::Structure, 1), step: 4 },
+                r#"{"op":"build_step","structure":"ST-1","step":4}"#,
+            ),
+            (
+                Change::CreateDataPool {
+                    customer: Id::new(CU, 1),
+                    name: "SP--1".into(),
+                    service_type: None,
+                    quota_kb: Some(5),
+                    excess_rate: Some(Money(200)),
+                    buy_excess_rate: None,
+                },
+                r#"{"op":"create_data_pool","customer":"CU-1","name":"SP--1","service_type":null,"quota_kb":5,"excess_rate":200,"buy_excess_rate":null}"#,
+            ),
+        ];
+        for (change, json) in cases {
+            assert_eq!(serde_json::to_string(&change).unwrap(), json);
+            assert_eq!(serde_json::from_str::<Change>(json).unwrap(), change);
+        }
+    }
+
+    #[test]
+    fn the_id_walk_visits_ids_and_never_text() {
+        let site = Change::CreateSite {
+            customer: Id::new(CU, 1),
+            name: "SP--1".into(),
+            technology: "PP--2".into(),
+            speed: "1".into(),
+            service_identifier: Some("CU--1".into()),
+            tail_package: Some(Id::new(PP, 4)),
+        };
+        assert_eq!(visited(site), [Id::new(CU, 1), Id::new(PP, 4)]);
+        let pooled = Change::SetPlanField { id: Id::new(SP, 3), edit: PlanField::Pool(Some(Id::new(SP, 2))) };
+        assert_eq!(visited(pooled), [Id::new(SP, 3), Id::new(SP, 2)]);
+        let named = Change::SetPlanField { id: Id::new(SP, 3), edit: PlanField::InternalName("SP--1".into()) };
+        assert_eq!(visited(named), [Id::new(SP, 3)]);
+        assert_eq!(visited(Change::CreateCustomer { name: "PP--2".into() }), []);
+    }
+}
