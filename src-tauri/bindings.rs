@@ -66,7 +66,7 @@ fn export_into(dir: &Path) {
         customers::CustomerPage,
         customers::CustomerQuery,
         customers::CustomerDetail,
-        build_step::StepAction,
+        edit::recipe::build_step::StepAction,
         DiagramRequest,
         ExportDiagramRequest,
         SavedPicture,

@@ -15,14 +15,14 @@
 //! error or a panic. The request and response types are exported to TypeScript
 //! (`ui/src/lib/bindings/`) by `bindings.rs`.
 
-use plansmith_core::build_step::{StepAction, step_actions_of};
 use plansmith_core::candidates::CandidateQuery;
+use plansmith_core::edit::recipe::build_step::{StepAction, step_actions_of};
 use std::path::PathBuf;
 
 use plansmith_core::bundle::{self, ExportOptions, Exported};
-use plansmith_core::change::Applied;
 use plansmith_core::customers::CustomerQuery;
 use plansmith_core::diagram::{self, Diagram};
+use plansmith_core::edit::Applied;
 use plansmith_core::lifecycle::ApprovalPlan;
 use plansmith_core::model::{BoltOnCategory, ServiceType, Settings, Tariff};
 use plansmith_core::progress::{Progress, progress_of};

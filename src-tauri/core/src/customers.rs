@@ -6,19 +6,18 @@
 //!
 //! A data pool is not an object of its own: it is the `own` data billing of the service plan
 //! inside the package the customer orders once (`customer.data_package`). Reading it here, in
-//! SQL, keeps the screen fast without loading the whole catalog.
+//! SQL, keeps the screen fast without loading the whole catalog. This module only reads;
+//! creating a pool is the data pool recipe (`edit::recipe::data_pool`).
 
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
-use crate::build_step::{Recipe, real_id, run};
-use crate::change::{Change, PlanField};
 use crate::detail::ObjectName;
 use crate::error::{CoreError, Result};
 use crate::id::{EntityKind, Id};
-use crate::model::{BillingType, Customer, DataBillingMode, Side, Site, Status, Tier};
+use crate::model::{Customer, Side, Site, Status};
 use crate::query::like;
-use crate::snapshot::{Scope, read_customers, read_settings};
+use crate::snapshot::{Scope, read_customers};
 use crate::store::Catalog;
 use crate::value::Money;
 
@@ -221,96 +220,6 @@ pub fn customer_detail(conn: &Connection, id: Id) -> Result<CustomerDetail> {
     Ok(CustomerDetail { customer, pool, sites, structures })
 }
 
-/// What [`Change::CreateDataPool`] asks for.
-pub(crate) struct NewPool<'a> {
-    pub name: &'a str,
-    pub service_type: Option<String>,
-    pub quota_kb: Option<i64>,
-    pub excess_rate: Option<Money>,
-    pub buy_excess_rate: Option<Money>,
-}
-
-/// `base`, or `base 2`, `base 3`, … : a name no plan of `kind` and `side` has (NAM-01).
-fn free_name(tx: &Transaction, kind: EntityKind, side: Side, base: &str) -> Result<String> {
-    let sql = format!(
-        "SELECT EXISTS (SELECT 1 FROM \"{}\" WHERE side = ?1 AND lower(trim(internal_name)) = lower(?2))",
-        kind.table()
-    );
-    let mut name = base.to_string();
-    let mut n = 1;
-    while tx.query_row(&sql, params![side.as_str(), name], |r| r.get::<_, bool>(0))? {
-        n += 1;
-        name = format!("{base} {n}");
-    }
-    Ok(name)
-}
-
-/// The body of [`Change::CreateDataPool`]; returns the SELL data-allowance service plan.
-pub(crate) fn create_pool_in(tx: &Transaction, customer: Id, pool: &NewPool) -> Result<Id> {
-    use EntityKind::{PackagePlan as PP, ServicePlan as SP};
-    customer.expect(EntityKind::Customer, "customer")?;
-    let c =
-        read_customers(tx, &Scope::Ids([(EntityKind::Customer, vec![customer.n])].into()))?.pop().ok_or_else(|| {
-            CoreError::not_found(format!("customer: there is no customer {customer} in this catalog"))
-                .with_field("customer")
-        })?;
-    if let Some(p) = c.data_package {
-        return Err(CoreError::conflict(format!(
-            "{customer} '{}' already orders the data package {p}; remove that pool from the customer first",
-            c.name
-        ))
-        .with_field("customer"));
-    }
-    let name = pool.name.trim();
-    if name.is_empty() {
-        return Err(CoreError::invalid("name", "a data pool needs a name (e.g. 'Shared data 500 GB')"));
-    }
-    let wholesale = read_settings(tx)?.tier == Tier::Wholesale;
-    let mut rec = Recipe::default();
-    let billing = |rec: &mut Recipe, id: Id, excess: Option<Money>| {
-        let set = |rec: &mut Recipe, edit| rec.add(Change::SetPlanField { id, edit });
-        set(rec, PlanField::ServiceType(pool.service_type.clone()));
-        set(rec, PlanField::DataBilling(DataBillingMode::Own));
-        set(rec, PlanField::BillingType(Some(BillingType::Volume)));
-        set(rec, PlanField::QuotaKb(pool.quota_kb));
-        set(rec, PlanField::ExcessRate(excess));
-    };
-    let sell_name = free_name(tx, SP, Side::Sell, name)?;
-    let sell_package_name = free_name(tx, PP, Side::Sell, &format!("{name} package"))?;
-    let (sell_sp, sell_pp) = if wholesale {
-        let buy_name = free_name(tx, SP, Side::Buy, &format!("{name} (buy)"))?;
-        let sp = rec.create(SP, Change::CreatePlan { kind: SP, side: Side::Buy, internal_name: buy_name });
-        billing(&mut rec, sp, pool.buy_excess_rate);
-        let buy_package_name = free_name(tx, PP, Side::Buy, &format!("{name} package (buy)"))?;
-        let pp = rec.create(PP, Change::CreatePlan { kind: PP, side: Side::Buy, internal_name: buy_package_name });
-        rec.add(Change::AddServicePlan { package_plan: pp, service_plan: sp });
-        // The SELL copies: the service plan first, so the package's copy contains it.
-        let ssp = rec.create(SP, Change::CreateSellCounterpart { of: sp });
-        rec.add(Change::SetPlanField { id: ssp, edit: PlanField::ExcessRate(pool.excess_rate) });
-        let spp = rec.create(PP, Change::CreateSellCounterpart { of: pp });
-        (ssp, spp)
-    } else {
-        let ssp = rec.create(SP, Change::CreatePlan { kind: SP, side: Side::Sell, internal_name: sell_name.clone() });
-        billing(&mut rec, ssp, pool.excess_rate);
-        let spp =
-            rec.create(PP, Change::CreatePlan { kind: PP, side: Side::Sell, internal_name: sell_package_name.clone() });
-        rec.add(Change::AddServicePlan { package_plan: spp, service_plan: ssp });
-        (ssp, spp)
-    };
-    for (id, n) in [(sell_sp, &sell_name), (sell_pp, &sell_package_name)] {
-        rec.add(Change::SetPlanField { id, edit: PlanField::InternalName(n.clone()) });
-        rec.add(Change::SetPlanField { id, edit: PlanField::ExternalName(Some(n.clone())) });
-    }
-    rec.add(Change::UpdateCustomer {
-        id: customer,
-        name: c.name,
-        description: c.description,
-        data_package: Some(sell_pp),
-    });
-    let created = run(tx, &rec.changes)?;
-    real_id(sell_sp, &created)
-}
-
 impl Catalog {
     /// One page of customers (see [`customers`]).
     pub fn customers(&self, q: &CustomerQuery) -> Result<CustomerPage> {
@@ -325,6 +234,7 @@ impl Catalog {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::edit::Change;
     use crate::value::{Stamp, Timestamp};
 
     fn stamp() -> Stamp {
@@ -403,71 +313,5 @@ mod tests {
         assert_eq!(e.kind(), crate::error::ErrorKind::NotFound);
         let e = cat.customer_detail(Id::new(EntityKind::Site, 1)).unwrap_err();
         assert_eq!(e.field(), Some("id"));
-    }
-
-    fn pool(customer: Id) -> Change {
-        pool_named(customer, "Shared data 5 TB", "IPLINE")
-    }
-
-    fn pool_named(customer: Id, name: &str, service_type: &str) -> Change {
-        Change::CreateDataPool {
-            customer,
-            name: name.into(),
-            service_type: Some(service_type.into()),
-            quota_kb: Some(5 << 30),
-            excess_rate: Some(Money(200)),
-            buy_excess_rate: Some(Money(120)),
-        }
-    }
-
-    #[test]
-    fn a_wholesalers_pool_is_the_data_plans_and_packages_of_both_sides_and_one_undo() {
-        let (_d, mut cat) = demo();
-        let cu = cat.apply(&Change::CreateCustomer { name: "Contoso".into() }, &stamp()).unwrap().created.unwrap();
-        let sp = cat.apply(&pool(cu), &stamp()).unwrap().created.unwrap();
-        let d = cat.customer_detail(cu).unwrap();
-        let p = d.pool.expect("the customer orders the new data package");
-        assert_eq!(p.service_plan, Some(sp));
-        assert_eq!((p.side, p.quota_kb, p.excess_rate), (Some(Side::Sell), Some(5 << 30), Some(Money(200))));
-        assert_eq!(p.package_name, "Shared data 5 TB package");
-        let s = cat.snapshot().unwrap();
-        let sell = s.plan(sp).unwrap();
-        assert_eq!(sell.external_name.as_deref(), Some("Shared data 5 TB"));
-        let buy = s.plan(sell.buy_counterpart.expect("tied to its BUY plan")).unwrap();
-        assert_eq!(buy.internal_name, "Shared data 5 TB (buy)");
-        assert_eq!(buy.service().unwrap().data_billing.excess_rate, Some(Money(120)));
-        assert_eq!(buy.service().unwrap().data_billing.quota_kb, Some(5 << 30));
-        let buy_package = s.plan(s.plan(p.package).unwrap().buy_counterpart.unwrap()).unwrap();
-        assert_eq!(buy_package.package().unwrap().service_plans, vec![buy.id]);
-        // A second pool for the same customer is refused, naming the field.
-        let e = cat.apply(&pool(cu), &stamp()).unwrap_err();
-        assert_eq!(e.field(), Some("customer"));
-        // One change, one undo.
-        cat.undo(&stamp()).unwrap();
-        assert_eq!(cat.customer_detail(cu).unwrap().pool, None);
-        assert!(cat.snapshot().unwrap().plan(sp).is_none());
-    }
-
-    #[test]
-    fn a_retailers_pool_is_sell_only_and_bad_input_names_its_field() {
-        let d = tempfile::tempdir().unwrap();
-        let new = crate::store::NewCatalog {
-            catalog_id: "r".into(),
-            name: "R".into(),
-            provider: "".into(),
-            tier: Tier::Retail,
-            currency: "AUD".into(),
-        };
-        let mut cat = Catalog::create(&d.path().join("r.plansmith"), &new, &stamp()).unwrap();
-        let cu = cat.apply(&Change::CreateCustomer { name: "Contoso".into() }, &stamp()).unwrap().created.unwrap();
-        let e = cat.apply(&pool_named(cu, "Shared data 5 TB", "NOPE"), &stamp()).unwrap_err();
-        assert_eq!(e.field(), Some("service_type"));
-        let e = cat.apply(&pool_named(cu, " ", "IPLINE"), &stamp()).unwrap_err();
-        assert_eq!(e.field(), Some("name"));
-        assert_eq!(cat.customer_detail(cu).unwrap().pool, None, "a refused change leaves nothing behind");
-        cat.apply(&pool(cu), &stamp()).unwrap();
-        let s = cat.snapshot().unwrap();
-        assert!(s.plans().all(|p| p.side == Side::Sell));
-        assert_eq!(s.service_plans[0].internal_name, "Shared data 5 TB");
     }
 }

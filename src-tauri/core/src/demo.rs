@@ -20,7 +20,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::change::{Change, PlanField};
+use crate::edit::{Change, PlanField};
 use crate::error::{CoreError, Result};
 use crate::id::{EntityKind, Id};
 use crate::model::*;

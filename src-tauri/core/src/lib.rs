@@ -6,14 +6,13 @@
 //! Architecture invariant: this crate never depends on Tauri, a window or a clock; time and
 //! identity are passed in as a [`Stamp`].
 
-pub mod build_step;
 pub mod bundle;
 pub mod candidates;
-pub mod change;
 pub mod customers;
 pub mod demo;
 pub mod detail;
 pub mod diagram;
+pub mod edit;
 pub mod error;
 pub mod id;
 pub mod interchange;
@@ -31,7 +30,7 @@ pub mod store;
 pub mod synth;
 pub mod value;
 
-pub use change::{Applied, Change, PlanField};
+pub use edit::{Applied, Change, PlanField};
 pub use error::{CoreError, ErrorKind, Result};
 pub use id::{EntityKind, Id};
 pub use overview::Overview;

@@ -6,8 +6,7 @@
 //! .ci/setup.sh); a missing tool fails the test with the package to install. The rendered
 //! sheet is kept at `target/tmp/bundle-build-sheet.png` / `.pdf` to look at.
 
-#[path = "bundle_fixture.rs"]
-mod fixture;
+use crate::bundle_fixture as fixture;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

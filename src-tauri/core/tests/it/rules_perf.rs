@@ -3,7 +3,7 @@
 //! a catalog full of findings (every SELL plan without an external name, every link without a
 //! behaviour). Ignored by default; run optimised:
 //!
-//! `cargo test --release -p plansmith-core --test rules_perf -- --ignored --nocapture`
+//! `cargo test --release -p plansmith-core --test it rules_perf -- --ignored --nocapture`
 //!
 //! It prints the figures and asserts only generous bounds (a 2-core shared machine is noisy).
 

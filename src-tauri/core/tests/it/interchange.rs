@@ -1,8 +1,7 @@
 //! The canonical JSON interchange: byte-identical round trips, canonical form, and a clear
 //! error (JSON path + fix) for every kind of bad input, with nothing left on disk.
 
-#[path = "interchange_fixture.rs"]
-mod fixture;
+use crate::interchange_fixture as fixture;
 
 use std::path::Path;
 use std::sync::OnceLock;

@@ -1,11 +1,11 @@
 //! The demo's diagrams: golden layouts (committed under `tests/golden/`; a change to the
 //! layout shows up as a diff in review; `PLANSMITH_BLESS=1 cargo test -p plansmith-core --test
-//! diagram` rewrites them), and what the articles' pictures say, checked on the layout itself:
+//! it diagram::` rewrites them), and what the articles' pictures say, checked on the layout itself:
 //! BUY left and SELL right, rows in the articles' order, counterparts level and mirrored, the
 //! SELL bolt-on inside its group, add-ons inside their bolt-on's add-on group, links labelled
 //! with their behaviour, and the shared-data picture's customer, pools and site tails.
 
-mod diagram_catalogs;
+use crate::diagram_catalogs;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;

@@ -5,8 +5,7 @@
 //! plus a fixed margin (measured by this binary's allocator, which counts each thread's
 //! bytes). Then a deterministic mutation fuzzer over a real bundle.
 
-#[path = "bundle_fixture.rs"]
-mod fixture;
+use crate::bundle_fixture as fixture;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;

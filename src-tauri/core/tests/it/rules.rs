@@ -16,7 +16,7 @@
 //! Every case also checks that every message names its rule, object and field, and that
 //! re-checking each object alone (`check_objects`) gives what the full check gives.
 
-mod rules_fixture;
+use crate::rules_fixture;
 
 use std::collections::BTreeSet;
 
@@ -227,7 +227,7 @@ fn check_objects_of_unknown_ids_finds_nothing() {
     assert!(none.is_empty());
 }
 
-/// `cargo test --test rules -- --ignored --nocapture print_every_message`: every message the
+/// `cargo test -p plansmith-core --test it -- --ignored --nocapture print_every_message`: every message the
 /// firing fixtures produce, to proofread them.
 #[test]
 #[ignore]

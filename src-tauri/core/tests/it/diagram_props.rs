@@ -8,7 +8,7 @@
 //! - the catalog diagram draws every plan and allowance exactly once;
 //! - catalogs from `synth` (the shape of real ones) lay out the same way, with no errors shown.
 
-mod diagram_catalogs;
+use crate::diagram_catalogs;
 
 use diagram_catalogs::{assert_well_formed, random_snapshot};
 use plansmith_core::diagram::{self, Diagram};

@@ -1,28 +1,28 @@
-//! What taking an open build step does. The checklist (domain.md §4) says which steps of a
-//! structure are done; for each open step this module decides, from the catalog as it is, the
-//! small list of [`Change`]s that builds what the step describes (with sensible defaults and
-//! names taken from the structure), or which object to open because only the consultant can
-//! supply what is missing (a pool quota, an approval), or which earlier step must come first.
+//! The build step recipe (`Change::BuildStep`): what taking an open step of a structure's
+//! build checklist does. The checklist (domain.md §4) says which steps of a structure are
+//! done; for each open step this module decides, from the catalog as it is, the small list of
+//! plain changes that builds what the step describes (with sensible defaults and names taken
+//! from the structure), or which object to open because only the consultant can supply what is
+//! missing (a pool quota, an approval), or which earlier step must come first.
 //!
 //! The decision is a pure function of a snapshot ([`plan_step`]), so it is tested without a
-//! window; [`Change::BuildStep`] applies it as one undoable transaction, so the window, the CLI
-//! and scripts take a step the same way. Later changes of a list name the objects earlier ones
-//! create through placeholder ids (see [`Recipe`]), which are resolved as the list is applied
-//! and never leave the core.
+//! window; [`step_actions`] offers it to the checklist, and applying `Change::BuildStep` runs
+//! it as a [`Recipe`], one undoable transaction, so the window, the CLI and scripts take a step
+//! the same way.
 
 use std::collections::BTreeSet;
 
-use rusqlite::Transaction;
 use serde::Serialize;
-use serde_json::Value;
 
-use crate::change::{Change, PlanField, apply_in};
+use crate::edit::change::Change;
+use crate::edit::plan_field::PlanField;
+use crate::edit::recipe::{Edits, FreeNames, Recipe, Written};
 use crate::error::{CoreError, Result};
 use crate::id::{EntityKind, Id};
 use crate::model::{Behaviour, BillingType, DataBillingMode, MemberRole, Side, Status, Structure, StructureKind, Tier};
 use crate::progress::{self, Progress, StepState, StructureObjects};
 use crate::relations::Relations;
-use crate::snapshot::{Scope, Snapshot};
+use crate::snapshot::Snapshot;
 
 use EntityKind::{BoltOn as BO, BoltOnAddOn as AO, PackagePlan as PP, ServicePlan as SP};
 
@@ -67,101 +67,29 @@ pub enum StepPlan {
     Blocked { reason: String },
 }
 
-/// A list of changes in which later changes may name what earlier ones create. The
-/// placeholder of what change *k* (1-based) creates is an id of the created kind with the
-/// number `-k`, written `BO--3`; [`run`] replaces it with the real id before applying.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Recipe {
-    pub changes: Vec<Change>,
+/// Step `step` of the structure `structure`, taken: the body of `Change::BuildStep`.
+pub(crate) struct BuildStep {
+    pub structure: Id,
+    pub step: u32,
 }
 
-impl Recipe {
-    pub fn add(&mut self, change: Change) {
-        self.changes.push(change);
-    }
-    /// Adds a change that creates an object of `kind`; returns its placeholder.
-    pub fn create(&mut self, kind: EntityKind, change: Change) -> Id {
-        self.changes.push(change);
-        Id::new(kind, -(self.changes.len() as i64))
-    }
-    fn set(&mut self, id: Id, edit: PlanField) {
-        self.add(Change::SetPlanField { id, edit });
-    }
-}
-
-/// Whether `s` is exactly a placeholder id ("BO--3"); its 1-based change number.
-fn placeholder(s: &str) -> Option<usize> {
-    let (prefix, n) = s.split_once("--")?;
-    if !EntityKind::ALL.iter().any(|k| k.prefix() == prefix) || n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    n.parse().ok()
-}
-
-fn substitute(v: &mut Value, created: &[Option<Id>]) -> Result<()> {
-    match v {
-        Value::String(s) => {
-            if let Some(k) = placeholder(s) {
-                let id = created.get(k.wrapping_sub(1)).copied().flatten().ok_or_else(|| {
-                    CoreError::internal(format!("build step: {s} names change {k}, which created nothing before it"))
-                })?;
-                *s = id.to_string();
+impl Recipe for BuildStep {
+    /// Reports the object to open as created.
+    fn write(&self, s: &Snapshot) -> Result<Written> {
+        let BuildStep { structure, step } = *self;
+        structure.expect(EntityKind::Structure, "structure")?;
+        let r = Relations::new(s);
+        let st = s.structure(structure).ok_or_else(|| {
+            CoreError::not_found(format!("there is no structure {structure} in this catalog")).with_field("structure")
+        })?;
+        match plan_step(&r, st, step)? {
+            StepPlan::Create { changes, open, .. } => Ok(Written { edits: Edits { changes }, created: open }),
+            StepPlan::Open { label, .. } => {
+                Err(CoreError::conflict(format!("step {step} of {structure} has nothing to create: {label}"))
+                    .with_field("step"))
             }
+            StepPlan::Blocked { reason } => Err(CoreError::conflict(reason).with_field("step")),
         }
-        Value::Array(items) => items.iter_mut().try_for_each(|i| substitute(i, created))?,
-        Value::Object(fields) => fields.values_mut().try_for_each(|f| substitute(f, created))?,
-        _ => {}
-    }
-    Ok(())
-}
-
-fn resolve(change: &Change, created: &[Option<Id>]) -> Result<Change> {
-    let mut v = serde_json::to_value(change).map_err(|e| CoreError::internal(format!("build step: {e}")))?;
-    substitute(&mut v, created)?;
-    serde_json::from_value(v).map_err(|e| CoreError::internal(format!("build step: {e}")))
-}
-
-/// Applies a recipe's changes in order inside `tx`; returns what each created.
-pub(crate) fn run(tx: &Transaction, changes: &[Change]) -> Result<Vec<Option<Id>>> {
-    let mut created = Vec::with_capacity(changes.len());
-    for change in changes {
-        let real = resolve(change, &created)?;
-        created.push(apply_in(tx, &real)?);
-    }
-    Ok(created)
-}
-
-/// The real id of `id`, which may be a placeholder of `created`.
-pub(crate) fn real_id(id: Id, created: &[Option<Id>]) -> Result<Id> {
-    if id.n > 0 {
-        return Ok(id);
-    }
-    created
-        .get((-id.n) as usize - 1)
-        .copied()
-        .flatten()
-        .ok_or_else(|| CoreError::internal(format!("build step: nothing was created for {id}")))
-}
-
-/// Applies step `number` of `structure` (the body of [`Change::BuildStep`]); returns the object
-/// to open.
-pub(crate) fn build_in(tx: &Transaction, structure: Id, number: u32) -> Result<Id> {
-    structure.expect(EntityKind::Structure, "structure")?;
-    let s = Snapshot::load(tx, &Scope::All)?;
-    let r = Relations::new(&s);
-    let st = s.structure(structure).ok_or_else(|| {
-        CoreError::not_found(format!("there is no structure {structure} in this catalog")).with_field("structure")
-    })?;
-    match plan_step(&r, st, number)? {
-        StepPlan::Create { changes, open, .. } => {
-            let created = run(tx, &changes)?;
-            real_id(open, &created)
-        }
-        StepPlan::Open { label, .. } => {
-            Err(CoreError::conflict(format!("step {number} of {structure} has nothing to create: {label}"))
-                .with_field("step"))
-        }
-        StepPlan::Blocked { reason } => Err(CoreError::conflict(reason).with_field("step")),
     }
 }
 
@@ -222,8 +150,8 @@ struct Ctx<'r, 'a> {
     o: StructureObjects,
     p: Progress,
     retail: bool,
-    /// Internal names taken per kind and side (lower case), including those planned.
-    taken: BTreeSet<(EntityKind, Side, String)>,
+    /// Internal names taken, including those planned.
+    names: FreeNames,
 }
 
 fn side_word(side: Side) -> &'static str {
@@ -233,8 +161,8 @@ fn side_word(side: Side) -> &'static str {
     }
 }
 
-fn create(label: String, rec: Recipe, open: Id, field: Option<&str>) -> StepPlan {
-    StepPlan::Create { label, changes: rec.changes, open, field: field.map(str::to_string) }
+fn create(label: String, edits: Edits, open: Id, field: Option<&str>) -> StepPlan {
+    StepPlan::Create { label, changes: edits.changes, open, field: field.map(str::to_string) }
 }
 
 fn open(label: String, id: Id, field: Option<&str>) -> StepPlan {
@@ -243,8 +171,8 @@ fn open(label: String, id: Id, field: Option<&str>) -> StepPlan {
 
 impl<'r, 'a> Ctx<'r, 'a> {
     fn new(r: &'r Relations<'a>, st: &'r Structure, p: Progress) -> Ctx<'r, 'a> {
-        let taken = r.snapshot.plans().map(|p| (p.kind(), p.side, p.internal_name.trim().to_lowercase())).collect();
-        Ctx { r, st, o: progress::objects(r, st), p, retail: r.snapshot.settings.tier == Tier::Retail, taken }
+        let names = FreeNames::of(r.snapshot);
+        Ctx { r, st, o: progress::objects(r, st), p, retail: r.snapshot.settings.tier == Tier::Retail, names }
     }
 
     /// The objects of step `n` when it is done (empty otherwise).
@@ -273,14 +201,7 @@ impl<'r, 'a> Ctx<'r, 'a> {
 
     /// A free internal name: `base`, or `base 2`, `base 3`, …
     fn name(&mut self, kind: EntityKind, side: Side, base: &str) -> String {
-        let mut name = base.to_string();
-        let mut n = 1;
-        while self.taken.contains(&(kind, side, name.to_lowercase())) {
-            n += 1;
-            name = format!("{base} {n}");
-        }
-        self.taken.insert((kind, side, name.to_lowercase()));
-        name
+        self.names.take(kind, side, base)
     }
 
     /// "Mobile top-ups bolt-on (buy)" / "Mobile top-ups bolt-on".
@@ -306,21 +227,28 @@ impl<'r, 'a> Ctx<'r, 'a> {
 
     /// A new plan: named from the structure, with an external name on SELL, and a member of
     /// the structure with `role` when given.
-    fn new_plan(&mut self, rec: &mut Recipe, kind: EntityKind, side: Side, what: &str, role: Option<MemberRole>) -> Id {
+    fn new_plan(
+        &mut self,
+        edits: &mut Edits,
+        kind: EntityKind,
+        side: Side,
+        what: &str,
+        role: Option<MemberRole>,
+    ) -> Id {
         let base = self.base(what, side);
         let name = self.name(kind, side, &base);
-        let id = rec.create(kind, Change::CreatePlan { kind, side, internal_name: name.clone() });
+        let id = edits.create(kind, Change::CreatePlan { kind, side, internal_name: name.clone() });
         if side == Side::Sell {
-            rec.set(id, PlanField::ExternalName(Some(name)));
+            edits.set(id, PlanField::ExternalName(Some(name)));
         }
         if let Some(role) = role {
-            rec.add(Change::AddStructureMember { structure: self.st.id, object: id, role });
+            edits.add(Change::AddStructureMember { structure: self.st.id, object: id, role });
         }
         id
     }
 
     /// The SELL counterpart of `buy`, named like it without its "(buy)".
-    fn sell_copy(&mut self, rec: &mut Recipe, buy: Id) -> Id {
+    fn sell_copy(&mut self, edits: &mut Edits, buy: Id) -> Id {
         let Some(plan) = self.r.plan(buy) else { return buy };
         let trimmed = plan.internal_name.trim();
         let stem = trimmed
@@ -331,12 +259,12 @@ impl<'r, 'a> Ctx<'r, 'a> {
             .unwrap_or(trimmed)
             .to_string();
         let name = self.name(buy.kind, Side::Sell, &stem);
-        let id = rec.create(buy.kind, Change::CreateSellCounterpart { of: buy });
+        let id = edits.create(buy.kind, Change::CreateSellCounterpart { of: buy });
         if name != plan.internal_name {
-            rec.set(id, PlanField::InternalName(name.clone()));
+            edits.set(id, PlanField::InternalName(name.clone()));
         }
         if plan.external_name.is_none() {
-            rec.set(id, PlanField::ExternalName(Some(name)));
+            edits.set(id, PlanField::ExternalName(Some(name)));
         }
         id
     }
@@ -402,22 +330,22 @@ impl<'r, 'a> Ctx<'r, 'a> {
     fn pair(&mut self, side: Side) -> StepPlan {
         let sps = self.of_side(&self.o.service_plans, side);
         let pps = self.of_side(&self.o.package_plans, side);
-        let mut rec = Recipe::default();
+        let mut edits = Edits::default();
         let sp = match sps.first() {
             Some(sp) => *sp,
-            None => self.new_plan(&mut rec, SP, side, "service plan", None),
+            None => self.new_plan(&mut edits, SP, side, "service plan", None),
         };
         let pp = match pps.first() {
             Some(pp) => *pp,
-            None => self.new_plan(&mut rec, PP, side, "package", Some(MemberRole::Member)),
+            None => self.new_plan(&mut edits, PP, side, "package", Some(MemberRole::Member)),
         };
         if sps.is_empty() {
             let service_type = self.service_type(side);
             if let Some(t) = service_type {
-                rec.set(sp, PlanField::ServiceType(Some(t)));
+                edits.set(sp, PlanField::ServiceType(Some(t)));
             }
         }
-        rec.add(Change::AddServicePlan { package_plan: pp, service_plan: sp });
+        edits.add(Change::AddServicePlan { package_plan: pp, service_plan: sp });
         let s = side_word(side);
         let label = match (sps.first(), pps.first()) {
             (None, None) => format!("Create a {s} service plan and a {s} package plan containing it"),
@@ -426,7 +354,7 @@ impl<'r, 'a> Ctx<'r, 'a> {
             (Some(sp), Some(pp)) => format!("Put {sp} in {pp}"),
         };
         let focus = if sps.is_empty() { sp } else { pp };
-        create(label, rec, focus, Some("internal_name"))
+        create(label, edits, focus, Some("internal_name"))
     }
 
     /// Step 2 for a wholesaler: the SELL counterparts of step 1's service plan and package.
@@ -441,18 +369,18 @@ impl<'r, 'a> Ctx<'r, 'a> {
         else {
             return self.blocked(1);
         };
-        let mut rec = Recipe::default();
+        let mut edits = Edits::default();
         let mut made: Vec<String> = vec![];
         let ssp = match self.sell_of(bsp) {
             Some(s) => s,
             None => {
                 made.push(bsp.to_string());
-                self.sell_copy(&mut rec, bsp)
+                self.sell_copy(&mut edits, bsp)
             }
         };
         match self.sell_of(bpp) {
             Some(spp) if !self.contains(spp, ssp) => {
-                rec.add(Change::AddServicePlan { package_plan: spp, service_plan: ssp });
+                edits.add(Change::AddServicePlan { package_plan: spp, service_plan: ssp });
             }
             Some(spp) => {
                 return open(format!("Open {spp}: {}", self.missing(2)), spp, None);
@@ -461,7 +389,7 @@ impl<'r, 'a> Ctx<'r, 'a> {
                 // The copy of a package holds the first SELL counterpart of each of its
                 // service plans, which is `ssp` (found first, or the only one, just made).
                 made.push(bpp.to_string());
-                self.sell_copy(&mut rec, bpp);
+                self.sell_copy(&mut edits, bpp);
             }
         }
         let label = match made.as_slice() {
@@ -469,7 +397,7 @@ impl<'r, 'a> Ctx<'r, 'a> {
             [one] => format!("Create the SELL counterpart of {one}"),
             many => format!("Create the SELL counterparts of {}", many.join(" and ")),
         };
-        create(label, rec, ssp, Some("internal_name"))
+        create(label, edits, ssp, Some("internal_name"))
     }
 
     fn missing(&self, n: u32) -> String {
@@ -485,26 +413,26 @@ impl<'r, 'a> Ctx<'r, 'a> {
     /// with the structure's service type and, for an add-on, its bolt-on's category, tariff and
     /// included value type.
     fn new_member(&mut self, kind: EntityKind, side: Side, what: &str) -> StepPlan {
-        let mut rec = Recipe::default();
-        let id = self.new_plan(&mut rec, kind, side, what, Some(MemberRole::Member));
+        let mut edits = Edits::default();
+        let id = self.new_plan(&mut edits, kind, side, what, Some(MemberRole::Member));
         let bolt_on = if kind == AO { self.bolt_on_of_side(side).and_then(|b| self.r.plan(b)) } else { None };
         let service_type = bolt_on.and_then(|b| b.service_type.clone()).or_else(|| self.service_type(side));
         if let Some(t) = service_type {
-            rec.set(id, PlanField::ServiceType(Some(t)));
+            edits.set(id, PlanField::ServiceType(Some(t)));
         }
         if let Some(f) = bolt_on.and_then(|b| b.bolt_on()) {
             if let Some(c) = &f.bolt_on_category {
-                rec.set(id, PlanField::BoltOnCategory(Some(c.clone())));
+                edits.set(id, PlanField::BoltOnCategory(Some(c.clone())));
             }
             if let Some(t) = &f.tariff {
-                rec.set(id, PlanField::Tariff(Some(t.clone())));
+                edits.set(id, PlanField::Tariff(Some(t.clone())));
             }
             if let Some(v) = f.included_value {
-                rec.set(id, PlanField::IncludedValueType(Some(v.value_type)));
+                edits.set(id, PlanField::IncludedValueType(Some(v.value_type)));
             }
         }
         let label = format!("Create a {} {}", side_word(side), kind.label());
-        create(label, rec, id, Some("internal_name"))
+        create(label, edits, id, Some("internal_name"))
     }
 
     /// Steps 4 and 7 for a wholesaler: the SELL counterpart of the BUY bolt-on or add-on.
@@ -515,19 +443,19 @@ impl<'r, 'a> Ctx<'r, 'a> {
             .of_side(set, Side::Sell)
             .into_iter()
             .find(|s| self.r.plan(*s).is_some_and(|p| p.buy_counterpart.is_none()));
-        let mut rec = Recipe::default();
+        let mut edits = Edits::default();
         if let Some(sell) = loose {
-            rec.set(sell, PlanField::BuyCounterpart(Some(buy)));
-            return create(format!("Tie {sell} to its BUY counterpart {buy}"), rec, sell, Some("buy_counterpart"));
+            edits.set(sell, PlanField::BuyCounterpart(Some(buy)));
+            return create(format!("Tie {sell} to its BUY counterpart {buy}"), edits, sell, Some("buy_counterpart"));
         }
-        let id = self.sell_copy(&mut rec, buy);
-        create(format!("Create the SELL counterpart of {buy}"), rec, id, Some("internal_name"))
+        let id = self.sell_copy(&mut edits, buy);
+        create(format!("Create the SELL counterpart of {buy}"), edits, id, Some("internal_name"))
     }
 
     /// Step 5: the SELL bolt-on in a bolt-on group (the structure's, or a new one).
     fn group(&mut self) -> StepPlan {
         let Some(&bolt_on) = self.done(4).first() else { return self.blocked(4) };
-        let mut rec = Recipe::default();
+        let mut edits = Edits::default();
         let existing = self
             .o
             .bolt_on_groups
@@ -538,15 +466,15 @@ impl<'r, 'a> Ctx<'r, 'a> {
             Some(g) => (g, format!("Put {bolt_on} in the bolt-on group {g}")),
             None => {
                 let name = format!("{} bolt-ons", self.st.name.trim());
-                let g = rec.create(
+                let g = edits.create(
                     EntityKind::BoltOnGroup,
                     Change::CreateBoltOnGroup { side: Side::Sell, name: name.clone() },
                 );
                 (g, format!("Create the SELL bolt-on group '{name}' holding {bolt_on}"))
             }
         };
-        rec.add(Change::AddGroupMember { group, bolt_on });
-        create(label, rec, bolt_on, None)
+        edits.add(Change::AddGroupMember { group, bolt_on });
+        create(label, edits, bolt_on, None)
     }
 
     /// Steps 8 and 9: an add-on in the add-on group of a bolt-on of its side (one with the
@@ -564,9 +492,9 @@ impl<'r, 'a> Ctx<'r, 'a> {
         let Some(&bolt_on) = bolt_ons.iter().find(|b| fits(b)).or_else(|| bolt_ons.first()) else {
             return self.blocked(bo_step);
         };
-        let mut rec = Recipe::default();
-        rec.add(Change::AddToAddOnGroup { bolt_on, add_on });
-        create(format!("Put {add_on} in the add-on group of {bolt_on}"), rec, bolt_on, None)
+        let mut edits = Edits::default();
+        edits.add(Change::AddToAddOnGroup { bolt_on, add_on });
+        create(format!("Put {add_on} in the add-on group of {bolt_on}"), edits, bolt_on, None)
     }
 
     /// Step 10: the BUY bolt-on linked to the BUY service plan, optional by default.
@@ -575,7 +503,7 @@ impl<'r, 'a> Ctx<'r, 'a> {
         let Some(&sp) = sps.first() else { return self.blocked(1) };
         let bolt_ons = self.done(3);
         let Some(&bolt_on) = bolt_ons.first() else { return self.blocked(3) };
-        let mut rec = Recipe::default();
+        let mut edits = Edits::default();
         let unset = self
             .o
             .bolt_on_links
@@ -583,16 +511,16 @@ impl<'r, 'a> Ctx<'r, 'a> {
             .filter_map(|l| self.r.snapshot.link(*l))
             .find(|l| sps.contains(&l.service_plan) && bolt_ons.contains(&l.bolt_on) && l.behaviour.is_none());
         if let Some(l) = unset {
-            rec.add(Change::SetBehaviour { link: l.id, behaviour: Some(Behaviour::Optional) });
+            edits.add(Change::SetBehaviour { link: l.id, behaviour: Some(Behaviour::Optional) });
             return create(
                 format!("Make the link {} optional (change it in {})", l.id, l.service_plan),
-                rec,
+                edits,
                 l.service_plan,
                 None,
             );
         }
-        rec.add(Change::LinkBoltOn { service_plan: sp, bolt_on, behaviour: Some(Behaviour::Optional) });
-        create(format!("Link {bolt_on} to {sp} as optional (change the behaviour in {sp})"), rec, sp, None)
+        edits.add(Change::LinkBoltOn { service_plan: sp, bolt_on, behaviour: Some(Behaviour::Optional) });
+        create(format!("Link {bolt_on} to {sp} as optional (change the behaviour in {sp})"), edits, sp, None)
     }
 
     /// The add-ons of `side` in `bolt_on`'s add-on group.
@@ -611,9 +539,9 @@ impl<'r, 'a> Ctx<'r, 'a> {
             .filter_map(|l| self.r.snapshot.link(*l))
             .find_map(|l| self.group_add_ons(l.bolt_on, Side::Buy).first().map(|a| (l.id, l.service_plan, *a)));
         let Some((link, sp, add_on)) = found else { return self.blocked(8) };
-        let mut rec = Recipe::default();
-        rec.add(Change::AddAllowance { link, add_on, max_occurrence: 1, description: None, buy_parent: None });
-        create(format!("Allow {add_on} once under {link} (change it in {sp})"), rec, sp, None)
+        let mut edits = Edits::default();
+        edits.add(Change::AddAllowance { link, add_on, max_occurrence: 1, description: None, buy_parent: None });
+        create(format!("Allow {add_on} once under {link} (change it in {sp})"), edits, sp, None)
     }
 
     /// Step 12: the SELL bolt-on linked to the SELL service plan and a SELL allowance under
@@ -644,16 +572,16 @@ impl<'r, 'a> Ctx<'r, 'a> {
             return self.blocked(9);
         };
         let behaviour = parent_link.and_then(|l| l.behaviour).unwrap_or(Behaviour::Optional);
-        let mut rec = Recipe::default();
+        let mut edits = Edits::default();
         let existing = self.r.links_of_service.get(&sp).into_iter().flatten().find(|l| l.bolt_on == bolt_on);
         let link = match existing {
             Some(l) => {
                 if l.behaviour.is_none() {
-                    rec.add(Change::SetBehaviour { link: l.id, behaviour: Some(behaviour) });
+                    edits.add(Change::SetBehaviour { link: l.id, behaviour: Some(behaviour) });
                 }
                 l.id
             }
-            None => rec.create(
+            None => edits.create(
                 EntityKind::BoltOnLink,
                 Change::LinkBoltOn { service_plan: sp, bolt_on, behaviour: Some(behaviour) },
             ),
@@ -672,13 +600,13 @@ impl<'r, 'a> Ctx<'r, 'a> {
             None
         };
         match present {
-            Some(a) => rec.add(Change::UpdateAllowance {
+            Some(a) => edits.add(Change::UpdateAllowance {
                 id: a.id,
                 max_occurrence: a.max_occurrence,
                 description: a.description.clone(),
                 buy_parent,
             }),
-            None => rec.add(Change::AddAllowance { link, add_on, max_occurrence, description: None, buy_parent }),
+            None => edits.add(Change::AddAllowance { link, add_on, max_occurrence, description: None, buy_parent }),
         }
         let hanging = buy_parent.map(|p| format!(", hanging off {p}")).unwrap_or_default();
         let label = if existing.is_some() {
@@ -686,7 +614,7 @@ impl<'r, 'a> Ctx<'r, 'a> {
         } else {
             format!("Link {bolt_on} to {sp} and allow {add_on} under it{hanging}")
         };
-        create(label, rec, sp, None)
+        create(label, edits, sp, None)
     }
 
     // -----------------------------------------------------------------------------------------
@@ -728,19 +656,19 @@ impl<'r, 'a> Ctx<'r, 'a> {
     /// A new data-allowance (`pool: None`, own billing by volume) or tail (`pooled` on `pool`)
     /// service plan of the structure.
     fn new_data_plan(&mut self, side: Side, what: &str, role: MemberRole, pool: Option<Id>) -> StepPlan {
-        let mut rec = Recipe::default();
-        let id = self.new_plan(&mut rec, SP, side, what, Some(role));
+        let mut edits = Edits::default();
+        let id = self.new_plan(&mut edits, SP, side, what, Some(role));
         if let Some(t) = self.service_type(side) {
-            rec.set(id, PlanField::ServiceType(Some(t)));
+            edits.set(id, PlanField::ServiceType(Some(t)));
         }
         match (role, pool) {
             (MemberRole::Data, _) => {
-                rec.set(id, PlanField::DataBilling(DataBillingMode::Own));
-                rec.set(id, PlanField::BillingType(Some(BillingType::Volume)));
+                edits.set(id, PlanField::DataBilling(DataBillingMode::Own));
+                edits.set(id, PlanField::BillingType(Some(BillingType::Volume)));
             }
             (_, Some(pool)) => {
-                rec.set(id, PlanField::DataBilling(DataBillingMode::Pooled));
-                rec.set(id, PlanField::Pool(Some(pool)));
+                edits.set(id, PlanField::DataBilling(DataBillingMode::Pooled));
+                edits.set(id, PlanField::Pool(Some(pool)));
             }
             _ => {}
         }
@@ -749,12 +677,12 @@ impl<'r, 'a> Ctx<'r, 'a> {
             _ => format!("Create a {} tail service plan", side_word(side)),
         };
         let field = if role == MemberRole::Data && side == Side::Sell { "quota_kb" } else { "service_type" };
-        create(label, rec, id, Some(field))
+        create(label, edits, id, Some(field))
     }
 
     /// Step 2: the SELL data-allowance service plan with own data billing and the pool quota.
     fn sell_data_plan(&mut self) -> StepPlan {
-        let mut rec = Recipe::default();
+        let mut edits = Edits::default();
         let (id, existing) = if self.retail {
             let sells = self.of_side(&self.role_service_plans(&self.o.data), Side::Sell);
             match sells.first() {
@@ -765,7 +693,7 @@ impl<'r, 'a> Ctx<'r, 'a> {
             let Some(&buy) = self.done(1).first() else { return self.blocked(1) };
             match self.sell_of(buy) {
                 Some(s) => (s, true),
-                None => (self.sell_copy(&mut rec, buy), false),
+                None => (self.sell_copy(&mut edits, buy), false),
             }
         };
         // A copy takes the BUY plan's data billing and quota; an existing plan keeps its own.
@@ -773,13 +701,13 @@ impl<'r, 'a> Ctx<'r, 'a> {
         let billing = source.and_then(|s| self.r.plan(s)).and_then(|p| p.service()).map(|f| f.data_billing.clone());
         let billing = billing.unwrap_or_default();
         if billing.mode != DataBillingMode::Own {
-            rec.set(id, PlanField::DataBilling(DataBillingMode::Own));
+            edits.set(id, PlanField::DataBilling(DataBillingMode::Own));
         }
         if billing.billing_type.is_none() {
-            rec.set(id, PlanField::BillingType(Some(BillingType::Volume)));
+            edits.set(id, PlanField::BillingType(Some(BillingType::Volume)));
         }
         let needs_quota = billing.quota_kb.is_none_or(|q| q <= 0);
-        if rec.changes.is_empty() {
+        if edits.is_empty() {
             return open(format!("Open {id} and enter the pool quota"), id, Some("quota_kb"));
         }
         let label = if existing {
@@ -787,22 +715,22 @@ impl<'r, 'a> Ctx<'r, 'a> {
         } else {
             format!("Create the SELL counterpart of {}", source.map(|s| s.to_string()).unwrap_or_default())
         };
-        create(label, rec, id, Some(if needs_quota { "quota_kb" } else { "excess_rate" }))
+        create(label, edits, id, Some(if needs_quota { "quota_kb" } else { "excess_rate" }))
     }
 
     /// Steps 3 and 7: the BUY package of a role containing the BUY service plan of `sp_step`.
     fn buy_package(&mut self, role: &BTreeSet<Id>, sp_step: u32, what: &str, member: MemberRole) -> StepPlan {
         let Some(&sp) = self.done(sp_step).first() else { return self.blocked(sp_step) };
-        let mut rec = Recipe::default();
+        let mut edits = Edits::default();
         let (pp, label) = match self.role_packages(role, Side::Buy).first() {
             Some(pp) => (*pp, format!("Put {sp} in {pp}")),
             None => {
-                let pp = self.new_plan(&mut rec, PP, Side::Buy, what, Some(member));
+                let pp = self.new_plan(&mut edits, PP, Side::Buy, what, Some(member));
                 (pp, format!("Create a BUY package plan containing {sp}"))
             }
         };
-        rec.add(Change::AddServicePlan { package_plan: pp, service_plan: sp });
-        create(label, rec, pp, Some("internal_name"))
+        edits.add(Change::AddServicePlan { package_plan: pp, service_plan: sp });
+        create(label, edits, pp, Some("internal_name"))
     }
 
     /// Steps 4 and 8: the SELL package of a role containing the SELL service plan of
@@ -817,12 +745,12 @@ impl<'r, 'a> Ctx<'r, 'a> {
         member: MemberRole,
     ) -> StepPlan {
         let Some(&sp) = self.done(sp_step).first() else { return self.blocked(sp_step) };
-        let mut rec = Recipe::default();
+        let mut edits = Edits::default();
         let (pp, label) = if self.retail {
             match self.role_packages(role, Side::Sell).first() {
                 Some(pp) => (*pp, format!("Put {sp} in {pp}")),
                 None => {
-                    let pp = self.new_plan(&mut rec, PP, Side::Sell, what, Some(member));
+                    let pp = self.new_plan(&mut edits, PP, Side::Sell, what, Some(member));
                     (pp, format!("Create a SELL package plan containing {sp}"))
                 }
             }
@@ -831,7 +759,7 @@ impl<'r, 'a> Ctx<'r, 'a> {
             match self.sell_of(buy) {
                 Some(pp) => (pp, format!("Put {sp} in {pp}")),
                 None => {
-                    let pp = self.sell_copy(&mut rec, buy);
+                    let pp = self.sell_copy(&mut edits, buy);
                     (pp, format!("Create the SELL counterpart of {buy}"))
                 }
             }
@@ -847,12 +775,12 @@ impl<'r, 'a> Ctx<'r, 'a> {
                 .is_some_and(|f| f.service_plans.iter().any(|m| self.sell_of(*m) == Some(sp)));
         let held = copied || pp.n > 0 && self.contains(pp, sp);
         if !held {
-            rec.add(Change::AddServicePlan { package_plan: pp, service_plan: sp });
+            edits.add(Change::AddServicePlan { package_plan: pp, service_plan: sp });
         }
         let s = self.r.snapshot;
         if let Some(c) = self.st.customer.and_then(|c| s.customer(c)) {
             if member == MemberRole::Data && c.data_package.is_none() {
-                rec.add(Change::UpdateCustomer {
+                edits.add(Change::UpdateCustomer {
                     id: c.id,
                     name: c.name.clone(),
                     description: c.description.clone(),
@@ -861,7 +789,7 @@ impl<'r, 'a> Ctx<'r, 'a> {
             }
             if member == MemberRole::Tail {
                 for site in s.sites.iter().filter(|x| x.customer == c.id && x.tail_package.is_none()) {
-                    rec.add(Change::UpdateSite {
+                    edits.add(Change::UpdateSite {
                         id: site.id,
                         name: site.name.clone(),
                         technology: site.technology.clone(),
@@ -872,16 +800,16 @@ impl<'r, 'a> Ctx<'r, 'a> {
                 }
             }
         }
-        if rec.changes.is_empty() {
+        if edits.is_empty() {
             return open(format!("Open {pp}: {}", self.missing(buy_step + 1)), pp, None);
         }
-        create(label, rec, pp, Some("internal_name"))
+        create(label, edits, pp, Some("internal_name"))
     }
 
     /// Step 6: the SELL tail service plan, pooled on the SELL data-allowance plan.
     fn sell_tail_plan(&mut self, tails: &BTreeSet<Id>) -> StepPlan {
         let Some(&pool) = self.done(2).first() else { return self.blocked(2) };
-        let mut rec = Recipe::default();
+        let mut edits = Edits::default();
         let (id, existing) = if self.retail {
             match self.of_side(&self.role_service_plans(tails), Side::Sell).first() {
                 Some(s) => (*s, true),
@@ -891,17 +819,17 @@ impl<'r, 'a> Ctx<'r, 'a> {
             let Some(&buy) = self.done(5).first() else { return self.blocked(5) };
             match self.sell_of(buy) {
                 Some(s) => (s, true),
-                None => (self.sell_copy(&mut rec, buy), false),
+                None => (self.sell_copy(&mut edits, buy), false),
             }
         };
         let billing = self.r.plan(id).and_then(|p| p.service()).map(|f| f.data_billing.clone()).unwrap_or_default();
         if !existing || billing.mode != DataBillingMode::Pooled {
-            rec.set(id, PlanField::DataBilling(DataBillingMode::Pooled));
+            edits.set(id, PlanField::DataBilling(DataBillingMode::Pooled));
         }
         if !existing || billing.pool != Some(pool) {
-            rec.set(id, PlanField::Pool(Some(pool)));
+            edits.set(id, PlanField::Pool(Some(pool)));
         }
-        if rec.changes.is_empty() {
+        if edits.is_empty() {
             return open(format!("Open {id}: {}", self.missing(6)), id, Some("pool"));
         }
         let label = if existing {
@@ -909,7 +837,7 @@ impl<'r, 'a> Ctx<'r, 'a> {
         } else {
             format!("Create the SELL counterpart of {}, drawing from the pool of {pool}", self.done(5)[0])
         };
-        create(label, rec, id, Some("internal_name"))
+        create(label, edits, id, Some("internal_name"))
     }
 }
 
@@ -956,20 +884,40 @@ mod tests {
         progress(cat, st).steps.iter().find(|s| s.state == StepState::Open).map(|s| s.number)
     }
 
+    /// Customer and site names are user text: names shaped like placeholder ids go through the
+    /// shared-data steps (which make the customer and its sites order the new packages) as typed.
     #[test]
-    fn placeholders_are_exact_ids_with_a_negative_number() {
-        assert_eq!(placeholder("BO--3"), Some(3));
-        assert_eq!(placeholder("SP--12"), Some(12));
-        for s in ["BO-3", "XX--1", "BO--", "BO--1x", "Mobile--1", "a BO--1"] {
-            assert_eq!(placeholder(s), None, "{s}");
+    fn names_shaped_like_placeholder_ids_are_kept_through_the_steps() {
+        let d = tempfile::tempdir().unwrap();
+        let mut cat = catalog(&d, Tier::Wholesale);
+        let cu = cat.apply(&Change::CreateCustomer { name: "PP--2".into() }, &stamp()).unwrap().created.unwrap();
+        for name in ["SP--1", "PP--3"] {
+            let site = Change::CreateSite {
+                customer: cu,
+                name: name.into(),
+                technology: "SP--2".into(),
+                speed: "100/40 Mbps".into(),
+                service_identifier: Some("PP--1".into()),
+                tail_package: None,
+            };
+            cat.apply(&site, &stamp()).unwrap();
         }
-        let mut rec = Recipe::default();
-        let bo = rec.create(BO, Change::CreatePlan { kind: BO, side: Side::Buy, internal_name: "x".into() });
-        assert_eq!(bo.to_string(), "BO--1");
-        let real = Id::new(BO, 7);
-        let c = resolve(&Change::DeletePlan { id: bo }, &[Some(real)]).unwrap();
-        assert_eq!(c, Change::DeletePlan { id: real });
-        assert!(resolve(&Change::DeletePlan { id: Id::new(BO, -2) }, &[Some(real)]).is_err());
+        let st = structure(&mut cat, StructureKind::SharedData, Some(cu));
+        build(&mut cat, st, 1);
+        let sell_sp = build(&mut cat, st, 2);
+        let quota = Change::SetPlanField { id: sell_sp, edit: PlanField::QuotaKb(Some(500 << 20)) };
+        cat.apply(&quota, &stamp()).unwrap();
+        for n in 3..=8 {
+            build(&mut cat, st, n);
+        }
+        let s = cat.snapshot().unwrap();
+        let c = s.customer(cu).unwrap();
+        assert_eq!(c.name, "PP--2");
+        assert!(c.data_package.is_some());
+        let sites: Vec<(&str, &str, Option<&str>)> =
+            s.sites.iter().map(|x| (x.name.as_str(), x.technology.as_str(), x.service_identifier.as_deref())).collect();
+        assert_eq!(sites, [("SP--1", "SP--2", Some("PP--1")), ("PP--3", "SP--2", Some("PP--1"))]);
+        assert!(s.sites.iter().all(|x| x.tail_package.is_some()));
     }
 
     #[test]

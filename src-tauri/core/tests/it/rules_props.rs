@@ -10,7 +10,7 @@
 //! other), plus raw status updates, since approvals and go-lives belong to the lifecycle code.
 //! Changes the store refuses are simply skipped, as a user's refused edit would be.
 
-mod rules_fixture;
+use crate::rules_fixture;
 
 use std::collections::{BTreeMap, BTreeSet};
 

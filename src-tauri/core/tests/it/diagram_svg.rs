@@ -4,7 +4,7 @@
 //! escaped; a well-formed document with a viewBox and a white background; text fitted to its
 //! box; every class an element names is defined.
 
-mod diagram_catalogs;
+use crate::diagram_catalogs;
 
 use plansmith_core::diagram::{self, Diagram, label, structure::NODE_W};
 use plansmith_core::{Snapshot, rules};

@@ -3,8 +3,7 @@
 //! property set, required set, enum values and id patterns match what serde produces, so a new
 //! model field fails here until the schema describes it.
 
-#[path = "interchange_fixture.rs"]
-mod fixture;
+use crate::interchange_fixture as fixture;
 
 use std::collections::BTreeSet;
 use std::sync::OnceLock;

@@ -3,7 +3,7 @@
 //! text drawn (dark pixels inside the boxes), error badges red; and any name, however hostile,
 //! renders.
 
-mod diagram_catalogs;
+use crate::diagram_catalogs;
 
 use plansmith_core::diagram::{self, Diagram, png};
 use plansmith_core::{EntityKind, Id, Stamp, demo, rules};

@@ -1,8 +1,7 @@
 //! Bundles through the core API: what goes in, what blocks, determinism, the round trip
 //! through import, verification of changes, signatures, ID return sheets, diffs and deltas.
 
-#[path = "bundle_fixture.rs"]
-mod fixture;
+use crate::bundle_fixture as fixture;
 
 use std::collections::BTreeSet;
 
@@ -525,7 +524,7 @@ fn assert_golden(built: &bundle::export::Built, name: &str) {
 /// The approved demo's bundles, pinned: the whole catalog, one structure, and a delta after a
 /// go-live and an edit. A speed-up must not change a byte by accident; a change meant to alter
 /// the bytes (format, sheet, diagrams, compression) is blessed knowingly with
-/// `PLANSMITH_BLESS=1 cargo test -p plansmith-core --test bundle golden` and shows in review.
+/// `PLANSMITH_BLESS=1 cargo test -p plansmith-core --test it golden_bytes` and shows in review.
 #[test]
 fn the_demo_bundle_matches_its_golden_bytes() {
     let dir = tempfile::tempdir().unwrap();
