@@ -2,8 +2,8 @@
 //! collide, bomb, lie or are cut short, generated here byte by byte (and a few committed ones
 //! written by Python's zipfile in fixtures/hostile), each refused with a clear error, nothing
 //! written anywhere, no panic; reading one takes no more memory than its manifest declares
-//! plus a fixed margin (measured by this binary's allocator, which counts each thread's
-//! bytes). Then a deterministic mutation fuzzer over a real bundle.
+//! plus a fixed margin (measured by the allocator defined here for the whole test binary: the
+//! system's, counting the bytes each thread holds). Then a deterministic mutation fuzzer over a real bundle.
 
 use crate::bundle_fixture as fixture;
 
