@@ -213,7 +213,7 @@ impl Document {
     pub fn to_json(&self) -> String {
         let mut d = self.clone();
         d.sort();
-        let mut s = crate::json::to_string_pretty(&d).expect("the catalog model always serialises");
+        let mut s = serde_json::to_string_pretty(&d).expect("the catalog model always serialises");
         s.push('\n');
         s
     }

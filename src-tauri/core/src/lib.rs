@@ -17,7 +17,6 @@ pub mod diagram;
 pub mod error;
 pub mod id;
 pub mod interchange;
-pub mod json;
 pub mod lifecycle;
 pub mod model;
 pub mod overview;

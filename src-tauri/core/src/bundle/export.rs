@@ -27,7 +27,6 @@ use crate::detail::name_of;
 use crate::error::{CoreError, ErrorKind, Result};
 use crate::id::Id;
 use crate::interchange::{Document, DocumentRef};
-use crate::json;
 use crate::lifecycle::{Blocker, audit};
 use crate::model::{Side, Status};
 use crate::relations::Relations;
@@ -458,7 +457,7 @@ fn build_with<W: Write + Send>(
             // The canonical text of `Document::to_json`: the lists are in canonical order
             // already. Hashed and deflated as it is written.
             let mut w = archive::PackWriter::new(CATALOG);
-            json::to_writer_pretty(&mut w, &doc).expect("the catalog model always serialises");
+            serde_json::to_writer_pretty(&mut w, &doc).expect("the catalog model always serialises");
             w.write_all(b"\n")?;
             let (size, sha256, packed) = w.finish()?;
             Ok((EntryRecord { name: CATALOG.to_string(), size, sha256 }, packed))
