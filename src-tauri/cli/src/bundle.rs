@@ -171,9 +171,10 @@ pub fn verify(path: &Path, pubkey: Option<&Path>, json: bool) -> Result<Outcome>
 }
 
 pub fn import_ids(file: &Path, csv: &Path, by: Option<&str>, json: bool) -> Result<Outcome> {
-    let text = read_text(csv, "ID return sheet")?;
+    // Bytes: the core names a line that is not UTF-8 by its line and column.
+    let bytes = std::fs::read(csv).with_context(|| format!("cannot read the ID return sheet {}", csv.display()))?;
     let mut cat = Catalog::open(file)?;
-    let r = cat.import_ids(&text, &stamp(by)?)?;
+    let r = cat.import_ids(&bytes, &stamp(by)?)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&r)?);
     } else if r.problems.is_empty() {
