@@ -18,6 +18,7 @@ pub mod error;
 pub mod id;
 pub mod interchange;
 pub mod lifecycle;
+pub mod markup;
 pub mod model;
 pub mod overview;
 pub mod progress;
