@@ -20,6 +20,7 @@ pub mod interchange;
 pub mod lifecycle;
 pub mod markup;
 pub mod model;
+pub mod new_file;
 pub mod overview;
 pub mod progress;
 pub mod query;

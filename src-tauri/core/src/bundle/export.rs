@@ -672,7 +672,8 @@ impl Catalog {
             .with_field("out"),
             _ => e,
         };
-        let file = NewFile::create(out).map_err(writing)?;
+        // Its errors name the path, the cause and the fix already.
+        let file = NewFile::create(out).map_err(|e| e.with_field("out"))?;
         let s = self.snapshot_on_two()?;
         let (written, m) = build_into(&s, opts, key, stamp, Hashing::new(Counting::new(file))).map_err(writing)?;
         let (counted, sha256) = written.finish();
@@ -681,7 +682,7 @@ impl Catalog {
             sc.spawn(move || drop(s));
             file.commit()
         })
-        .map_err(writing)?;
+        .map_err(|e| e.with_field("out"))?;
         let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let detail = format!(
             "bundle {} sha256 {} ({} bytes, {} structure(s){}{}) to {name}",
