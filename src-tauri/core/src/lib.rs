@@ -23,6 +23,7 @@ pub mod model;
 pub mod overview;
 pub mod progress;
 pub mod query;
+pub mod rating;
 pub mod reference;
 pub mod relations;
 pub mod rules;
