@@ -343,6 +343,15 @@ pub enum Change {
         /// BUY (wholesale): what the carrier charges per GB above the pool.
         buy_excess_rate: Option<Money>,
     },
+    /// Saves a rating scenario of a structure or customer (replacing one of the same name).
+    SaveScenario {
+        scenario: crate::rating::Scenario,
+    },
+    /// Deletes the saved scenario `name` of `subject`.
+    DeleteScenario {
+        subject: Id,
+        name: String,
+    },
 }
 
 /// What an applied change did.
@@ -417,6 +426,8 @@ impl Change {
             Change::DeleteStructure { id } => format!("Delete {id}"),
             Change::BuildStep { structure, step } => format!("Build step {step} of {structure}"),
             Change::CreateDataPool { customer, name, .. } => format!("Create data pool '{name}' for {customer}"),
+            Change::SaveScenario { scenario } => format!("Save scenario '{}' of {}", scenario.name, scenario.subject),
+            Change::DeleteScenario { subject, name } => format!("Delete scenario '{name}' of {subject}"),
         }
     }
 }
@@ -1271,6 +1282,8 @@ pub(crate) fn apply_in(tx: &Transaction, change: &Change) -> Result<Option<Id>> 
             };
             return crate::customers::create_pool_in(tx, *customer, &pool).map(Some);
         }
+        SaveScenario { scenario } => crate::rating::store::save_in(tx, scenario)?,
+        DeleteScenario { subject, name } => crate::rating::store::delete_in(tx, *subject, name)?,
     }
     Ok(None)
 }

@@ -588,3 +588,54 @@ proptest! {
         prop_assert_eq!(a, b);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Saved scenarios
+
+#[test]
+fn scenarios_are_saved_undone_dumped_loaded_and_go_with_their_structure() {
+    use plansmith_core::rating::store;
+    use plansmith_core::{Change, interchange};
+    let dir = tempfile::tempdir().unwrap();
+    let mut cat = demo::write_demo(&dir.path().join("demo.plansmith"), &stamp()).unwrap();
+    let st = structure(demo(), StructureKind::SharedData);
+    let mut sc = Scenario::new("6 sites, 620 GB", st, day("2026-07-01"));
+    sc.usage = vec![gb(620)];
+    cat.apply(&Change::SaveScenario { scenario: sc.clone() }, &stamp()).unwrap();
+    let mut b = sc.clone();
+    b.name = "8 sites".into();
+    b.sites = Some(8);
+    cat.apply(&Change::SaveScenario { scenario: b.clone() }, &stamp()).unwrap();
+    assert_eq!(store::scenarios_of(cat.conn(), st).unwrap(), vec![sc.clone(), b.clone()]);
+    // Saving under the same name replaces it.
+    let mut b2 = b.clone();
+    b2.sites = Some(9);
+    cat.apply(&Change::SaveScenario { scenario: b2.clone() }, &stamp()).unwrap();
+    assert_eq!(store::scenario(cat.conn(), st, "8 sites").unwrap().sites, Some(9));
+    // Undo brings the replaced one back; undo again removes the second scenario.
+    cat.undo(&stamp()).unwrap();
+    assert_eq!(store::scenario(cat.conn(), st, "8 sites").unwrap().sites, Some(8));
+    cat.undo(&stamp()).unwrap();
+    let e = store::scenario(cat.conn(), st, "8 sites").unwrap_err();
+    assert!(e.message().contains("'6 sites, 620 GB'"), "the missing name lists the saved ones: {e}");
+    cat.redo(&stamp()).unwrap();
+    // The canonical JSON holds them, and a catalog loaded from it has them again.
+    let json = interchange::dump(&cat).unwrap();
+    assert!(json.contains("\"scenarios\": [") && json.contains("\"8 sites\""));
+    let loaded = interchange::load(&dir.path().join("loaded.plansmith"), &json, &stamp()).unwrap();
+    assert_eq!(interchange::dump(&loaded).unwrap(), json);
+    // Bad scenarios are refused by the change, naming the field.
+    let mut bad = sc.clone();
+    bad.usage = vec![Usage { value_type: IncludedValueType::Kilobytes, amount: -3, period: None }];
+    let e = cat.apply(&Change::SaveScenario { scenario: bad }, &stamp()).unwrap_err();
+    assert_eq!(e.field(), Some("usage"));
+    let e = cat.apply(&Change::DeleteScenario { subject: st, name: "nope".into() }, &stamp()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+    // Deleting the structure deletes its scenarios; undoing it brings both back.
+    cat.apply(&Change::DeleteStructure { id: st }, &stamp()).unwrap();
+    assert!(store::scenarios(cat.conn()).unwrap().is_empty());
+    cat.undo(&stamp()).unwrap();
+    assert_eq!(store::scenarios_of(cat.conn(), st).unwrap().len(), 2);
+    cat.apply(&Change::DeleteScenario { subject: st, name: "8 sites".into() }, &stamp()).unwrap();
+    assert_eq!(store::scenarios_of(cat.conn(), st).unwrap(), vec![sc]);
+}

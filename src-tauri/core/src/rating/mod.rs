@@ -16,6 +16,7 @@
 pub mod engine;
 pub mod lines;
 pub mod scenario;
+pub mod store;
 
 pub use engine::{rate, rate_with};
 pub use lines::{Assumption, Charge, Line, LinePair, Margin, MarginTotals, PeriodRating, Rating, SideTotals, Totals, Unit};
