@@ -639,3 +639,73 @@ fn scenarios_are_saved_undone_dumped_loaded_and_go_with_their_structure() {
     cat.apply(&Change::DeleteScenario { subject: st, name: "8 sites".into() }, &stamp()).unwrap();
     assert_eq!(store::scenarios_of(cat.conn(), st).unwrap(), vec![sc]);
 }
+
+// ---------------------------------------------------------------------------------------------
+// An independent rater (tests/rating_reference/rater.py, written from domain.md §9) agrees
+// with the engine on generated catalogs.
+
+#[test]
+fn an_independent_rater_agrees_on_generated_catalogs() {
+    use plansmith_core::synth::{self, SynthSpec};
+    use plansmith_core::{Catalog, NewCatalog, interchange};
+    let dir = tempfile::tempdir().unwrap();
+    for (seed, tier, start) in [(7u64, Tier::Wholesale, "2026-07-01"), (11, Tier::Wholesale, "2026-02-17"), (3, Tier::Retail, "2026-05-09")] {
+        let path = dir.path().join(format!("synth-{seed}.plansmith"));
+        let new = NewCatalog {
+            catalog_id: format!("synth-{seed}"),
+            name: "synth".into(),
+            provider: String::new(),
+            tier,
+            currency: "AUD".into(),
+        };
+        let mut cat = Catalog::create(&path, &new, &stamp()).unwrap();
+        synth::generate(&mut cat, &SynthSpec::sized(1_500), seed).unwrap();
+        let snapshot = cat.snapshot().unwrap();
+        let mut scenarios = Vec::new();
+        for (i, st) in snapshot.structures.iter().enumerate() {
+            for (j, usage_gb) in [0i64, 7, 45, 900].into_iter().enumerate() {
+                let mut sc = Scenario::new(format!("s{i}-{j}"), st.id, day(start));
+                sc.periods = 3;
+                sc.usage = vec![
+                    Usage { value_type: IncludedValueType::Kilobytes, amount: usage_gb * GB + 12_345 * j as i64, period: None },
+                    Usage { value_type: IncludedValueType::Kilobytes, amount: usage_gb * GB / 3, period: Some(2) },
+                    Usage { value_type: IncludedValueType::Seconds, amount: 7_000 * j as i64, period: None },
+                ];
+                sc.top_ups_as_needed = j % 2 == 1;
+                sc.services = (j == 2).then_some(3);
+                sc.sites = (j == 3 && st.kind == StructureKind::SharedData).then_some(5);
+                scenarios.push(sc);
+            }
+        }
+        let mut expected = Vec::new();
+        for sc in &scenarios {
+            let r = rating::rate(&snapshot, sc).unwrap_or_else(|e| panic!("{}: {e}", sc.name));
+            let periods: Vec<serde_json::Value> = r
+                .periods
+                .iter()
+                .map(|p| {
+                    serde_json::json!({
+                        "sell": {"one_off": p.totals.sell.one_off, "monthly": p.totals.sell.monthly},
+                        "buy": p.totals.buy.map(|b| serde_json::json!({"one_off": b.one_off, "monthly": b.monthly})),
+                    })
+                })
+                .collect();
+            expected.push(serde_json::Value::Array(periods));
+        }
+        let catalog_json = dir.path().join(format!("synth-{seed}.json"));
+        std::fs::write(&catalog_json, interchange::dump(&cat).unwrap()).unwrap();
+        let scenarios_json = dir.path().join(format!("scenarios-{seed}.json"));
+        std::fs::write(&scenarios_json, serde_json::to_string(&scenarios).unwrap()).unwrap();
+        let rater = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/rating_reference/rater.py");
+        let out = std::process::Command::new("python3").arg(rater).arg(&catalog_json).arg(&scenarios_json).output().expect("python3 runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let theirs: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(theirs.len(), expected.len());
+        let mut priced = 0;
+        for ((sc, ours), theirs) in scenarios.iter().zip(&expected).zip(&theirs) {
+            assert_eq!(ours, theirs, "seed {seed}, scenario {} of {}", sc.name, sc.subject);
+            priced += ours[0]["sell"]["monthly"].as_i64().unwrap().signum();
+        }
+        assert!(priced > 0, "the generated catalog has prices to compare");
+    }
+}

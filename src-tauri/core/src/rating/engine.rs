@@ -40,7 +40,7 @@ pub fn rate_with(r: &Relations, scenario: &Scenario) -> Result<Rating> {
         sc: scenario,
         retail: r.snapshot.settings.tier == Tier::Retail,
         money_per_unit: 10i64.pow(currency.decimals),
-        used: BTreeSet::from(["RAT-01"]),
+        used: 1 << 1,
     };
     let order = rater.resolve()?;
     rater.check_prices(&order)?;
@@ -59,7 +59,7 @@ pub fn rate_with(r: &Relations, scenario: &Scenario) -> Result<Rating> {
     }
     let totals = Totals::sum(periods.iter().map(|p| &p.totals));
     if totals.buy.is_some() {
-        rater.used.insert("RAT-18");
+        rater.note(18);
     }
     Ok(Rating {
         subject: scenario.subject,
@@ -69,7 +69,7 @@ pub fn rate_with(r: &Relations, scenario: &Scenario) -> Result<Rating> {
         decimals: currency.decimals,
         periods,
         totals,
-        assumptions: rater.used.iter().map(|id| assumption(id)).collect(),
+        assumptions: (1..32).filter(|n| rater.used & (1 << n) != 0).map(|n| assumption(&format!("RAT-{n:02}"))).collect(),
     })
 }
 
@@ -130,7 +130,8 @@ struct Rater<'a, 's> {
     sc: &'s Scenario,
     retail: bool,
     money_per_unit: i64,
-    used: BTreeSet<&'static str>,
+    /// The assumptions that applied, as bits (bit n: RAT-n).
+    used: u32,
 }
 
 /// A fee of one plan, as a field reader.
@@ -165,6 +166,11 @@ fn invoice_name(p: &Plan) -> String {
 }
 
 impl<'a> Rater<'a, '_> {
+    /// Records that assumption RAT-`n` applied.
+    fn note(&mut self, n: u32) {
+        self.used |= 1 << n;
+    }
+
     fn snapshot(&self) -> &'a Snapshot {
         self.r.snapshot
     }
@@ -174,12 +180,12 @@ impl<'a> Rater<'a, '_> {
         let buy = sell.buy_counterpart.and_then(|b| self.snapshot().plan(b));
         match buy {
             Some(b) if self.retail && !priced(b) => {
-                self.used.insert("RAT-15");
+                self.note(15);
                 None
             }
             Some(b) => Some(b),
             None => {
-                self.used.insert("RAT-15");
+                self.note(15);
                 None
             }
         }
@@ -217,7 +223,7 @@ impl<'a> Rater<'a, '_> {
                         self.shared_data(st.name.clone(), st.customer, role(MemberRole::Data), role(MemberRole::Tail))
                     }
                     StructureKind::BoltOnAddOn => {
-                        self.used.insert("RAT-06");
+                        self.note(6);
                         let count = self.sc.services.unwrap_or(1) as i64;
                         let packages = objects
                             .package_plans
@@ -240,7 +246,7 @@ impl<'a> Rater<'a, '_> {
         data: Option<&'a Plan>,
         tail: Option<&'a Plan>,
     ) -> Result<Order<'a>> {
-        self.used.insert("RAT-04");
+        self.note(4);
         let s = self.snapshot();
         let c = customer.and_then(|c| s.customer(c));
         let data = c.and_then(|c| c.data_package).and_then(|p| sell_plan(s, p)).or(data);
@@ -258,7 +264,7 @@ impl<'a> Rater<'a, '_> {
             .unwrap_or_default();
         match self.sc.sites {
             Some(n) => {
-                self.used.insert("RAT-05");
+                self.note(5);
                 let tail = site_tails.first().copied().or(tail).ok_or_else(|| {
                     CoreError::new(
                         ErrorKind::Conflict,
@@ -319,7 +325,7 @@ impl<'a> Rater<'a, '_> {
             let Some(bo) = sell_plan(s, l.bolt_on) else { continue };
             let its_groups: Vec<Id> = self.r.groups_of.get(&bo.id).cloned().unwrap_or_default();
             if its_groups.iter().any(|g| groups.contains(g)) || out.iter().any(|b| b.plan.id == bo.id) {
-                self.used.insert("RAT-07");
+                self.note(7);
                 continue;
             }
             groups.extend(its_groups);
@@ -389,7 +395,7 @@ impl<'a> Rater<'a, '_> {
         if p != 1 || !plan.pro_rata || from.day == 1 {
             return None;
         }
-        self.used.insert("RAT-02");
+        self.note(2);
         Some((to.to_days() - from.to_days() + 1, to.day as i64))
     }
 
@@ -414,10 +420,10 @@ impl<'a> Rater<'a, '_> {
             Some((days, of)) => (count * days, of, format!("{count} × {days}/{of} days")),
             None => (count, 1, count.to_string()),
         };
-        let line = |p: &Plan, used: &mut BTreeSet<&'static str>| {
+        let line = |p: &Plan, used: &mut u32| {
             let rate = fee(p).unwrap_or_else(|| {
                 if p.side == Side::Buy {
-                    used.insert("RAT-16");
+                    *used |= 1 << 16;
                 }
                 Money(0)
             });
@@ -467,7 +473,7 @@ impl<'a> Rater<'a, '_> {
             self.fee(out, Charge::Setup, plan, setup_fee, count, Unit::Service, None, "set-up fee");
         }
         if !plan.recurring {
-            self.used.insert("RAT-03");
+            self.note(3);
             if p != 1 {
                 return;
             }
@@ -513,13 +519,15 @@ impl<'a> Rater<'a, '_> {
         }
 
         let sell_sp = sv.plan;
+        let sell_bos: Vec<Option<&Plan>> = bolt_ons.iter().map(|b| Some(b.0)).collect();
+        let buy_bos: Vec<Option<&Plan>> = bolt_ons.iter().map(|b| b.1).collect();
         let mut next_carry = [[0i64; 4]; 2];
         for t in TYPES {
             let ti = type_index(t);
             let used = if sv.usage { self.sc.usage_in(t, p) } else { 0 };
             // What covers usage on the SELL side before buying as needed.
             let sell_cover = |rater: &mut Self, bought: &BTreeMap<Id, i64>| {
-                rater.allowances(sell_sp, &bolt_ons.iter().map(|b| Some(b.0)).collect::<Vec<_>>(), t, p, from, to)
+                rater.allowances(sell_sp, &sell_bos, t, p, from, to)
                     + st.carried[0][ti]
                     + add_ons.iter().map(|(a, _)| quota_now(a, t) * bought.get(&a.id).copied().unwrap_or(0)).sum::<i64>()
             };
@@ -528,7 +536,7 @@ impl<'a> Rater<'a, '_> {
                 let mut by_weight: Vec<(i64, &(&'a Plan, i64))> =
                     add_ons.iter().filter_map(|a| quota_weight(a.0, t).map(|w| (w, a))).collect();
                 if add_ons.iter().any(|a| quota_of(a.0, t).is_some_and(|q| q.bonus_type == Some(BonusType::AtEnd))) {
-                    self.used.insert("RAT-17");
+                    self.note(17);
                 }
                 by_weight.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.0.id.cmp(&y.1.0.id)));
                 for (_, (ao, max)) in by_weight {
@@ -548,8 +556,7 @@ impl<'a> Rater<'a, '_> {
             // BUY: its own allowances and the counterparts of what was bought.
             let buy_cover = |rater: &mut Self| -> Option<i64> {
                 let sp = sp_buy?;
-                let bos: Vec<Option<&Plan>> = bolt_ons.iter().map(|b| b.1).collect();
-                let mut n = rater.allowances(sp, &bos, t, p, from, to) + st.carried[1][ti];
+                let mut n = rater.allowances(sp, &buy_bos, t, p, from, to) + st.carried[1][ti];
                 for (a, _) in &add_ons {
                     let k = bought.get(&a.id).copied().unwrap_or(0);
                     if k > 0 {
@@ -581,13 +588,13 @@ impl<'a> Rater<'a, '_> {
             if k == 0 {
                 continue;
             }
-            self.used.insert("RAT-08");
-            self.used.insert("RAT-10");
+            self.note(8);
+            self.note(10);
             if ao.add_on().is_some_and(|f| f.quotas.iter().any(|q| q.bonus_type != Some(BonusType::AtStart))) {
-                self.used.insert("RAT-09");
+                self.note(9);
             }
             if st.set_up.insert(ao.id) && (ao.setup_fee.is_some() || self.buy_of(ao).and_then(|b| b.setup_fee).is_some()) {
-                self.used.insert("RAT-13");
+                self.note(13);
                 self.fee(out, Charge::AddOnSetup, ao, setup_fee, k * c, Unit::AddOn, None, "set-up fee");
             }
             self.fee(out, Charge::AddOn, ao, access_fee, k * c, Unit::AddOn, None, "add-on");
@@ -638,7 +645,7 @@ impl<'a> Rater<'a, '_> {
         from: Date,
         to: Date,
     ) {
-        self.used.insert("RAT-14");
+        self.note(14);
         let (unit, per, what) = match t {
             IncludedValueType::Kilobytes => (Unit::Kilobyte, KB_PER_GB, "data"),
             IncludedValueType::Seconds => (Unit::Second, 60, "call time"),
@@ -662,7 +669,7 @@ impl<'a> Rater<'a, '_> {
         if t == IncludedValueType::Kilobytes
             && let Some(d) = db(sv.plan).filter(|d| d.charge_in_quota)
         {
-            self.used.insert("RAT-11");
+            self.note(11);
             let quota = |rater: &mut Self, sp: &Plan, d: &crate::model::DataBilling| {
                 let q = d.quota_kb.unwrap_or(0).max(0) + d.bonus_kb.unwrap_or(0).max(0);
                 used.min(rater.scaled(sp, q, p, from, to)) * c
@@ -692,7 +699,7 @@ impl<'a> Rater<'a, '_> {
         let buy_excess = buy_covered.map(|b| (used - b).max(0) * c);
         let Some((src, src_buy)) = source else {
             if sell_excess > 0 {
-                self.used.insert("RAT-12");
+                self.note(12);
             }
             return;
         };
@@ -704,7 +711,7 @@ impl<'a> Rater<'a, '_> {
         let b = match (src_buy, buy_excess) {
             (Some(b), Some(q)) => Some(line(b, excess_rate(b).unwrap_or(Money(0)), q, &label)),
             _ => {
-                self.used.insert("RAT-15");
+                self.note(15);
                 None
             }
         };
