@@ -144,14 +144,19 @@ fn mobile(s: &Snapshot) -> (Id, Id, Id, [Id; 3]) {
     )
 }
 
+/// The demo's mobile service using `used` GB a month, buying top-ups as needed.
+fn mobile_with_top_ups(used: i64) -> Rating {
+    let s = demo();
+    let mut sc = Scenario::new(format!("{used} GB"), mobile(s).0, day("2026-07-01"));
+    sc.usage = vec![gb(used)];
+    sc.top_ups_as_needed = true;
+    rating::rate(s, &sc).unwrap()
+}
+
 #[test]
 fn top_ups_by_weight_as_needed() {
-    let s = demo();
-    let (st, sp, bo, [ao1, ao2, ao5]) = mobile(s);
-    let mut sc = Scenario::new("50 GB", st, day("2026-07-01"));
-    sc.usage = vec![gb(50)];
-    sc.top_ups_as_needed = true;
-    let r = rating::rate(s, &sc).unwrap();
+    let (_, sp, bo, [ao1, ao2, ao5]) = mobile(demo());
+    let r = mobile_with_top_ups(50);
     // 40 GB in the plan + 8 GB bolt-on = 48 GB; 2 GB short. Highest weight first: the 1 GB
     // top-up (weight 30) × 2 covers it; the 2 GB (20) and 5 GB (10) are not bought.
     assert_eq!(money(&r, 1, Charge::AddOn, ao1), (Money(1_000), Some(Money(600))));
@@ -168,12 +173,8 @@ fn top_ups_by_weight_as_needed() {
 
 #[test]
 fn max_occurrence_reached_then_the_excess_rate() {
-    let s = demo();
-    let (st, _, bo, [ao1, ao2, ao5]) = mobile(s);
-    let mut sc = Scenario::new("70 GB", st, day("2026-07-01"));
-    sc.usage = vec![gb(70)];
-    sc.top_ups_as_needed = true;
-    let r = rating::rate(s, &sc).unwrap();
+    let (_, _, bo, [ao1, ao2, ao5]) = mobile(demo());
+    let r = mobile_with_top_ups(70);
     // 48 GB included, 22 GB short: 1 GB × 5 (max 5) → 17 short; 2 GB × 3 (max 3) → 11 short;
     // 5 GB × 2 (max 2) → 1 GB short, at the bolt-on's excess rate: SELL 10.00, BUY 3.00.
     assert_eq!(money(&r, 1, Charge::AddOn, ao1), (Money(2_500), Some(Money(1_500))));
