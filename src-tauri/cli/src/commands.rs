@@ -14,7 +14,7 @@ use plansmith_core::{
     synth::{self, SynthSpec},
 };
 
-use crate::{Command, Outcome, stamp};
+use crate::{Command, Outcome, ScenarioAction, stamp};
 use crate::{bundle, render};
 
 fn parse_id(s: &str) -> Result<Id> {
@@ -204,6 +204,18 @@ pub fn run(cmd: Command) -> Result<Outcome> {
             bundle::export(bundle::Export { file, out, structures, sign, since, by, preview, json })
         }
         Command::Keygen { out } => bundle::keygen(&out),
+        Command::Rate { file, subject, scenario, what, json, csv } => {
+            crate::rating::rate(&file, &subject, scenario.as_deref(), &what, json, csv)
+        }
+        Command::Scenario { action } => match action {
+            ScenarioAction::Save { file, subject, name, what, by } => {
+                crate::rating::save(&file, &subject, &name, &what, by.as_deref())
+            }
+            ScenarioAction::List { file, subject, json } => crate::rating::list(&file, subject.as_deref(), json),
+            ScenarioAction::Delete { file, subject, name, by } => {
+                crate::rating::delete(&file, &subject, &name, by.as_deref())
+            }
+        },
         Command::Verify { bundle: b, pubkey, json } => bundle::verify(&b, pubkey.as_deref(), json),
         Command::ImportIds { file, returned, by, json } => bundle::import_ids(&file, &returned, by.as_deref(), json),
         Command::Diff { a, b, json } => bundle::diff(&a, &b, json),

@@ -6,6 +6,7 @@
 mod bundle;
 mod commands;
 mod diagram;
+mod rating;
 mod render;
 
 use std::path::PathBuf;
@@ -301,6 +302,72 @@ pub enum Command {
         /// The minisign public key (PATH.pub from `keygen`) the bundle must be signed with.
         #[arg(long, value_name = "KEY")]
         pubkey: Option<PathBuf>,
+        /// Who acts, for the audit log (default: $PLANSMITH_USER, else the login name).
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Rate a structure (ST-n) or customer (CU-n) month by month on both sides: the customer's
+    /// invoice (SELL), the carrier's bill (BUY), the margin. Exit 1: the catalog cannot be rated
+    /// as it is (no prices, nothing ordered).
+    Rate {
+        /// The catalog file (.plansmith).
+        file: PathBuf,
+        /// The structure (ST-n) or customer (CU-n).
+        subject: String,
+        /// A saved scenario (see `scenario list`); the options below change it for this run.
+        #[arg(long)]
+        scenario: Option<String>,
+        #[command(flatten)]
+        what: rating::ScenarioArgs,
+        /// Print the rating as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Print the line items as CSV.
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
+    },
+    /// Save, list or delete the rating scenarios saved in a catalog.
+    Scenario {
+        #[command(subcommand)]
+        action: ScenarioAction,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ScenarioAction {
+    /// Save a scenario of a structure or customer (one undoable change; an existing scenario of
+    /// the same name is updated with the options given).
+    Save {
+        /// The catalog file (.plansmith).
+        file: PathBuf,
+        /// The structure (ST-n) or customer (CU-n).
+        subject: String,
+        /// The scenario's name.
+        name: String,
+        #[command(flatten)]
+        what: rating::ScenarioArgs,
+        /// Who acts, for the audit log (default: $PLANSMITH_USER, else the login name).
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// List saved scenarios (of one structure or customer, or all).
+    List {
+        /// The catalog file (.plansmith).
+        file: PathBuf,
+        /// Only this structure (ST-n) or customer (CU-n).
+        subject: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a saved scenario (one undoable change).
+    Delete {
+        /// The catalog file (.plansmith).
+        file: PathBuf,
+        /// The structure (ST-n) or customer (CU-n).
+        subject: String,
+        /// The scenario's name.
+        name: String,
         /// Who acts, for the audit log (default: $PLANSMITH_USER, else the login name).
         #[arg(long)]
         by: Option<String>,

@@ -30,6 +30,7 @@ use serde_json::Value;
 use crate::error::{CoreError, ErrorKind, Result};
 use crate::id::{EntityKind, Id};
 use crate::model::*;
+use crate::rating::Scenario;
 use crate::snapshot::{Scope, Snapshot};
 use crate::store::Catalog;
 use crate::value::{Currency, Money, Stamp};
@@ -61,6 +62,9 @@ pub struct Document {
     pub customers: Vec<Customer>,
     pub sites: Vec<Site>,
     pub structures: Vec<Structure>,
+    /// Saved rating scenarios, by subject and name; left out of the text when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scenarios: Vec<Scenario>,
     pub audit_log: Vec<AuditEntry>,
 }
 
@@ -86,6 +90,8 @@ pub struct DocumentRef<'a> {
     pub customers: &'a [Customer],
     pub sites: &'a [Site],
     pub structures: &'a [Structure],
+    #[serde(skip_serializing_if = "<[Scenario]>::is_empty")]
+    pub scenarios: &'a [Scenario],
     pub audit_log: &'a [AuditEntry],
 }
 
@@ -110,6 +116,7 @@ impl<'a> DocumentRef<'a> {
             customers: &s.customers,
             sites: &s.sites,
             structures: &s.structures,
+            scenarios: &[],
             audit_log: &[],
         }
     }
@@ -135,6 +142,7 @@ impl DocumentRef<'_> {
             customers: self.customers.to_vec(),
             sites: self.sites.to_vec(),
             structures: self.structures.to_vec(),
+            scenarios: self.scenarios.to_vec(),
             audit_log: self.audit_log.to_vec(),
         }
     }
@@ -160,6 +168,7 @@ impl Document {
             customers: &self.customers,
             sites: &self.sites,
             structures: &self.structures,
+            scenarios: &self.scenarios,
             audit_log: &self.audit_log,
         }
     }
@@ -185,6 +194,7 @@ impl Document {
             customers: s.customers,
             sites: s.sites,
             structures: s.structures,
+            scenarios: Vec::new(),
             audit_log,
         };
         d.sort();
@@ -206,6 +216,10 @@ impl Document {
         self.customers.sort_by_key(|c| c.id);
         self.sites.sort_by_key(|s| s.id);
         self.structures.sort_by_key(|s| s.id);
+        self.scenarios.sort_by(|a, b| {
+            let rank = |id: Id| (id.kind != EntityKind::Customer, id.n);
+            rank(a.subject).cmp(&rank(b.subject)).then_with(|| a.name.cmp(&b.name))
+        });
         self.audit_log.sort_by_key(|e| e.seq);
     }
 
@@ -224,8 +238,12 @@ pub fn document(catalog: &Catalog) -> Result<Document> {
     let tx = catalog.conn().unchecked_transaction()?;
     let snapshot = Snapshot::load(&tx, &Scope::All)?;
     let audit = read_audit_log(&tx)?;
+    let scenarios = crate::rating::store::scenarios(&tx)?;
     drop(tx);
-    Ok(Document::from_snapshot(snapshot, audit))
+    let mut doc = Document::from_snapshot(snapshot, audit);
+    doc.scenarios = scenarios;
+    doc.sort();
+    Ok(doc)
 }
 
 /// The whole catalog as canonical JSON (see the module documentation).
@@ -724,6 +742,20 @@ fn check(doc: &Document) -> Result<()> {
         no_duplicates(&format!("{p}.members"), s.members.iter().map(|m| m.object), "an object is in a structure once")?;
     }
 
+    // Scenarios: a structure or customer of the document, a unique name per subject, rateable.
+    let mut names: BTreeSet<(Id, &str)> = BTreeSet::new();
+    for (i, sc) in doc.scenarios.iter().enumerate() {
+        let p = format!("scenarios[{i}] ({} '{}')", sc.subject, sc.name);
+        sc.check().map_err(|e| bad(format!("{p}.{}", e.field().unwrap_or("name")), e.message().to_string()))?;
+        index.refer(&format!("{p}.subject"), sc.subject, sc.subject.kind)?;
+        for (j, b) in sc.purchases.iter().enumerate() {
+            index.refer(&format!("{p}.purchases[{j}].add_on"), b.add_on, EntityKind::BoltOnAddOn)?;
+        }
+        if !names.insert((sc.subject, sc.name.as_str())) {
+            return Err(bad(format!("{p}.name"), format!("{} has two scenarios named '{}'; rename one", sc.subject, sc.name)));
+        }
+    }
+
     // Audit log: unique positive sequence numbers (objects may name deleted plans: history).
     let mut seqs: BTreeMap<i64, usize> = BTreeMap::new();
     for (i, e) in doc.audit_log.iter().enumerate() {
@@ -975,6 +1007,9 @@ pub(crate) fn write_rows(tx: &Transaction, doc: &Document) -> Result<()> {
                 params![s.id.n, m.object.to_string(), m.role.as_str(), i as i64 + 1],
             )?;
         }
+    }
+    for sc in &doc.scenarios {
+        crate::rating::store::write(tx, sc)?;
     }
     for e in &doc.audit_log {
         tx.execute(

@@ -23,6 +23,7 @@ pub mod new_file;
 pub mod overview;
 pub mod progress;
 pub mod query;
+pub mod rating;
 pub mod reference;
 pub mod relations;
 pub mod rules;

@@ -5,3 +5,4 @@ mod bundle;
 mod cli;
 mod crash;
 mod diagram;
+mod rating;

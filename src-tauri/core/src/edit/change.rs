@@ -202,6 +202,15 @@ pub enum Change {
         /// BUY (wholesale): what the carrier charges per GB above the pool.
         buy_excess_rate: Option<Money>,
     },
+    /// Saves a rating scenario of a structure or customer (replacing one of the same name).
+    SaveScenario {
+        scenario: crate::rating::Scenario,
+    },
+    /// Deletes the saved scenario `name` of `subject`.
+    DeleteScenario {
+        subject: Id,
+        name: String,
+    },
 }
 
 impl Change {
@@ -266,6 +275,8 @@ impl Change {
             Change::DeleteStructure { id } => format!("Delete {id}"),
             Change::BuildStep { structure, step } => format!("Build step {step} of {structure}"),
             Change::CreateDataPool { customer, name, .. } => format!("Create data pool '{name}' for {customer}"),
+            Change::SaveScenario { scenario } => format!("Save scenario '{}' of {}", scenario.name, scenario.subject),
+            Change::DeleteScenario { subject, name } => format!("Delete scenario '{name}' of {subject}"),
         }
     }
 
@@ -363,6 +374,11 @@ impl Change {
                 excess_rate: _,
                 buy_excess_rate: _,
             } => f(customer),
+            Change::SaveScenario { scenario } => {
+                f(&mut scenario.subject)?;
+                scenario.purchases.iter_mut().try_for_each(|p| f(&mut p.add_on))
+            }
+            Change::DeleteScenario { subject, name: _ } => f(subject),
         }
     }
 }

@@ -7,7 +7,7 @@
 pub const APPLICATION_ID: i32 = 0x504C_534D;
 
 /// Migrations, in order; index + 1 is the `user_version` a catalog has after applying it.
-pub const MIGRATIONS: &[&str] = &[MIGRATION_1];
+pub const MIGRATIONS: &[&str] = &[MIGRATION_1, crate::rating::store::MIGRATION];
 
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -35,6 +35,7 @@ pub const CONTENT_TABLES: &[&str] = &[
     "site",
     "structure",
     "structure_member",
+    "scenario",
 ];
 
 const MIGRATION_1: &str = r#"

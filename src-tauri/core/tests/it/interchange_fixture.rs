@@ -7,6 +7,7 @@
 
 use plansmith_core::interchange::{Document, FORMAT, FORMAT_VERSION};
 use plansmith_core::model::*;
+use plansmith_core::rating::{AddOnPurchase, Scenario, Usage};
 use plansmith_core::{EntityKind, Id, Money, Stamp, Timestamp};
 
 pub fn stamp() -> Stamp {
@@ -292,6 +293,20 @@ pub fn full_document() -> Document {
                 ],
             },
         ],
+        scenarios: vec![Scenario {
+            name: "Two “services”".into(),
+            subject: id(K::Structure, 1),
+            start: "2026-07-15".parse().unwrap(),
+            periods: 3,
+            sites: None,
+            services: Some(2),
+            usage: vec![
+                Usage { value_type: IncludedValueType::Kilobytes, amount: 5 * 1_048_576, period: None },
+                Usage { value_type: IncludedValueType::Seconds, amount: 600, period: Some(2) },
+            ],
+            purchases: vec![AddOnPurchase { add_on: id(K::BoltOnAddOn, 13), count: 1, period: Some(1) }],
+            top_ups_as_needed: true,
+        }],
         audit_log: vec![
             AuditEntry {
                 seq: 7,

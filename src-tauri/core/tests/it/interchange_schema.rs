@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 
 use plansmith_core::interchange::{self, Document};
 use plansmith_core::model::*;
+use plansmith_core::rating::{AddOnPurchase, Scenario, Usage};
 use plansmith_core::{EntityKind, Id};
 use serde_json::{Value, json};
 
@@ -209,6 +210,9 @@ fn object_defs() -> Vec<(&'static str, Value, Accepts)> {
         ("structure", d["structures"][0].clone(), accepts::<Structure>),
         ("structure_member", d["structures"][0]["members"][0].clone(), accepts::<StructureMember>),
         ("audit_entry", d["audit_log"][0].clone(), accepts::<AuditEntry>),
+        ("scenario", d["scenarios"][0].clone(), accepts::<Scenario>),
+        ("usage", d["scenarios"][0]["usage"][0].clone(), accepts::<Usage>),
+        ("add_on_purchase", d["scenarios"][0]["purchases"][0].clone(), accepts::<AddOnPurchase>),
     ]
 }
 

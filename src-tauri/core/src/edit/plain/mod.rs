@@ -87,6 +87,8 @@ pub(crate) fn apply(tx: &Transaction, change: &Change) -> Result<Option<Id>> {
         AddStructureMember { structure, object, role } => done(structure::add_member(tx, *structure, *object, *role)),
         RemoveStructureMember { structure, object } => done(structure::remove_member(tx, *structure, *object)),
         DeleteStructure { id } => done(structure::delete_structure(tx, *id)),
+        SaveScenario { scenario } => done(crate::rating::store::save_in(tx, scenario)),
+        DeleteScenario { subject, name } => done(crate::rating::store::delete_in(tx, *subject, name)),
         BuildStep { .. } | CreateDataPool { .. } => Err(CoreError::internal(format!(
             "'{}' is a recipe, not a plain edit; a recipe's list holds plain edits only",
             change.label()
