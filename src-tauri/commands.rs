@@ -20,17 +20,15 @@ use plansmith_core::candidates::CandidateQuery;
 use std::path::PathBuf;
 
 use plansmith_core::bundle::{self, ExportOptions, Exported};
-use plansmith_core::change::Applied;
 use plansmith_core::customers::CustomerQuery;
 use plansmith_core::diagram::{self, Diagram};
 use plansmith_core::lifecycle::ApprovalPlan;
-use plansmith_core::model::{BoltOnCategory, ServiceType, Settings, Tariff};
 use plansmith_core::progress::{Progress, progress_of};
-use plansmith_core::query::{FindingCounts, ListQuery};
+use plansmith_core::query::ListQuery;
 use plansmith_core::relations::Relations;
 use plansmith_core::rules;
-use plansmith_core::store::history::Step;
-use plansmith_core::{Change, CoreError, ErrorKind, Finding, Id, Overview};
+use plansmith_core::session::DiagramOf;
+use plansmith_core::{Change, CoreError, ErrorKind, Id, Overview};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -39,7 +37,7 @@ use tauri::State;
 use crate::file_dialogs::{FileDialogs, Purpose};
 use crate::ipc_error::IpcError;
 use crate::launch::stamp_now;
-use crate::open_catalog::{OpenCatalog, Session};
+use crate::open_catalog::OpenCatalog;
 use crate::workbench::Workbench;
 
 include!("command_list.rs");
@@ -113,49 +111,6 @@ pub struct MarkLiveRequest {
     pub production_id: String,
 }
 
-/// What the undo and redo menu items say.
-#[cfg_attr(test, derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
-pub struct History {
-    pub undo: Option<Step>,
-    pub redo: Option<Step>,
-}
-
-/// What an edit did, and the findings it changed.
-#[cfg_attr(test, derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
-pub struct EditOutcome {
-    pub applied: Applied,
-    /// The objects whose findings were re-checked; `findings` replaces theirs.
-    pub rechecked: Vec<Id>,
-    /// True when the whole catalog was re-checked (`findings` is then the complete list).
-    pub full: bool,
-    pub findings: Vec<Finding>,
-    pub history: History,
-}
-
-/// What undo, redo or a lifecycle action did; the findings are the whole catalog's.
-#[cfg_attr(test, derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
-pub struct StepOutcome {
-    /// The undone or redone step (`None`: there was nothing to do).
-    pub step: Option<Step>,
-    /// Lifecycle actions: the objects whose status changed.
-    pub changed: Vec<Id>,
-    pub findings: Vec<Finding>,
-    pub history: History,
-}
-
-/// Reference data and catalog settings.
-#[cfg_attr(test, derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
-pub struct ReferenceData {
-    pub settings: Settings,
-    pub service_types: Vec<ServiceType>,
-    pub tariffs: Vec<Tariff>,
-    pub bolt_on_categories: Vec<BoltOnCategory>,
-}
-
 /// `open_recent`: one of the paths `recent_catalogs` listed.
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Deserialize)]
@@ -181,19 +136,6 @@ impl CatalogFile {
             name: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
         }
     }
-}
-
-/// Which picture `diagram` and `export_diagram` draw.
-#[cfg_attr(test, derive(ts_rs::TS))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
-pub enum DiagramOf {
-    /// Every plan and allowance of the catalog, one section per group of connected structures.
-    Catalog,
-    /// One structure in its BUY and SELL lanes.
-    Structure(Id),
-    /// A shared-data structure as the customer sees it: customer, data pools, site tails.
-    SharedData(Id),
 }
 
 /// `diagram`: the laid-out picture, as the window draws it.
@@ -295,87 +237,6 @@ pub fn decode<T: DeserializeOwned>(request: Option<Value>) -> Result<T, IpcError
     })
 }
 
-fn history_of(session: &Session) -> Result<History, CoreError> {
-    let (undo, redo) = session.catalog.undo_redo_labels()?;
-    Ok(History { undo, redo })
-}
-
-fn full_findings(session: &mut Session) -> Result<Vec<Finding>, CoreError> {
-    session.invalidate();
-    Ok(session.findings()?.clone())
-}
-
-/// Applies one change and re-checks what it can affect (the whole catalog after settings or
-/// reference-data edits, whose effects reach anywhere).
-pub fn apply(session: &mut Session, change: &Change) -> Result<EditOutcome, CoreError> {
-    let subject = subject_of(change);
-    let before = match subject {
-        Some(id) => rules::affected(session.catalog.conn(), id).unwrap_or_default(),
-        None => vec![],
-    };
-    let applied = session.catalog.apply(change, &stamp_now())?;
-    let subject = subject.or(applied.created);
-    let global = matches!(
-        change,
-        Change::PutServiceType { .. }
-            | Change::DeleteServiceType { .. }
-            | Change::PutBoltOnCategory { .. }
-            | Change::DeleteBoltOnCategory { .. }
-            | Change::PutTariff { .. }
-            | Change::DeleteTariff { .. }
-            | Change::UpdateSettings { .. }
-            | Change::BuildStep { .. }
-            | Change::CreateDataPool { .. }
-    );
-    let history = history_of(session)?;
-    if global || subject.is_none() || session.findings.is_none() {
-        let findings = full_findings(session)?;
-        return Ok(EditOutcome { applied, rechecked: vec![], full: true, findings, history });
-    }
-    let mut ids = before;
-    if let Some(id) = subject {
-        ids.extend(rules::affected(session.catalog.conn(), id)?);
-        ids.push(id);
-    }
-    ids.sort_unstable();
-    ids.dedup();
-    let findings = rules::check_objects(session.catalog.conn(), &ids)?;
-    if let Some(cached) = session.findings.as_mut() {
-        cached.retain(|f| ids.binary_search(&f.object).is_err());
-        cached.extend(findings.iter().cloned());
-    }
-    Ok(EditOutcome { applied, rechecked: ids, full: false, findings, history })
-}
-
-/// The object a change is about, before it is applied (creations: none yet).
-fn subject_of(change: &Change) -> Option<Id> {
-    use Change::*;
-    match change {
-        CreateSellCounterpart { of } => Some(*of),
-        SetPlanField { id, .. } | DeletePlan { id } | UpdateBoltOnGroup { id, .. } | DeleteBoltOnGroup { id } => {
-            Some(*id)
-        }
-        AddServicePlan { package_plan, .. } | RemoveServicePlan { package_plan, .. } => Some(*package_plan),
-        AddGroupMember { group, .. } | RemoveGroupMember { group, .. } => Some(*group),
-        AddToAddOnGroup { bolt_on, .. }
-        | RemoveFromAddOnGroup { bolt_on, .. }
-        | CreateBoltOnGroupFor { bolt_on, .. } => Some(*bolt_on),
-        LinkBoltOn { service_plan, .. } => Some(*service_plan),
-        SetBehaviour { link, .. } | UnlinkBoltOn { link } | AddAllowance { link, .. } => Some(*link),
-        UpdateAllowance { id, .. } | RemoveAllowance { id } => Some(*id),
-        UpdateCustomer { id, .. } | DeleteCustomer { id } | UpdateSite { id, .. } | DeleteSite { id } => Some(*id),
-        CreateSite { customer, .. } => Some(*customer),
-        UpdateStructure { id, .. } | DeleteStructure { id } => Some(*id),
-        AddStructureMember { structure, .. } | RemoveStructureMember { structure, .. } => Some(*structure),
-        _ => None,
-    }
-}
-
-fn lifecycle_outcome(session: &mut Session, changed: Vec<Id>) -> Result<StepOutcome, CoreError> {
-    let findings = full_findings(session)?;
-    Ok(StepOutcome { step: None, changed, findings, history: history_of(session)? })
-}
-
 /// Opens (or, with `create`, creates) the catalog at `path` in place of the open one, then
 /// puts it first in the recent list and names it in the window title.
 async fn switch_to(bench: &Workbench, path: std::path::PathBuf, create: bool) -> Result<CatalogFile, IpcError> {
@@ -393,17 +254,6 @@ async fn switch_to(bench: &Workbench, path: std::path::PathBuf, create: bool) ->
     bench.recent.record(&opened);
     (bench.retitle)(&opened);
     Ok(CatalogFile::of(&opened))
-}
-
-/// Lays out the picture asked for, with the error counts of the session's latest check.
-pub fn draw(session: &mut Session, of: DiagramOf) -> Result<Diagram, CoreError> {
-    let snapshot = session.catalog.snapshot()?;
-    let findings = session.findings()?;
-    match of {
-        DiagramOf::Catalog => Ok(diagram::catalog(&snapshot, findings)),
-        DiagramOf::Structure(id) => diagram::structure(&snapshot, findings, id),
-        DiagramOf::SharedData(id) => diagram::shared_data(&snapshot, findings, id),
-    }
 }
 
 /// The name the save dialog starts with: the diagram's title without the characters file
@@ -459,7 +309,7 @@ pub async fn export_diagram_with(
     request: Option<Value>,
 ) -> Result<Value, IpcError> {
     let ExportDiagramRequest { of, format } = decode(request)?;
-    let d = catalog.with_session(move |s| draw(s, of)).await?;
+    let d = catalog.with_session(move |s| s.draw(of)).await?;
     let purpose = match format {
         PictureFormat::Svg => Purpose::SaveSvg,
         PictureFormat::Png => Purpose::SavePng,
@@ -503,8 +353,8 @@ pub async fn dispatch(bench: &Workbench, command: &str, request: Option<Value>) 
             json(
                 catalog
                     .with_session(move |s| {
-                        let counts = FindingCounts::new(s.findings()?);
-                        s.catalog.list(&query, &counts)
+                        let counts = s.finding_counts()?;
+                        s.catalog().list(&query, &counts)
                     })
                     .await?,
             )
@@ -514,8 +364,8 @@ pub async fn dispatch(bench: &Workbench, command: &str, request: Option<Value>) 
             json(
                 catalog
                     .with_session(move |s| {
-                        let counts = FindingCounts::new(s.findings()?);
-                        s.catalog.candidates(&query, &counts)
+                        let counts = s.finding_counts()?;
+                        s.catalog().candidates(&query, &counts)
                     })
                     .await?,
             )
@@ -526,23 +376,12 @@ pub async fn dispatch(bench: &Workbench, command: &str, request: Option<Value>) 
         }
         "apply_change" => {
             let ChangeRequest { change } = decode(request)?;
-            json(catalog.with_session(move |s| apply(s, &change)).await?)
+            json(catalog.with_session(move |s| s.apply(&change, &stamp_now())).await?)
         }
-        "undo" | "redo" => {
-            let undo = command == "undo";
-            json(
-                catalog
-                    .with_session(move |s| {
-                        let stamp = stamp_now();
-                        let step = if undo { s.catalog.undo(&stamp)? } else { s.catalog.redo(&stamp)? };
-                        let findings = full_findings(s)?;
-                        Ok(StepOutcome { step, changed: vec![], findings, history: history_of(s)? })
-                    })
-                    .await?,
-            )
-        }
-        "history" => json(catalog.with_session(|s| history_of(s)).await?),
-        "check_catalog" => json(catalog.with_session(|s| Ok(s.findings()?.clone())).await?),
+        "undo" => json(catalog.with_session(|s| s.undo(&stamp_now())).await?),
+        "redo" => json(catalog.with_session(|s| s.redo(&stamp_now())).await?),
+        "history" => json(catalog.with_session(|s| s.history()).await?),
+        "check_catalog" => json(catalog.with_session(|s| Ok(s.findings()?.to_vec())).await?),
         "check_objects" => {
             let IdsRequest { ids } = decode(request)?;
             json(catalog.with(move |c| rules::check_objects(c.conn(), &ids)).await?)
@@ -568,47 +407,19 @@ pub async fn dispatch(bench: &Workbench, command: &str, request: Option<Value>) 
         }
         "approve" => {
             let IdsRequest { ids } = decode(request)?;
-            json(
-                catalog
-                    .with_session(move |s| {
-                        let changed = s.catalog.approve(&ids, &stamp_now())?;
-                        lifecycle_outcome(s, changed)
-                    })
-                    .await?,
-            )
+            json(catalog.with_session(move |s| s.approve(&ids, &stamp_now())).await?)
         }
         "reopen" => {
             let ReopenRequest { id, reason } = decode(request)?;
-            json(
-                catalog
-                    .with_session(move |s| {
-                        let changed = s.catalog.reopen(id, &reason, &stamp_now())?;
-                        lifecycle_outcome(s, changed)
-                    })
-                    .await?,
-            )
+            json(catalog.with_session(move |s| s.reopen(id, &reason, &stamp_now())).await?)
         }
         "mark_live" => {
             let MarkLiveRequest { id, production_id } = decode(request)?;
-            json(
-                catalog
-                    .with_session(move |s| {
-                        s.catalog.mark_live(id, &production_id, &stamp_now())?;
-                        lifecycle_outcome(s, vec![id])
-                    })
-                    .await?,
-            )
+            json(catalog.with_session(move |s| s.mark_live(id, &production_id, &stamp_now())).await?)
         }
         "retire" => {
             let IdRequest { id } = decode(request)?;
-            json(
-                catalog
-                    .with_session(move |s| {
-                        s.catalog.retire(id, &stamp_now())?;
-                        lifecycle_outcome(s, vec![id])
-                    })
-                    .await?,
-            )
+            json(catalog.with_session(move |s| s.retire(id, &stamp_now())).await?)
         }
         "step_actions" => {
             let IdRequest { id } = decode(request)?;
@@ -629,14 +440,7 @@ pub async fn dispatch(bench: &Workbench, command: &str, request: Option<Value>) 
             let IdRequest { id } = decode(request)?;
             json(catalog.with(move |c| c.customer_detail(id)).await?)
         }
-        "reference_data" => json(
-            catalog
-                .with(|c| {
-                    let s = c.snapshot_reference()?;
-                    Ok(s)
-                })
-                .await?,
-        ),
+        "reference_data" => json(catalog.with(|c| c.reference_data()).await?),
         "recent_catalogs" => json(bench.recent.list()),
         "open_catalog" => match bench.dialogs.ask(Purpose::OpenCatalog, "").await {
             Some(path) => json(Some(switch_to(bench, path, false).await?)),
@@ -684,7 +488,7 @@ pub async fn dispatch(bench: &Workbench, command: &str, request: Option<Value>) 
         }
         "diagram" => {
             let DiagramRequest { of } = decode(request)?;
-            json(catalog.with_session(move |s| draw(s, of)).await?)
+            json(catalog.with_session(move |s| s.draw(of)).await?)
         }
         "export_diagram" => export_diagram_with(catalog, &*bench.dialogs, request).await,
         "preview_bundle" => {
@@ -728,14 +532,15 @@ pub async fn export_bundle_with(
             if !preview.blockers.is_empty() {
                 return Err(bundle::export::refused(&preview.blockers));
             }
-            let settings = c.snapshot_reference()?.settings;
+            let settings = c.reference_data()?.settings;
             Ok(suggested_bundle_name(&settings.catalog_id, &preview.structures, checked.structures.is_empty()))
         })
         .await?;
     let Some(path) = dialogs.ask(Purpose::SaveBundle, &suggested).await else {
         return Ok(None);
     };
-    let exported = catalog.with(move |c| c.export_bundle(&path, &opts, key.as_ref(), &stamp_now())).await?;
+    let exported =
+        catalog.with_session(move |s| s.catalog_mut().export_bundle(&path, &opts, key.as_ref(), &stamp_now())).await?;
     Ok(Some(exported))
 }
 
@@ -780,26 +585,6 @@ pub async fn choose_signing_key_with(dialogs: &dyn FileDialogs) -> Result<Option
     .await
     .map_err(|e| IpcError::internal(format!("the key reader stopped: {e}")))?
     .map_err(IpcError::from)
-}
-
-/// Reference data without the plans.
-trait ReferenceRead {
-    fn snapshot_reference(&self) -> Result<ReferenceData, CoreError>;
-}
-
-impl ReferenceRead for plansmith_core::Catalog {
-    fn snapshot_reference(&self) -> Result<ReferenceData, CoreError> {
-        let s = plansmith_core::Snapshot::load(
-            self.conn(),
-            &plansmith_core::Scope::Ids(std::collections::BTreeMap::new()),
-        )?;
-        Ok(ReferenceData {
-            settings: s.settings,
-            service_types: s.service_types,
-            tariffs: s.tariffs,
-            bolt_on_categories: s.bolt_on_categories,
-        })
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -981,7 +766,7 @@ mod tests {
     async fn export_setup(folder: &TestFolder, approved: bool, answers: &str) -> (OpenCatalog, ScriptedDialogs) {
         let Workbench { catalog, .. } = demo(folder);
         if approved {
-            catalog.with(|c| c.approve_all(&stamp_now())).await.unwrap();
+            catalog.with_session(|s| s.catalog_mut().approve_all(&stamp_now())).await.unwrap();
         }
         let file = folder.file("answers");
         std::fs::write(&file, answers).unwrap();
@@ -1446,7 +1231,7 @@ mod tests {
     async fn suggested_names_are_safe_file_names() {
         let folder = TestFolder::new();
         let catalog = demo(&folder);
-        let mut d = catalog.catalog.with_session(|s| draw(s, DiagramOf::Catalog)).await.unwrap();
+        let mut d = catalog.catalog.with_session(|s| s.draw(DiagramOf::Catalog)).await.unwrap();
         d.title = "Acme / Co: <Plans> — whole catalog".into();
         assert_eq!(suggested_file_name(&d, PictureFormat::Png), "Acme Co Plans — whole catalog.png");
         d.title = "../..".into();

@@ -983,6 +983,8 @@ export class FakeBackend implements Backend {
     const w = this.world;
     return structuredClone({
       settings: w.settings,
+      decimals: CURRENCY_DECIMALS[w.settings.currency] ?? 2,
+      currencies: Object.entries(CURRENCY_DECIMALS).map(([code, decimals]) => ({ code, decimals })),
       service_types: w.serviceTypes,
       tariffs: w.tariffs,
       bolt_on_categories: w.categories,

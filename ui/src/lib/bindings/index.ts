@@ -23,6 +23,7 @@ export type { ChangeRequest } from './ChangeRequest';
 export type { ChosenKey } from './ChosenKey';
 export type { Container } from './Container';
 export type { ContainerKind } from './ContainerKind';
+export type { CurrencyChoice } from './CurrencyChoice';
 export type { Customer } from './Customer';
 export type { CustomerDetail } from './CustomerDetail';
 export type { CustomerPage } from './CustomerPage';
