@@ -19,6 +19,7 @@ pub mod id;
 pub mod interchange;
 pub mod json;
 pub mod lifecycle;
+pub mod live_fields;
 pub mod model;
 pub mod overview;
 pub mod progress;
