@@ -35,7 +35,7 @@ pub fn fields_editable_when_live(kind: EntityKind) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::change::PlanField;
+    use crate::PlanField;
 
     /// Every plan field name, as serde lists them when it meets an unknown one.
     fn every_field_name() -> Vec<String> {

@@ -9,7 +9,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::change::{Applied, Change};
 use crate::diagram::{self, Diagram};
 use crate::error::Result;
 use crate::id::Id;
@@ -18,6 +17,7 @@ use crate::rules::{self, Finding};
 use crate::store::Catalog;
 use crate::store::history::Step;
 use crate::value::Stamp;
+use crate::{Applied, Change};
 
 /// The open catalog and the findings of its latest whole check.
 pub struct Session {
