@@ -98,9 +98,9 @@ const DIAGRAM_FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/ui/src/lib/f
 
 #[tokio::test]
 async fn diagram_fixture_matches_what_the_diagram_command_sends() {
-    use crate::commands::{DiagramOf, draw};
     use crate::launch::CatalogTarget;
     use crate::open_catalog::OpenCatalog;
+    use plansmith_core::session::DiagramOf;
     use serde_json::json;
 
     let folder = TestFolder::new();
@@ -114,7 +114,7 @@ async fn diagram_fixture_matches_what_the_diagram_command_sends() {
     ] {
         // As the `diagram` command answers: its request decoded, drawn, serialized.
         let of: DiagramOf = serde_json::from_value(of).expect("a diagram request");
-        let d = catalog.with_session(move |s| draw(s, of)).await.expect("the demo's diagrams draw");
+        let d = catalog.with_session(move |s| s.draw(of)).await.expect("the demo's diagrams draw");
         let d = serde_json::to_value(d).unwrap();
         actual.insert(name.to_string(), d);
     }

@@ -2,7 +2,9 @@
 //!
 //! Architecture invariant: no catalog logic lives in this crate. It decides what to open at
 //! start ([`launch`]), holds the open catalog ([`open_catalog`]), exposes core calls as async
-//! commands ([`commands`]) with one error shape ([`ipc_error`]), builds the window
+//! commands generated from one list ([`commands`], bodies in [`calls`], types in [`wire`]) with
+//! one error shape ([`ipc_error`]), saves pictures and bundles where the person says
+//! ([`picture_file`], [`bundle_file`]), builds the window
 //! ([`main_window`]), keeps native dialogs behind a trait ([`file_dialogs`]) and remembers the
 //! recently opened catalogs ([`recent_catalogs`]); [`workbench`] bundles what commands reach.
 //!
@@ -10,13 +12,22 @@
 //! server URL in `tauri.conf.json`, so a plain `cargo build` serves it too): build the UI
 //! before `cargo build`.
 
+/// The one list of the commands the window may invoke (`command_list!`), with each command's
+/// request and answer types; every other list of commands is generated from it.
+#[macro_use]
+mod command_list;
+
+pub mod bundle_file;
+pub mod calls;
 pub mod commands;
 pub mod file_dialogs;
 pub mod ipc_error;
 pub mod launch;
 pub mod main_window;
 pub mod open_catalog;
+pub mod picture_file;
 pub mod recent_catalogs;
+pub mod wire;
 pub mod workbench;
 
 #[cfg(test)]
@@ -29,6 +40,7 @@ mod test_folder;
 use anyhow::Context;
 use tauri::Manager;
 
+use crate::commands::handler_list;
 use crate::file_dialogs::{FileDialogs, NativeDialogs, ScriptedDialogs};
 use crate::open_catalog::OpenCatalog;
 use crate::recent_catalogs::RecentCatalogs;
@@ -38,39 +50,7 @@ use crate::workbench::Workbench;
 pub fn run() -> anyhow::Result<()> {
     let choice = launch::parse_args(std::env::args_os().skip(1))?;
     tauri::Builder::default()
-        .invoke_handler(tauri::generate_handler![
-            commands::catalog_overview,
-            commands::list_objects,
-            commands::object_detail,
-            commands::apply_change,
-            commands::undo,
-            commands::redo,
-            commands::history,
-            commands::check_catalog,
-            commands::check_objects,
-            commands::affected_objects,
-            commands::structure_progress,
-            commands::plan_approval,
-            commands::approve,
-            commands::reopen,
-            commands::mark_live,
-            commands::retire,
-            commands::reference_data,
-            commands::recent_catalogs,
-            commands::open_catalog,
-            commands::open_recent,
-            commands::new_catalog,
-            commands::save_catalog_copy,
-            commands::link_candidates,
-            commands::step_actions,
-            commands::list_customers,
-            commands::customer_detail,
-            commands::diagram,
-            commands::export_diagram,
-            commands::preview_bundle,
-            commands::export_bundle,
-            commands::choose_signing_key,
-        ])
+        .invoke_handler(command_list!(handler_list))
         .setup(move |app| {
             let data_dir = app.path().data_dir().context("cannot find the user's data folder for the demo catalog")?;
             let target = choice.target(&data_dir);

@@ -1,4 +1,4 @@
-//! The catalog the app has open: the app's only state.
+//! The catalog the app has open, as a core [`Session`]: the app's only state.
 //!
 //! The core's [`Catalog`] owns a SQLite connection: it is `Send` but not `Sync`, and it is the
 //! single write connection of this process. It therefore sits behind one async mutex, and every
@@ -16,7 +16,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use plansmith_core::{Catalog, CoreError, Finding};
+use plansmith_core::{Catalog, CoreError, Session};
 use tokio::sync::Mutex;
 
 use crate::ipc_error::IpcError;
@@ -31,35 +31,6 @@ pub struct OpenCatalog {
 struct Slot {
     target: CatalogTarget,
     session: Result<Session, IpcError>,
-}
-
-/// The open catalog and the findings of its latest check. Lists show error counts per row and
-/// the findings panel shows them all, so a full check runs once; each edit then re-checks only
-/// the objects it can affect and patches this list.
-pub struct Session {
-    pub catalog: Catalog,
-    /// `None` until the first full check.
-    pub findings: Option<Vec<Finding>>,
-}
-
-impl Session {
-    fn new(catalog: Catalog) -> Self {
-        Session { catalog, findings: None }
-    }
-
-    /// The findings of the whole catalog, checking it first if that has not happened yet.
-    pub fn findings(&mut self) -> Result<&Vec<Finding>, CoreError> {
-        if self.findings.is_none() {
-            let snapshot = self.catalog.snapshot()?;
-            self.findings = Some(plansmith_core::rules::check(&snapshot));
-        }
-        Ok(self.findings.as_ref().expect("just checked"))
-    }
-
-    /// Forgets the findings: the next call to [`Session::findings`] checks the whole catalog.
-    pub fn invalidate(&mut self) {
-        self.findings = None;
-    }
 }
 
 /// Lowers this thread's scheduling priority (Linux: `nice` is per thread), so the window's
@@ -136,16 +107,17 @@ impl OpenCatalog {
         .map_err(|error| IpcError::internal(format!("the catalog worker stopped: {error}")))?
     }
 
-    /// Runs a read or write of the open catalog on a blocking worker thread.
+    /// Runs a read of the open catalog on a blocking worker thread.
     pub async fn with<T, F>(&self, work: F) -> Result<T, IpcError>
     where
-        F: FnOnce(&mut Catalog) -> Result<T, CoreError> + Send + 'static,
+        F: FnOnce(&Catalog) -> Result<T, CoreError> + Send + 'static,
         T: Send + 'static,
     {
-        self.with_session(move |session| work(&mut session.catalog)).await
+        self.with_session(move |session| work(session.catalog())).await
     }
 
-    /// Like [`OpenCatalog::with`], with the cached findings too.
+    /// Runs a call on the open catalog's [`Session`] (its kept findings, its edits) on a
+    /// blocking worker thread.
     pub async fn with_session<T, F>(&self, work: F) -> Result<T, IpcError>
     where
         F: FnOnce(&mut Session) -> Result<T, CoreError> + Send + 'static,

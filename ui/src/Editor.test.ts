@@ -170,6 +170,23 @@ describe('the plan editor', () => {
     await waitFor(() => expect(backend.plans.get('BO-1')?.setup_fee).toBe(1250));
   });
 
+  it.each([
+    ['BHD', '1.250', '2.5', 2500],
+    ['KRW', '1250', '3000', 3000],
+  ] as const)('shows and reads %s amounts with the decimals the core sends', async (currency, shown, typed, stored) => {
+    const buy = fakePlan('BO-1', 'bolt_on', 'BUY', 'Carrier 2 GB');
+    buy.setup_fee = 1250;
+    const backend = new FakeBackend({}, [buy]);
+    backend.world.settings.currency = currency;
+    render(App, { backend });
+    await openList('bolt_on');
+    await fireEvent.click(await screen.findByText('Carrier 2 GB'));
+    const fee = await screen.findByLabelText('Setup fee');
+    await waitFor(() => expect(fee).toHaveValue(shown));
+    await fireEvent.change(fee, { target: { value: typed } });
+    await waitFor(() => expect(backend.plans.get('BO-1')?.setup_fee).toBe(stored));
+  });
+
   it('edits the service plans of a package plan; STR-03 appears and clears', async () => {
     const backend = setup();
     await backend.applyChange({ op: 'create_plan', kind: 'service_plan', side: 'BUY', internal_name: 'Mobile 10 GB' });

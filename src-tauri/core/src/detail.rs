@@ -109,16 +109,6 @@ fn pointed_at(s: &Snapshot, id: Id) -> Vec<Id> {
     out
 }
 
-const LIVE_FIELDS: &[&str] = &[
-    "internal_name",
-    "external_name",
-    "reference_name",
-    "reference_key",
-    "import_reference",
-    "description",
-    "external_description",
-];
-
 impl Catalog {
     /// The detail view of `id`.
     pub fn object_detail(&self, id: Id) -> Result<ObjectDetail> {
@@ -170,14 +160,8 @@ impl Catalog {
             in_add_on_groups_of: get(&r.bolt_ons_of_add_on),
             names: vec![],
             findings,
-            editable_when_live: vec![],
+            editable_when_live: crate::live_fields::fields_editable_when_live(id.kind),
         };
-        if id.kind.is_plan() {
-            detail.editable_when_live = LIVE_FIELDS.iter().map(|f| f.to_string()).collect();
-            if id.kind == EntityKind::ServicePlan {
-                detail.editable_when_live.extend(["quota_kb".to_string(), "excess_rate".to_string()]);
-            }
-        }
         let mut named: BTreeSet<Id> = pointed_at(&s, id).into_iter().collect();
         named.extend(detail.sell_counterparts.iter().chain(&detail.in_package_plans).chain(&detail.in_groups));
         named.extend(detail.in_add_on_groups_of.iter().copied());

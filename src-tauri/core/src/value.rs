@@ -48,7 +48,21 @@ const CURRENCIES: &[(&str, u32)] = &[
     ("OMR", 3),
 ];
 
+/// A currency a catalog may be kept in, as the window offers it: its ISO code and how many
+/// decimals its amounts have (JPY 0, AUD 2, BHD 3).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CurrencyChoice {
+    pub code: &'static str,
+    pub decimals: u32,
+}
+
 impl Currency {
+    /// Every currency [`Currency::parse`] accepts, in the order a picker lists them.
+    pub fn known() -> impl Iterator<Item = CurrencyChoice> {
+        CURRENCIES.iter().map(|&(code, decimals)| CurrencyChoice { code, decimals })
+    }
+
     pub fn parse(code: &str) -> Result<Currency, CoreError> {
         let up = code.trim().to_ascii_uppercase();
         CURRENCIES

@@ -1,6 +1,8 @@
 // The one way the UI talks to the app. Components receive a `Backend` and never call Tauri
 // directly: the window uses `TauriBackend`; tests (and `npm run dev` in a browser) use
-// `FakeBackend` from `fake-backend.ts`.
+// `FakeBackend` from `fake-backend.ts`. Every command's request and answer types come from
+// `bindings/commands.ts`, generated from the app's one command list: a renamed command, field
+// or answer type fails this file's type check, not a run.
 
 import { invoke } from '@tauri-apps/api/core';
 import { isBackendError, overviewProblems } from './guards';
@@ -35,6 +37,14 @@ import type {
   StepAction,
   StepOutcome,
 } from './bindings';
+import type { Commands } from './bindings/commands';
+
+/** A command of the app's command list. */
+export type CommandName = keyof Commands;
+/** What a command takes (`null`: nothing). */
+export type RequestOf<C extends CommandName> = Commands[C]['request'];
+/** What a command answers. */
+export type AnswerOf<C extends CommandName> = Commands[C]['response'];
 
 /** Everything the UI can ask of the app. Request and response types are generated from Rust. */
 export interface Backend {
@@ -92,9 +102,8 @@ export interface Backend {
 }
 
 /**
- * The Tauri command behind each method. It must match `generate_handler!` in `src-tauri/lib.rs`,
- * `COMMANDS` in `src-tauri/build.rs` and the permissions in `capabilities/main.json`;
- * `ipc-contract.test.ts` checks the last two.
+ * The command behind each method. Every method names a command of the generated list, and every
+ * command of the list has a method (`EVERY_COMMAND_HAS_A_METHOD` fails the type check otherwise).
  */
 export const COMMANDS = {
   catalogOverview: 'catalog_overview',
@@ -128,7 +137,11 @@ export const COMMANDS = {
   previewBundle: 'preview_bundle',
   exportBundle: 'export_bundle',
   chooseSigningKey: 'choose_signing_key',
-} as const satisfies Record<keyof Backend, string>;
+} as const satisfies Record<keyof Backend, CommandName>;
+
+type WithoutMethod = Exclude<CommandName, (typeof COMMANDS)[keyof Backend]>;
+/** Type-checks that no command of the list lacks a method (its type names the ones missing). */
+export const EVERY_COMMAND_HAS_A_METHOD: [WithoutMethod] extends [never] ? true : WithoutMethod = true;
 
 /** A failed backend call, carrying the app's `{kind, message, field}`. */
 export class BackendFailure extends Error implements BackendError {
@@ -263,9 +276,13 @@ export class TauriBackend implements Backend {
     return this.ask(COMMANDS.chooseSigningKey);
   }
 
-  /** Commands with input take one `request` argument, decoded and checked by the app. */
-  private async ask<T>(command: string, request?: object): Promise<T> {
-    return (await this.request(command, request === undefined ? undefined : { request })) as T;
+  /**
+   * Commands with input take one `request` argument, decoded and checked by the app; its type
+   * and the answer's are the command's own from the generated list.
+   */
+  private async ask<C extends CommandName>(command: C, ...request: RequestOf<C> extends null ? [] : [RequestOf<C>]): Promise<AnswerOf<C>> {
+    const [body] = request;
+    return (await this.request(command, body === undefined ? undefined : { request: body })) as AnswerOf<C>;
   }
 
   private async request(command: string, args?: Record<string, unknown>): Promise<unknown> {

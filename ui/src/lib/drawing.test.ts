@@ -8,7 +8,9 @@ const node = (d: Diagram, key: string) => d.nodes.find((n) => n.key === key)!;
 
 describe('drawing the core layout', () => {
   it('uses the SVG writer colours and line styles', () => {
-    expect(statusColours('approved')).toEqual({ fill: '#e4eefa', stroke: '#2f6fb5', dashed: false });
+    expect(statusColours('approved')).toEqual({ fill: '#e4eefa', stroke: '#2f6fb5', dashed: false, dash: null });
+    expect(statusColours('retired').dash).toBe('5 3');
+    expect(edgeStyle('member')).toEqual({ stroke: '#7a6f51', width: 1.3, dash: '2 3' });
     expect(statusColours('retired').dashed).toBe(true);
     expect(edgeStyle('counterpart').dash).toBe('6 4');
     expect(edgeStyle('link').dash).toBeNull();

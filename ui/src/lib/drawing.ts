@@ -1,9 +1,11 @@
-// How the window draws the core's diagram layout: the same colours, line styles and
-// arrowheads as the core's SVG writer (src-tauri/core/src/diagram/svg.rs), so the picture on
-// screen, the exported file and the bundle look alike. Pure functions, tested apart from the
+// How the window draws the core's diagram layout: the colours, line styles and arrowheads are
+// the core's SVG writer's own (src-tauri/core/src/diagram/svg.rs, generated into
+// bindings/domain.ts), so the picture on screen, the exported file and the bundle look alike. Pure functions, tested apart from the
 // component; the layout itself (every coordinate) comes from the core.
 
 import type { Diagram, EdgeKind, Id, Node, NodeKind, Point, Status } from './bindings';
+import { BOX_LOOKS, LINE_LOOKS } from './bindings/domain';
+import { isPlanId } from './ids';
 
 /** Text sizes of the core's layout (label.rs): the core fitted every label to them. */
 export const CAPTION_SIZE = 10;
@@ -13,40 +15,27 @@ export const SMALL_SIZE = 11;
 /** Text inset inside a box (structure.rs TEXT_PAD). */
 export const TEXT_PAD = 10;
 
-/** Fill, stroke and whether the box is dashed, by lifecycle status. */
-export function statusColours(status: Status | null): { fill: string; stroke: string; dashed: boolean } {
-  switch (status) {
-    case 'draft':
-      return { fill: '#f3f3f3', stroke: '#7a7a7a', dashed: false };
-    case 'approved':
-      return { fill: '#e4eefa', stroke: '#2f6fb5', dashed: false };
-    case 'live':
-      return { fill: '#e4f3e6', stroke: '#2e7d32', dashed: false };
-    case 'retired':
-      return { fill: '#fbfbfb', stroke: '#a0a0a0', dashed: true };
-    default:
-      return { fill: '#ffffff', stroke: '#4d4d4d', dashed: false };
-  }
+/** `fill:#fff;stroke:#000` as `{fill: '#fff', stroke: '#000'}`. */
+function declarations(css: string): Record<string, string> {
+  return Object.fromEntries(
+    css.split(';').flatMap((d) => {
+      const at = d.indexOf(':');
+      return at > 0 ? [[d.slice(0, at).trim(), d.slice(at + 1).trim()]] : [];
+    }),
+  );
 }
 
-/** Stroke colour, width and dash pattern of an edge kind. */
+/** Fill, stroke and dash pattern of a box, by lifecycle status: the core's own look. */
+export function statusColours(status: Status | null): { fill: string; stroke: string; dashed: boolean; dash: string | null } {
+  const d = declarations(BOX_LOOKS[status ?? 'none']);
+  const dash = d['stroke-dasharray'] ?? null;
+  return { fill: d['fill'] ?? 'none', stroke: d['stroke'] ?? 'none', dashed: dash !== null, dash };
+}
+
+/** Stroke colour, width and dash pattern of an edge kind: the core's own look. */
 export function edgeStyle(kind: EdgeKind): { stroke: string; width: number; dash: string | null } {
-  switch (kind) {
-    case 'contains':
-      return { stroke: '#3d3d3d', width: 1.4, dash: null };
-    case 'link':
-      return { stroke: '#1f4e8c', width: 1.6, dash: null };
-    case 'member':
-      return { stroke: '#7a6f51', width: 1.3, dash: '2 3' };
-    case 'allowance':
-      return { stroke: '#3d3d3d', width: 1.2, dash: null };
-    case 'counterpart':
-      return { stroke: '#7d7d7d', width: 1.2, dash: '6 4' };
-    case 'pool':
-      return { stroke: '#00695c', width: 1.6, dash: null };
-    case 'orders':
-      return { stroke: '#6a3d9a', width: 1.6, dash: null };
-  }
+  const d = declarations(LINE_LOOKS[kind].css);
+  return { stroke: d['stroke'] ?? 'none', width: Number(d['stroke-width'] ?? 1), dash: d['stroke-dasharray'] ?? null };
 }
 
 export const EDGE_WORDS: Record<EdgeKind, string> = {
@@ -71,7 +60,7 @@ export const NODE_WORDS: Record<NodeKind, string> = {
 };
 
 export function arrowed(kind: EdgeKind): boolean {
-  return kind === 'link' || kind === 'counterpart' || kind === 'pool' || kind === 'orders';
+  return LINE_LOOKS[kind].arrowed;
 }
 
 /** `points` of an SVG polyline. */
@@ -106,8 +95,7 @@ export function badgeWidth(count: number): number {
   return Math.max(18, textWidth(String(count), 10, true) + 10);
 }
 
-const PLAN_PREFIXES = new Set(['PP', 'SP', 'BO', 'AO']);
-const isPlan = (id: Id | null | undefined): id is Id => !!id && PLAN_PREFIXES.has(id.split('-')[0] ?? '');
+const isPlan = (id: Id | null | undefined): id is Id => !!id && isPlanId(id);
 
 /**
  * The object whose editor a node opens: the plan itself; for an allowance, the service plan

@@ -9,6 +9,8 @@
 // plan once the steps before it are done), enough to drive the checklist's buttons.
 
 import type { Backend } from './backend';
+import { KIND_OF_PREFIX } from './bindings/domain';
+import { kindOf as kindOfId } from './ids';
 import type { BackendError, Overview } from './types';
 import { BackendFailure } from './backend';
 import type {
@@ -87,12 +89,8 @@ export function diagramName(of: DiagramOf): string {
 
 const fileOf = (path: string): CatalogFile => ({ path, name: path.split('/').pop() ?? path });
 
-const PREFIX: Record<string, string> = {
-  package_plan: 'PP',
-  service_plan: 'SP',
-  bolt_on: 'BO',
-  bolt_on_add_on: 'AO',
-};
+/** The id prefix of each kind: the core's table, turned round. */
+const PREFIX: Record<string, string> = Object.fromEntries(Object.entries(KIND_OF_PREFIX).map(([prefix, kind]) => [kind, prefix]));
 
 function emptyDetail(kind: EntityKind): PlanDetail {
   switch (kind) {
@@ -166,8 +164,7 @@ export function fakePlan(id: Id, kind: EntityKind, side: 'BUY' | 'SELL', interna
 }
 
 function kindOf(id: Id): EntityKind {
-  const prefix = id.split('-')[0];
-  return (Object.keys(PREFIX).find((k) => PREFIX[k] === prefix) ?? 'package_plan') as EntityKind;
+  return kindOfId(id) ?? 'package_plan';
 }
 
 function fail(kind: BackendError['kind'], message: string, field: string | null = null): never {
@@ -983,6 +980,8 @@ export class FakeBackend implements Backend {
     const w = this.world;
     return structuredClone({
       settings: w.settings,
+      decimals: CURRENCY_DECIMALS[w.settings.currency] ?? 2,
+      currencies: Object.entries(CURRENCY_DECIMALS).map(([code, decimals]) => ({ code, decimals })),
       service_types: w.serviceTypes,
       tariffs: w.tariffs,
       bolt_on_categories: w.categories,

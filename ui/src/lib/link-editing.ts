@@ -3,6 +3,7 @@
 // findings belong beside which row.
 
 import type { Change, EditOutcome, Finding, Id, ObjectDetail } from './bindings';
+import { kindOf } from './ids';
 import { kindName } from './vocabulary';
 
 /** Commits one change; answers the outcome, or null when it was refused (the section shows why). */
@@ -18,19 +19,9 @@ export function findingsOn(detail: ObjectDetail, object: Id, field?: string): Fi
   return detail.findings.filter((f) => f.object === object && (field === undefined || f.field === field));
 }
 
-const KIND_OF_PREFIX: Record<string, string> = {
-  PP: 'package_plan',
-  SP: 'service_plan',
-  BO: 'bolt_on',
-  AO: 'bolt_on_add_on',
-  BG: 'bolt_on_group',
-  BL: 'bolt_on_link',
-  AL: 'allowance',
-};
-
 /** "bolt-on add-on" for AO-3. */
 export function kindOfId(id: Id): string {
-  const kind = KIND_OF_PREFIX[id.split('-')[0] ?? ''] ?? 'object';
+  const kind = kindOf(id) ?? 'object';
   return kindName(kind).replace(/s$/, '').toLowerCase();
 }
 

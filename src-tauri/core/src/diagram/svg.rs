@@ -135,6 +135,19 @@ fn box_class(status: Option<Status>) -> C {
     }
 }
 
+/// The look of a box of this status (`None`: allowances, tails) as CSS declarations: the
+/// window draws its boxes with the same declarations as this writer.
+pub fn box_look(status: Option<Status>) -> &'static str {
+    CLASSES[box_class(status) as usize].1
+}
+
+/// The look of an edge kind's line as CSS declarations, and whether it ends in an arrowhead:
+/// the window draws its lines with the same ones as this writer.
+pub fn line_look(kind: EdgeKind) -> (&'static str, bool) {
+    let (line, head, _) = edge_classes(kind);
+    (CLASSES[line as usize].1, head.is_some())
+}
+
 /// (line, arrowhead, label box) classes of an edge kind; arrowhead `None`: drawn without one.
 fn edge_classes(kind: EdgeKind) -> (C, Option<C>, C) {
     match kind {

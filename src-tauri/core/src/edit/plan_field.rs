@@ -134,17 +134,7 @@ impl PlanField {
     /// Fields a live object may still change (domain.md §5): names, reference name/key, import
     /// reference, descriptions, and the data billing quota and excess rates.
     pub fn editable_when_live(&self, kind: EntityKind) -> bool {
-        match self {
-            PlanField::InternalName(_)
-            | PlanField::ExternalName(_)
-            | PlanField::ReferenceName(_)
-            | PlanField::ReferenceKey(_)
-            | PlanField::ImportReference(_)
-            | PlanField::Description(_)
-            | PlanField::ExternalDescription(_) => true,
-            PlanField::QuotaKb(_) | PlanField::ExcessRate(_) => kind == SP,
-            _ => false,
-        }
+        crate::live_fields::editable_when_live(self.name(), kind)
     }
 }
 impl PlanField {

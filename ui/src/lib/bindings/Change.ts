@@ -6,6 +6,7 @@ import type { Id } from "./Id";
 import type { MemberRole } from "./MemberRole";
 import type { Money } from "./Money";
 import type { PlanField } from "./PlanField";
+import type { Scenario } from "./Scenario";
 import type { ServiceType } from "./ServiceType";
 import type { Side } from "./Side";
 import type { StructureKind } from "./StructureKind";
@@ -23,4 +24,4 @@ excess_rate: Money | null,
 /**
  * BUY (wholesale): what the carrier charges per GB above the pool.
  */
-buy_excess_rate: Money | null, };
+buy_excess_rate: Money | null, } | { "op": "save_scenario", scenario: Scenario, } | { "op": "delete_scenario", subject: Id, name: string, };

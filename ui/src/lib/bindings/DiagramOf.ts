@@ -2,6 +2,6 @@
 import type { Id } from "./Id";
 
 /**
- * Which picture `diagram` and `export_diagram` draw.
+ * Which picture to draw.
  */
 export type DiagramOf = "catalog" | { "structure": Id } | { "shared_data": Id };
