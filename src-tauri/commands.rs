@@ -431,25 +431,6 @@ pub fn suggested_file_name(d: &Diagram, format: PictureFormat) -> String {
     format!("{stem}.{extension}")
 }
 
-/// Writes `bytes` to `path` whole or not at all: a temporary file beside it, synced, then
-/// renamed over it; the temporary file is removed on any failure.
-fn write_replacing(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "diagram".into());
-    let tmp = dir.join(format!(".{name}.partial"));
-    let written = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written
-}
-
 /// `export_diagram`: lays out the picture (so a bad request fails before any dialog), asks
 /// where to save it, renders it (SVG by the core's writer; PNG rasterised from that SVG) and
 /// writes it atomically. A cancelled dialog writes nothing and answers `path: null`.
@@ -473,14 +454,9 @@ pub async fn export_diagram_with(
             PictureFormat::Svg => diagram::svg::write(&d).into_bytes(),
             PictureFormat::Png => diagram::png::write(&d)?,
         };
-        write_replacing(&path, &bytes).map_err(|e| {
-            let mut error = IpcError::new(
-                ErrorKind::Io,
-                format!(
-                    "The diagram could not be saved as {}: {e}. Choose another folder or file name.",
-                    path.display()
-                ),
-            );
+        // Whole or not at all; the error names the path, the cause and what to do.
+        plansmith_core::new_file::write_replacing(&path, &bytes).map_err(|e| {
+            let mut error = IpcError::from(e);
             error.field = Some("path".into());
             error
         })

@@ -55,10 +55,8 @@ impl RecentCatalogs {
         let Some(folder) = self.file.parent() else { return };
         let _ = fs::create_dir_all(folder);
         let Ok(bytes) = serde_json::to_vec_pretty(&Stored { catalogs }) else { return };
-        let tmp = self.file.with_extension("json.writing");
-        if fs::write(&tmp, bytes).is_ok() && fs::rename(&tmp, &self.file).is_err() {
-            let _ = fs::remove_file(&tmp);
-        }
+        // Whole or not at all; a failure is not the user's concern (see the module doc).
+        let _ = plansmith_core::new_file::write_replacing(&self.file, &bytes);
     }
 
     /// The entries, most recent first.

@@ -3,13 +3,12 @@
 //! live in the core. A bundle or ID sheet that says no (refused export, failed verification,
 //! bad lines, differences) exits 1; a command that could not run exits 2.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use plansmith_core::bundle::{self, Bundle, ExportOptions, Limits, sign};
 use plansmith_core::interchange::{self, Document};
-use plansmith_core::{Catalog, CoreError, ErrorKind, Id};
+use plansmith_core::{Catalog, CoreError, ErrorKind, Id, new_file};
 
 use crate::{Outcome, stamp};
 
@@ -112,24 +111,11 @@ pub fn keygen(out: &Path) -> Result<Outcome> {
         }
     }
     let (secret, public) = sign::keygen()?;
-    write_private(out, secret.as_bytes())?;
-    std::fs::write(&pub_path, public.as_bytes()).with_context(|| format!("cannot write {}", pub_path.display()))?;
+    // Each whole or not at all, never over another file; the secret key readable by its owner only.
+    new_file::write_private(out, secret.as_bytes())?;
+    new_file::write_new(&pub_path, public.as_bytes())?;
     println!("wrote secret key {} (keep it private) and public key {}", out.display(), pub_path.display());
     Ok(Outcome::Done)
-}
-
-fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
-    }
-    let mut f = o.open(path).with_context(|| format!("cannot write {}", path.display()))?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    Ok(())
 }
 
 pub fn verify(path: &Path, pubkey: Option<&Path>, json: bool) -> Result<Outcome> {
@@ -171,9 +157,10 @@ pub fn verify(path: &Path, pubkey: Option<&Path>, json: bool) -> Result<Outcome>
 }
 
 pub fn import_ids(file: &Path, csv: &Path, by: Option<&str>, json: bool) -> Result<Outcome> {
-    let text = read_text(csv, "ID return sheet")?;
+    // Bytes: the core names a line that is not UTF-8 by its line and column.
+    let bytes = std::fs::read(csv).with_context(|| format!("cannot read the ID return sheet {}", csv.display()))?;
     let mut cat = Catalog::open(file)?;
-    let r = cat.import_ids(&text, &stamp(by)?)?;
+    let r = cat.import_ids(&bytes, &stamp(by)?)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&r)?);
     } else if r.problems.is_empty() {

@@ -90,7 +90,7 @@ pub fn run(cmd: Command) -> Result<Outcome> {
             let cat = read_only(&file)?;
             let json = interchange::dump(&cat)?;
             match out {
-                Some(p) => write_new_file(&p, json.as_bytes())?,
+                Some(p) => plansmith_core::new_file::write_new(&p, json.as_bytes())?,
                 None => std::io::stdout().lock().write_all(json.as_bytes())?,
             }
             Ok(Outcome::Done)
@@ -222,17 +222,6 @@ pub fn run(cmd: Command) -> Result<Outcome> {
             Ok(Outcome::Done)
         }
     }
-}
-
-/// Writes a file that must not exist yet, via a temporary file renamed into place.
-fn write_new_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    if path.exists() {
-        bail!("{} already exists; choose another file name", path.display());
-    }
-    let tmp = path.with_extension("partial");
-    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
 }
 
 fn apply(file: &Path, changes: &Path, by: Option<&str>) -> Result<Outcome> {

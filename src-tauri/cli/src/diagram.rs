@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use plansmith_core::{Catalog, Id, diagram, rules};
 
 use crate::Outcome;
@@ -49,7 +49,7 @@ pub fn run(req: Request) -> Result<Outcome> {
         } else {
             (diagram::svg::write(&d).into_bytes(), (d.width as u32, d.height as u32))
         };
-        write_replacing(out, &bytes)?;
+        plansmith_core::new_file::write_replacing(out, &bytes)?;
         if !req.json {
             println!("wrote {} ({} boxes, {} lines, {w}×{h} px)", out.display(), d.nodes.len(), d.edges.len());
         }
@@ -60,31 +60,4 @@ pub fn run(req: Request) -> Result<Outcome> {
         writeln!(stdout)?;
     }
     Ok(Outcome::Done)
-}
-
-/// Writes `bytes` to `path` through a temporary file beside it, renamed into place, so a
-/// reader never sees half a picture and an existing picture is replaced whole or not at all.
-fn write_replacing(path: &Path, bytes: &[u8]) -> Result<()> {
-    if path.is_dir() {
-        bail!("{} is a folder; give a file name such as {}/diagram.svg", path.display(), path.display());
-    }
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "diagram.svg".into());
-    let tmp = dir.join(format!(".{name}.partial"));
-    let written = (|| -> Result<()> {
-        let mut f = std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
-        f.write_all(bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-        f.sync_all().with_context(|| format!("cannot write {}", tmp.display()))?;
-        Ok(())
-    })();
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e);
-    }
-    std::fs::rename(&tmp, path)
-        .inspect_err(|_| {
-            let _ = std::fs::remove_file(&tmp);
-        })
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
 }

@@ -77,7 +77,6 @@ pub fn write_demo(path: &Path, stamp: &Stamp) -> Result<Catalog> {
         catalog.conn().pragma_update(None, "synchronous", "FULL")?;
         catalog.conn().execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
         drop(catalog);
-        std::fs::File::open(&tmp)?.sync_all()?;
         Ok(())
     })();
     if let Err(e) = built {
@@ -85,14 +84,8 @@ pub fn write_demo(path: &Path, stamp: &Stamp) -> Result<Catalog> {
         return Err(e);
     }
     let _ = std::fs::remove_file(with_suffix(&tmp, ".lock"));
-    if path.exists() {
-        cleanup();
-        return Err(CoreError::conflict(format!(
-            "{} appeared while the demo was built; choose another file name",
-            path.display()
-        )));
-    }
-    std::fs::rename(&tmp, path).inspect_err(|_| cleanup())?;
+    // Flushed, renamed into place unless a file appeared there meanwhile, the folder flushed.
+    crate::new_file::put_in_place(&tmp, path, false).inspect_err(|_| cleanup())?;
     cleanup();
     Catalog::open(path)
 }

@@ -193,19 +193,44 @@ impl Id {
     }
 }
 
-impl fmt::Display for Id {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Put together by hand: a large export writes millions of ids (JSON, sheet, diagrams),
-        // and `write!` with two arguments cost several times this.
-        let mut text = [0u8; 24];
+impl Id {
+    /// The id as text ("PP-12") in a buffer on the stack: a large export writes millions of ids
+    /// (JSON, sheet, diagrams), and going through the formatting machinery for each cost
+    /// several times this.
+    pub fn text(self) -> IdText {
+        let mut bytes = [0u8; IdText::CAPACITY];
         let prefix = self.kind.prefix().as_bytes();
         let mut n = itoa::Buffer::new();
         let n = n.format(self.n).as_bytes();
-        text[..prefix.len()].copy_from_slice(prefix);
-        text[prefix.len()] = b'-';
-        text[prefix.len() + 1..prefix.len() + 1 + n.len()].copy_from_slice(n);
-        let len = prefix.len() + 1 + n.len();
-        f.write_str(std::str::from_utf8(&text[..len]).expect("a prefix and digits are ASCII"))
+        bytes[..prefix.len()].copy_from_slice(prefix);
+        bytes[prefix.len()] = b'-';
+        bytes[prefix.len() + 1..prefix.len() + 1 + n.len()].copy_from_slice(n);
+        IdText { bytes, len: (prefix.len() + 1 + n.len()) as u8 }
+    }
+}
+
+/// An id's text, held on the stack ([`Id::text`]).
+#[derive(Clone, Copy)]
+pub struct IdText {
+    bytes: [u8; IdText::CAPACITY],
+    len: u8,
+}
+
+impl IdText {
+    /// A two-letter prefix, the dash and an `i64` (at most 20 characters with its sign).
+    const CAPACITY: usize = 24;
+}
+
+impl std::ops::Deref for IdText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).expect("a prefix and digits are ASCII")
+    }
+}
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text())
     }
 }
 
@@ -232,7 +257,7 @@ impl FromStr for Id {
 
 impl Serialize for Id {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        s.serialize_str(&self.text())
     }
 }
 
@@ -254,6 +279,17 @@ mod tests {
             assert_eq!(id.to_string().parse::<Id>().unwrap(), id);
         }
         assert_eq!("pp-7".parse::<Id>().unwrap(), Id::new(EntityKind::PackagePlan, 7));
+    }
+
+    #[test]
+    fn ids_serialise_as_their_text() {
+        for k in EntityKind::ALL {
+            for n in [1, 42, i64::MAX] {
+                let id = Id::new(k, n);
+                assert_eq!(serde_json::to_string(&id).unwrap(), format!("\"{}-{n}\"", k.prefix()));
+                assert_eq!(serde_json::from_str::<Id>(&serde_json::to_string(&id).unwrap()).unwrap(), id);
+            }
+        }
     }
 
     #[test]

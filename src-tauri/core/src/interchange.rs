@@ -213,7 +213,7 @@ impl Document {
     pub fn to_json(&self) -> String {
         let mut d = self.clone();
         d.sort();
-        let mut s = crate::json::to_string_pretty(&d).expect("the catalog model always serialises");
+        let mut s = serde_json::to_string_pretty(&d).expect("the catalog model always serialises");
         s.push('\n');
         s
     }
@@ -897,15 +897,8 @@ fn write_new_file(path: &Path, doc: &Document) -> Result<()> {
         cleanup();
         return Err(e);
     }
-    if path.exists() {
-        cleanup();
-        return Err(CoreError::conflict(format!(
-            "{} appeared while loading; choose another file name (loading never overwrites a catalog)",
-            path.display()
-        )));
-    }
-    std::fs::rename(&tmp, path).inspect_err(|_| cleanup())?;
-    Ok(())
+    // Flushed, renamed into place unless a file appeared there meanwhile, the folder flushed.
+    crate::new_file::put_in_place(&tmp, path, false).inspect_err(|_| cleanup())
 }
 
 /// Inserts every row of `doc` with its explicit id. Crate-internal: the one way rows are

@@ -202,7 +202,12 @@ fn import_ids_turns_plans_live_or_reports_every_bad_line() {
     std::fs::write(dir.join("bad.csv"), bad).unwrap();
     let (c, text) = code(&dir, &["import-ids", "demo.plansmith", "bad.csv", "--by", "Ops"]);
     assert_eq!(c, 1, "{text}");
-    assert!(text.contains("line 4:") && text.contains("line 6:") && text.contains("nothing was applied"), "{text}");
+    assert!(
+        text.contains("line 4: 6 fields")
+            && text.contains("line 6, column object_id:")
+            && text.contains("nothing was applied"),
+        "{text}"
+    );
     assert!(text.contains("SP-2 appears again (first on line 3)"), "{text}");
     assert!(!ok(&dir, &["list", "demo.plansmith", "--status", "live"]).contains("SP-"));
     let text = ok(&dir, &["import-ids", "demo.plansmith", "back.csv", "--by", "Ops"]);

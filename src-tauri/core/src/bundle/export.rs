@@ -28,7 +28,6 @@ use crate::detail::name_of;
 use crate::error::{CoreError, ErrorKind, Result};
 use crate::id::Id;
 use crate::interchange::{Document, DocumentRef};
-use crate::json;
 use crate::lifecycle::{Blocker, audit};
 use crate::model::{Side, Status};
 use crate::relations::Relations;
@@ -422,7 +421,7 @@ fn build_with<W: Write + Send>(
             // The canonical text of `Document::to_json`: the lists are in canonical order
             // already. Hashed and deflated as it is written.
             let mut w = archive::PackWriter::new(CATALOG, stamp.at)?;
-            json::to_writer_pretty(&mut w, &doc).expect("the catalog model always serialises");
+            serde_json::to_writer_pretty(&mut w, &doc).expect("the catalog model always serialises");
             w.write_all(b"\n")?;
             let (size, sha256, packed) = w.finish()?;
             Ok((EntryRecord { name: CATALOG.to_string(), size, sha256 }, packed))
@@ -625,7 +624,8 @@ impl Catalog {
             .with_field("out"),
             _ => e,
         };
-        let file = NewFile::create(out).map_err(writing)?;
+        // Its errors name the path, the cause and the fix already.
+        let file = NewFile::create(out).map_err(|e| e.with_field("out"))?;
         let s = self.snapshot_on_two()?;
         let (written, m) = build_into(&s, opts, key, stamp, Hashing::new(Counting::new(file))).map_err(writing)?;
         let (counted, sha256) = written.finish();
@@ -634,7 +634,7 @@ impl Catalog {
             sc.spawn(move || drop(s));
             file.commit()
         })
-        .map_err(writing)?;
+        .map_err(|e| e.with_field("out"))?;
         let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let detail = format!(
             "bundle {} sha256 {} ({} bytes, {} structure(s){}{}) to {name}",

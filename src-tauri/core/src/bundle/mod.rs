@@ -31,7 +31,7 @@ pub mod export;
 pub mod ids_return;
 pub mod import;
 pub mod manifest;
-pub mod new_file;
+pub use crate::new_file;
 pub mod order;
 pub mod read;
 pub mod select;

@@ -9,10 +9,19 @@
 //! use the same labels for the same fields). Money is shown with the catalog's currency, an
 //! empty optional field says "(leave blank)" as the article asks, and other objects are named
 //! by internal name and id, with their production id once they are live.
+//!
+//! How: the page is three compiled templates (`templates/sheet/`: `head.html`, `sections.html`
+//! with `step.html`), which escape every value they are given with [`crate::markup`]. This
+//! module works out what they show: the Emersion screens of each step with their rows, and
+//! each field value as a [`Shown`], formatted as plain text straight into the page when the
+//! template writes it (text borrowed from the snapshot; names, money and amounts formatted in
+//! place), so a sheet of 200 000 steps builds no string per field.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write;
+use std::fmt::{self, Write};
+
+use askama::Template;
 
 use crate::bundle::diff::FieldChange;
 use crate::bundle::manifest::Manifest;
@@ -22,7 +31,7 @@ use crate::model::*;
 use crate::snapshot::Snapshot;
 use crate::value::{Currency, Date, Money};
 
-const CSS: &str = "body{font:10.5pt/1.35 'DejaVu Sans',Arial,sans-serif;color:#111;margin:1.5cm}\
+pub(crate) const CSS: &str = "body{font:10.5pt/1.35 'DejaVu Sans',Arial,sans-serif;color:#111;margin:1.5cm}\
 h1{font-size:17pt;margin:0 0 .3em}h2{font-size:13.5pt;border-bottom:2px solid #111;padding-bottom:.2em;margin-top:1.2em}\
 h3{font-size:11pt;margin:0 0 .3em}table{border-collapse:collapse;width:100%}\
 th,td{border:1px solid #999;padding:2px 6px;text-align:left;vertical-align:top}th{width:34%;background:#f1f1f1;font-weight:600}\
@@ -36,33 +45,11 @@ th,td{border:1px solid #999;padding:2px 6px;text-align:left;vertical-align:top}t
 section+section{break-before:page;page-break-before:always}.meta th{width:22%}.note{font-size:9.5pt;color:#333}\
 @media print{body{margin:0}.step{border-color:#000}}";
 
-/// Appends `text` HTML-escaped. The characters to escape are ASCII, so the text is copied in
-/// runs between them rather than character by character (the sheet of a large bundle is
-/// hundreds of megabytes of mostly plain text).
-pub fn escape_into(out: &mut String, text: &str) {
-    let mut start = 0;
-    for (i, b) in text.bytes().enumerate() {
-        let with = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&text[start..i]);
-        out.push_str(with);
-        start = i + 1;
-    }
-    out.push_str(&text[start..]);
-}
-
 /// A field value as shown: `None` is an empty field ("leave blank").
 type Value<'a> = Option<Shown<'a>>;
 
-/// A field's value, written (HTML-escaped) straight into the page when its step is rendered:
-/// text is borrowed from the snapshot, and names, money, amounts and numbers are formatted in
-/// place, so a sheet of 200 000 steps builds no string per field.
+/// A field's value, written (escaped by the template) straight into the page when its step is
+/// rendered ([`Ctx::show`]).
 enum Shown<'a> {
     Text(Cow<'a, str>),
     /// Another object by name and id, and its Emersion id once it is live ([`Ctx::name_of`]).
@@ -103,8 +90,8 @@ impl Ctx<'_> {
         Some(Shown::Amount(v.value_type, v.amount))
     }
 
-    /// Appends another object by name and id ("Name (SP-3)", "Name (SP-3, Emersion id 48213)").
-    fn write_name(&self, out: &mut String, id: Id) {
+    /// Another object by name and id ("Name (SP-3)", "Name (SP-3, Emersion id 48213)").
+    fn write_name(&self, out: &mut dyn Write, id: Id) -> fmt::Result {
         let (name, pid) = match self.s.plan(id) {
             Some(p) => (p.internal_name.as_str(), p.production_id.as_deref()),
             None => match id.kind {
@@ -113,44 +100,44 @@ impl Ctx<'_> {
                 _ => ("", None),
             },
         };
-        escape_into(out, name);
-        let _ = write!(out, " ({id}");
+        out.write_str(name)?;
+        out.write_str(" (")?;
+        out.write_str(&id.text())?;
         if let Some(pid) = pid {
-            out.push_str(", Emersion id ");
-            escape_into(out, pid);
+            out.write_str(", Emersion id ")?;
+            out.write_str(pid)?;
         }
-        out.push(')');
+        out.write_char(')')
     }
 
-    /// Appends a value, escaped.
-    fn write(&self, out: &mut String, v: &Shown) {
+    /// A value as plain text.
+    fn write(&self, out: &mut dyn Write, v: &Shown) -> fmt::Result {
         match v {
-            Shown::Text(t) => escape_into(out, t),
+            Shown::Text(t) => out.write_str(t),
             Shown::Name(id) => self.write_name(out, *id),
             Shown::Names(ids) => {
                 for (i, id) in ids.iter().enumerate() {
                     if i > 0 {
-                        out.push_str("; ");
+                        out.write_str("; ")?;
                     }
-                    self.write_name(out, *id);
+                    self.write_name(out, *id)?;
                 }
+                Ok(())
             }
             Shown::Money(m) => write_money(out, &self.currency, *m),
             Shown::Amount(t, a) => write_amount(out, &self.currency, *t, *a),
             Shown::Typed(v) => {
-                out.push_str(iv_type(v.value_type));
-                out.push_str(": ");
-                write_amount(out, &self.currency, v.value_type, v.amount);
+                out.write_str(iv_type(v.value_type))?;
+                out.write_str(": ")?;
+                write_amount(out, &self.currency, v.value_type, v.amount)
             }
-            Shown::Int(n) => out.push_str(itoa::Buffer::new().format(*n)),
-            Shown::Date(d) => {
-                let _ = write!(out, "{d}");
-            }
+            Shown::Int(n) => out.write_str(itoa::Buffer::new().format(*n)),
+            Shown::Date(d) => write!(out, "{d}"),
             Shown::Coded(name, code) => {
-                escape_into(out, name);
-                out.push_str(" (");
-                escape_into(out, code);
-                out.push(')');
+                out.write_str(name)?;
+                out.write_str(" (")?;
+                out.write_str(code)?;
+                out.write_char(')')
             }
         }
     }
@@ -158,34 +145,125 @@ impl Ctx<'_> {
     /// The value as text (for the few values that are composed of others).
     fn text_of(&self, v: &Shown) -> String {
         let mut out = String::new();
-        self.write(&mut out, v);
+        let _ = self.write(&mut out, v);
         out
     }
 }
 
-/// Appends "AUD 12.50", escaped.
-fn write_money(out: &mut String, currency: &Currency, m: Money) {
-    escape_into(out, &currency.code);
-    out.push(' ');
-    out.push_str(&currency.format(m));
+/// A value, or anything else the templates show that is worked out as it is written, as a
+/// `Display` the template escapes.
+struct Showing<F: Fn(&mut dyn Write) -> fmt::Result>(F);
+
+impl<F: Fn(&mut dyn Write) -> fmt::Result> fmt::Display for Showing<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (self.0)(f)
+    }
 }
 
-/// Appends an included value amount in the words ops type, escaped: "8 GB (8388608 KB)",
-/// "50 units", "AUD 10.00", "2 minutes (120 seconds)".
-fn write_amount(out: &mut String, currency: &Currency, t: IncludedValueType, a: i64) {
+/// What the templates ask of the snapshot.
+impl<'a> Ctx<'a> {
+    fn show<'v>(&'v self, v: &'v Shown) -> impl fmt::Display + 'v {
+        Showing(move |out: &mut dyn Write| self.write(out, v))
+    }
+
+    /// The step's object line: id, name and status.
+    fn object_line(&self, id: &Id) -> impl fmt::Display + '_ {
+        let id = *id;
+        Showing(move |out: &mut dyn Write| {
+            out.write_str(&id.text())?;
+            out.write_str(" · ")?;
+            match self.s.plan(id) {
+                Some(p) => {
+                    out.write_str(&p.internal_name)?;
+                    out.write_str(" · ")?;
+                    out.write_str(p.status.as_str())
+                }
+                None => out.write_str(&describe(self, id)),
+            }
+        })
+    }
+
+    /// The customer a shared-data section lists with its sites.
+    fn customer_of(&self, sec: &Section) -> Option<&'a Customer> {
+        sec.structure.and_then(|st| self.s.structure(st)).and_then(|x| x.customer).and_then(|cu| self.s.customer(cu))
+    }
+
+    fn sites_of(&self, customer: &Id) -> &[&'a Site] {
+        self.sites_of.get(customer).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    fn tail_package(&self, site: &Site) -> impl fmt::Display + '_ {
+        let tail = site.tail_package;
+        Showing(move |out: &mut dyn Write| match tail {
+            Some(p) => self.write_name(out, p),
+            None => out.write_str("no tail package"),
+        })
+    }
+
+    /// The production id of the step's object, when it is live.
+    fn live_production_id(&self, step: &Step) -> Option<&'a str> {
+        let p = self.s.plan(step.action.object()?)?;
+        if p.status == Status::Live { p.production_id.as_deref() } else { None }
+    }
+
+    fn changes_of<'c>(&self, step: &Step, changes: &'c BTreeMap<Id, Vec<FieldChange>>) -> Option<&'c [FieldChange]> {
+        step.action.object().and_then(|o| changes.get(&o)).map(Vec::as_slice)
+    }
+
+    /// The Emersion screens of the step, with their rows.
+    fn screens(&self, step: &Step) -> Vec<Screen<'a>> {
+        match &step.action {
+            Action::Plan { id } => self.s.plan(*id).map(|p| plan_screens(self, p)).unwrap_or_default(),
+            Action::Group { id } => self.s.group(*id).map(|g| vec![group_screen(g)]).unwrap_or_default(),
+            Action::Placement { bolt_on, add_on } => vec![placement_screen(self, *bolt_on, *add_on)],
+            Action::Link { id } => self.s.link(*id).map(|l| vec![link_screen(self, l)]).unwrap_or_default(),
+            Action::Allowance { id } => {
+                self.s.allowance(*id).map(|a| vec![allowance_screen(self, a)]).unwrap_or_default()
+            }
+            Action::Approve { .. } => Vec::new(),
+        }
+    }
+
+    /// Whether the step ends with the box for the production id (or the live one): a plan
+    /// keyed here.
+    fn asks_production_id(&self, step: &Step) -> bool {
+        matches!(step.action, Action::Plan { .. }) && !step.reference_only
+    }
+
+    /// Ids as "PP-1, PP-2".
+    fn ids<'i>(&self, ids: &'i [Id]) -> impl fmt::Display + 'i {
+        Showing(move |out: &mut dyn Write| {
+            for (i, id) in ids.iter().enumerate() {
+                if i > 0 {
+                    out.write_str(", ")?;
+                }
+                out.write_str(&id.text())?;
+            }
+            Ok(())
+        })
+    }
+}
+
+/// "AUD 12.50".
+fn write_money(out: &mut dyn Write, currency: &Currency, m: Money) -> fmt::Result {
+    out.write_str(&currency.code)?;
+    out.write_char(' ')?;
+    out.write_str(&currency.format(m))
+}
+
+/// An included value amount in the words ops type: "8 GB (8388608 KB)", "50 units",
+/// "AUD 10.00", "2 minutes (120 seconds)".
+fn write_amount(out: &mut dyn Write, currency: &Currency, t: IncludedValueType, a: i64) -> fmt::Result {
     const GB: i64 = 1024 * 1024;
-    let _ = match t {
+    match t {
         IncludedValueType::Kilobytes if a != 0 && a % GB == 0 => write!(out, "{} GB ({a} KB)", a / GB),
         IncludedValueType::Kilobytes if a != 0 && a % 1024 == 0 => write!(out, "{} MB ({a} KB)", a / 1024),
         IncludedValueType::Kilobytes => write!(out, "{a} KB"),
         IncludedValueType::Seconds if a != 0 && a % 60 == 0 => write!(out, "{} minutes ({a} seconds)", a / 60),
         IncludedValueType::Seconds => write!(out, "{a} seconds"),
-        IncludedValueType::Dollar => {
-            write_money(out, currency, Money(a));
-            Ok(())
-        }
+        IncludedValueType::Dollar => write_money(out, currency, Money(a)),
         IncludedValueType::Units => write!(out, "{a} units"),
-    };
+    }
 }
 
 fn yes_no(b: bool) -> Value<'static> {
@@ -226,10 +304,10 @@ struct Screen<'a> {
     rows: Vec<(&'static str, Value<'a>)>,
 }
 
-/// A screen path under *Packages & Plans › Management* (already escaped).
+/// A screen path under *Packages & Plans › Management*.
 macro_rules! mgmt {
     ($path:literal) => {
-        Cow::Borrowed(concat!("Packages &amp; Plans › Management › ", $path))
+        Cow::Borrowed(concat!("Packages & Plans › Management › ", $path))
     };
 }
 
@@ -467,37 +545,6 @@ fn placement_screen(c: &Ctx, bolt_on: Id, add_on: Id) -> Screen<'static> {
     }
 }
 
-fn render_screen(out: &mut String, c: &Ctx, sc: &Screen) {
-    out.push_str("<p class=scr>");
-    out.push_str(&sc.path); // paths are our own text, already escaped where needed
-    out.push_str("</p><table>");
-    for (label, value) in &sc.rows {
-        out.push_str("<tr><th>");
-        out.push_str(label);
-        match value {
-            Some(v) => {
-                out.push_str("<td>");
-                c.write(out, v);
-            }
-            None => out.push_str("<td class=e>"),
-        }
-    }
-    out.push_str("</table>");
-}
-
-/// Appends the step's object line: id, name and status.
-fn object_line(out: &mut String, c: &Ctx, id: Id) {
-    let _ = write!(out, "{id} · ");
-    match c.s.plan(id) {
-        Some(p) => {
-            escape_into(out, &p.internal_name);
-            out.push_str(" · ");
-            out.push_str(p.status.as_str());
-        }
-        None => escape_into(out, &describe(c, id)),
-    }
-}
-
 /// How a group, link or allowance is named on its step.
 fn describe(c: &Ctx, id: Id) -> String {
     let name = |i: Id| c.s.plan(i).map(|p| p.internal_name.clone()).unwrap_or_else(|| i.to_string());
@@ -515,137 +562,41 @@ fn describe(c: &Ctx, id: Id) -> String {
     }
 }
 
-fn render_changes(out: &mut String, changes: &[FieldChange]) {
-    out.push_str("<p class=sub>What changed since the earlier bundle</p><table class=chg>");
-    for ch in changes {
-        out.push_str("<tr><th>");
-        escape_into(out, &ch.field);
-        out.push_str("<td>");
-        escape_into(out, &format!("{} → {}", ch.before, ch.after));
-        out.push_str("</td></tr>");
-    }
-    out.push_str("</table>");
+/// A run of the sheet's sections (`templates/sheet/sections.html`).
+#[derive(Template)]
+#[template(path = "sheet/sections.html")]
+struct Sections<'a> {
+    c: &'a Ctx<'a>,
+    sections: &'a [Section],
+    /// The run that continues the header's page.
+    first: bool,
+    changes: &'a BTreeMap<Id, Vec<FieldChange>>,
 }
 
-fn render_step(out: &mut String, c: &Ctx, step: &Step, changes: &BTreeMap<Id, Vec<FieldChange>>) {
-    out.push_str("<div class=step><h3><span class=n>");
-    let _ = write!(out, "{}", step.number);
-    out.push_str("</span>");
-    escape_into(out, step.title);
-    if let Some(a) = step.article_step {
-        let _ = write!(out, " <span class=art>(article step {a})</span>");
-    }
-    out.push_str("</h3>");
-    if let Some(o) = step.action.object() {
-        out.push_str("<p class=obj>");
-        object_line(out, c, o);
-        out.push_str("</p>");
-    }
-    if let Some(at) = step.keyed_at {
-        let _ = write!(out, "<p class=done>Already done at step {at}; nothing to key here.</p></div>");
-        return;
-    }
-    if step.reference_only {
-        out.push_str("<p class=ref>Reference only: this BUY plan is the wholesaler's SELL plan on Emersion; do not key it, note its id.</p>");
-    }
-    let object = step.action.object();
-    let live_pid =
-        object.and_then(|o| c.s.plan(o)).filter(|p| p.status == Status::Live).and_then(|p| p.production_id.clone());
-    if let Some(ch) = object.and_then(|o| changes.get(&o)) {
-        if let Some(pid) = &live_pid {
-            out.push_str("<p class=note>Live in Emersion as id ");
-            escape_into(out, pid);
-            out.push_str(": open it there and change only these fields.</p>");
-        }
-        render_changes(out, ch);
-    }
-    let screens: Vec<Screen> = match &step.action {
-        Action::Plan { id } => c.s.plan(*id).map(|p| plan_screens(c, p)).unwrap_or_default(),
-        Action::Group { id } => c.s.group(*id).map(|g| vec![group_screen(g)]).unwrap_or_default(),
-        Action::Placement { bolt_on, add_on } => vec![placement_screen(c, *bolt_on, *add_on)],
-        Action::Link { id } => c.s.link(*id).map(|l| vec![link_screen(c, l)]).unwrap_or_default(),
-        Action::Allowance { id } => c.s.allowance(*id).map(|a| vec![allowance_screen(c, a)]).unwrap_or_default(),
-        Action::Approve { plans } => {
-            out.push_str("<p class=note>In Emersion, approve each plan keyed above: ");
-            let list: Vec<String> = plans.iter().map(|p| p.to_string()).collect();
-            escape_into(out, &list.join(", "));
-            out.push_str(".</p></div>");
-            return;
-        }
-    };
-    for sc in &screens {
-        render_screen(out, c, sc);
-    }
-    if matches!(step.action, Action::Plan { .. }) && !step.reference_only {
-        match live_pid {
-            Some(pid) => {
-                out.push_str("<p class=pid>Production id: ");
-                escape_into(out, &pid);
-                out.push_str(" (live)</p>");
-            }
-            None => out.push_str("<p class=pid>Production id:<span class=box></span></p>"),
-        }
-    }
-    out.push_str("</div>");
+/// The page's head and the sheet's header (`templates/sheet/head.html`).
+#[derive(Template)]
+#[template(path = "sheet/head.html")]
+struct Head<'a> {
+    m: &'a Manifest,
+    nothing_to_key: bool,
+    diagrams: &'a [String],
 }
 
-fn render_header(out: &mut String, m: &Manifest, diagrams: &[String]) {
-    out.push_str("<h1>Build sheet: ");
-    escape_into(out, &m.catalog_name);
-    out.push_str("</h1><table class=meta>");
-    let delta = m.delta_of.as_ref().map(|d| format!("changes since bundle {} ({})", d.bundle_id, d.created_at));
-    let rows: [(&str, String); 8] = [
-        ("Bundle", m.bundle_id.clone()),
-        ("Catalog", format!("{} ({})", m.catalog_name, m.catalog_id)),
-        ("Customer", m.customer.clone()),
-        ("Currency", m.currency.clone()),
-        ("Created", format!("{} by {}", m.created_at, m.created_by)),
-        ("Application", format!("{} {}", m.application.name, m.application.version)),
-        ("Structures", if m.structures.is_empty() { "(none)".into() } else { m.structures.join(", ") }),
-        ("Kind", delta.unwrap_or_else(|| "full bundle".into())),
-    ];
-    for (k, v) in rows {
-        out.push_str("<tr><th>");
-        out.push_str(k);
-        out.push_str("<td>");
-        escape_into(out, &v);
-        out.push_str("</td></tr>");
+impl Head<'_> {
+    fn header_rows(&self) -> [(&'static str, String); 8] {
+        let m = self.m;
+        let delta = m.delta_of.as_ref().map(|d| format!("changes since bundle {} ({})", d.bundle_id, d.created_at));
+        [
+            ("Bundle", m.bundle_id.clone()),
+            ("Catalog", format!("{} ({})", m.catalog_name, m.catalog_id)),
+            ("Customer", m.customer.clone()),
+            ("Currency", m.currency.clone()),
+            ("Created", format!("{} by {}", m.created_at, m.created_by)),
+            ("Application", format!("{} {}", m.application.name, m.application.version)),
+            ("Structures", if m.structures.is_empty() { "(none)".into() } else { m.structures.join(", ") }),
+            ("Kind", delta.unwrap_or_else(|| "full bundle".into())),
+        ]
     }
-    out.push_str(
-        "</table><p class=note>Key the steps in order. Where a step shows a box, write the id Emersion assigns; \
-return the ids in <b>id-return.csv</b> (column production_id). Empty fields say (leave blank). \
-Amounts are in the catalog currency. Every SELL object names its BUY counterpart: key the BUY one first.",
-    );
-    if !diagrams.is_empty() {
-        out.push_str(" Structure diagrams are in this bundle: ");
-        escape_into(out, &diagrams.join(", "));
-        out.push('.');
-    }
-    out.push_str("</p>");
-}
-
-fn render_customer(out: &mut String, c: &Ctx, st: Id) {
-    let Some(cu) = c.s.structure(st).and_then(|x| x.customer).and_then(|cu| c.s.customer(cu)) else { return };
-    out.push_str("<p class=sub>Customer ");
-    escape_into(out, &format!("{} {}", cu.id, cu.name));
-    out.push_str(" (orders the data package once; each site orders its tail package)</p><table><tr><th>Site<th>Technology, speed, service identifier</tr>");
-    for site in c.sites_of.get(&cu.id).into_iter().flatten() {
-        let _ = write!(out, "<tr><td>{} ", site.id);
-        escape_into(out, &site.name);
-        out.push_str("<td>");
-        escape_into(out, &site.technology);
-        out.push(' ');
-        escape_into(out, &site.speed);
-        out.push_str(", ");
-        escape_into(out, site.service_identifier.as_deref().unwrap_or("(no service identifier)"));
-        out.push_str(" — ");
-        match site.tail_package {
-            Some(p) => c.write_name(out, p),
-            None => out.push_str("no tail package"),
-        }
-        out.push_str("</td></tr>");
-    }
-    out.push_str("</table>");
 }
 
 /// The body of the build sheet for `sections` (a run of the sheet's sections; the first of the
@@ -665,21 +616,9 @@ pub fn render_sections(
     }
     let c = Ctx { s, currency, sites_of };
     let mut out = String::with_capacity(sections.iter().map(|x| x.steps.len() * 1600).sum::<usize>());
-    for (i, sec) in sections.iter().enumerate() {
-        if i > 0 || !first {
-            out.push_str("</section><section>");
-        }
-        out.push_str("<h2>");
-        escape_into(&mut out, &sec.title);
-        out.push_str("</h2>");
-        if let Some(st) = sec.structure {
-            render_customer(&mut out, &c, st);
-        }
-        for step in &sec.steps {
-            render_step(&mut out, &c, step, changes);
-            out.push('\n');
-        }
-    }
+    Sections { c: &c, sections, first, changes }
+        .render_into(&mut out)
+        .expect("rendering the build sheet into a String cannot fail");
     out
 }
 
@@ -689,45 +628,11 @@ pub fn render_sections(
 /// `nothing_to_key`: the body is empty (no section).
 pub fn render_head(m: &Manifest, nothing_to_key: bool, diagrams: &[String]) -> String {
     let mut out = String::with_capacity(8192);
-    out.push_str("<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><title>Build sheet — ");
-    escape_into(&mut out, &m.catalog_name);
-    out.push_str(" — ");
-    escape_into(&mut out, &m.bundle_id);
-    out.push_str("</title><style>");
-    out.push_str(CSS);
-    out.push_str("</style></head><body><section>");
-    render_header(&mut out, m, diagrams);
-    if nothing_to_key {
-        out.push_str("<p class=note>Nothing to key: the bundle holds no plan changes.</p>");
-    }
+    Head { m, nothing_to_key, diagrams }
+        .render_into(&mut out)
+        .expect("rendering the build sheet into a String cannot fail");
     out
 }
 
 /// What ends the sheet, after the last run of [`render_sections`].
 pub const TAIL: &str = "</section></body></html>\n";
-
-#[cfg(test)]
-mod tests {
-    use super::escape_into;
-
-    #[test]
-    fn escaping_copies_plain_runs_and_replaces_the_five_characters() {
-        let mut out = String::new();
-        for t in ["", "plain", "<b>&'\"", "Café — 5 GB > 2 GB & more", "&&", "é<é"] {
-            out.clear();
-            escape_into(&mut out, t);
-            let by_char: String = t
-                .chars()
-                .map(|c| match c {
-                    '&' => "&amp;".to_string(),
-                    '<' => "&lt;".to_string(),
-                    '>' => "&gt;".to_string(),
-                    '"' => "&quot;".to_string(),
-                    '\'' => "&#39;".to_string(),
-                    c => c.to_string(),
-                })
-                .collect();
-            assert_eq!(out, by_char, "{t}");
-        }
-    }
-}

@@ -6,8 +6,9 @@
 //! plain shapes and text (`svg`, `g`, `title`, `style`, `rect`, `line`, `polyline`, `path`,
 //! `text`): no scripts, no links or external references, no `url(…)` (arrowheads are drawn as
 //! paths, not markers), no `foreignObject`; every piece of text is XML-escaped and stripped of
-//! control characters. Colours carry the status, but the status is also written in every box,
-//! so a black-and-white print says the same.
+//! control characters by [`crate::markup`], the build sheet's escaper too. Colours carry the
+//! status, but the status is also written in every box, so a black-and-white print says the
+//! same.
 //!
 //! Why it is compact: a bundle carries one diagram per structure (thousands in a large
 //! catalog), and they were half of its bytes to write, hash and compress. So each look (fill,
@@ -20,6 +21,7 @@
 
 use std::fmt::Write as _;
 
+use crate::markup::escape_into;
 use crate::model::{Side, Status};
 
 use super::label::{self, SMALL_SIZE};
@@ -120,46 +122,6 @@ classes! {
     KeyApproved = "k-a" "fill:#e4eefa;stroke:#2f6fb5;stroke-width:1.4";
     KeyLive = "k-l" "fill:#e4f3e6;stroke:#2e7d32;stroke-width:1.4";
     KeyRetired = "k-r" "fill:#fbfbfb;stroke:#a0a0a0;stroke-width:1.4;stroke-dasharray:4 2";
-}
-
-/// Escapes text for XML content and attribute values, dropping what XML cannot carry.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    escape_into(&mut out, text);
-    out
-}
-
-/// Appends `text` escaped (see [`escape`]), copying the runs between bytes to replace: the
-/// characters to escape or drop are ASCII, C1 controls (`C2 80`–`C2 9F`) and U+FFFE/U+FFFF
-/// (`EF BF BE`/`EF BF BF`), so the text is scanned as bytes.
-pub fn escape_into(out: &mut String, text: &str) {
-    let b = text.as_bytes();
-    let (mut start, mut i) = (0, 0);
-    while i < b.len() {
-        let (with, len) = match b[i] {
-            b'&' => ("&amp;", 1),
-            b'<' => ("&lt;", 1),
-            b'>' => ("&gt;", 1),
-            b'"' => ("&quot;", 1),
-            b'\'' => ("&apos;", 1),
-            b'\t' | b'\n' | b'\r' => {
-                i += 1;
-                continue;
-            }
-            0..=0x1f | 0x7f => ("", 1),
-            0xc2 if matches!(b.get(i + 1), Some(0x80..=0x9f)) => ("", 2),
-            0xef if b.get(i + 1) == Some(&0xbf) && matches!(b.get(i + 2), Some(0xbe | 0xbf)) => ("", 3),
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
-        out.push_str(&text[start..i]);
-        out.push_str(with);
-        i += len;
-        start = i;
-    }
-    out.push_str(&text[start..]);
 }
 
 /// The box class of a status.
@@ -641,41 +603,6 @@ mod tests {
             s.clear();
             tenths(&mut s, v);
             assert_eq!(s, t, "{v}");
-        }
-    }
-
-    #[test]
-    fn escaping_replaces_markup_and_drops_what_xml_cannot_carry() {
-        assert_eq!(escape("plain"), "plain");
-        assert_eq!(escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;");
-        assert_eq!(escape("x\u{0}y\u{1b}z\u{FFFE}\té\n"), "xyz\té\n");
-        // Byte by byte as the character rule says: every character that is a control (but
-        // tab, line feed, carriage return) or U+FFFE/U+FFFF is dropped, others kept or escaped.
-        let by_char = |t: &str| -> String {
-            t.chars()
-                .map(|c| match c {
-                    '&' => "&amp;".to_string(),
-                    '<' => "&lt;".to_string(),
-                    '>' => "&gt;".to_string(),
-                    '"' => "&quot;".to_string(),
-                    '\'' => "&apos;".to_string(),
-                    '\t' | '\n' | '\r' => c.to_string(),
-                    c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => String::new(),
-                    c => c.to_string(),
-                })
-                .collect()
-        };
-        let chars =
-            ['a', 'é', '€', '\u{7f}', '\u{80}', '\u{9f}', '\u{a0}', '\u{FFFD}', '\u{FFFE}', '\u{FFFF}', '\u{10000}'];
-        for (i, a) in chars.iter().enumerate() {
-            for b in &chars[i..] {
-                let t: String = [*a, '<', *b, '\u{1}', *a, '\t'].iter().collect();
-                assert_eq!(escape(&t), by_char(&t), "{t:?}");
-            }
-        }
-        for c in (0u32..0x250).chain(0xFFF0..0x10010).filter_map(char::from_u32) {
-            let t = c.to_string();
-            assert_eq!(escape(&t), by_char(&t), "U+{:04X}", c as u32);
         }
     }
 }

@@ -204,16 +204,6 @@ pub enum Change {
     },
 }
 
-/// What an applied change did.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Applied {
-    /// The undo label ("Set setup_fee of SP-3").
-    pub label: String,
-    /// The id of the object the change created, if any.
-    pub created: Option<Id>,
-}
-
 impl Change {
     /// The words shown in the undo menu and the history.
     pub fn label(&self) -> String {

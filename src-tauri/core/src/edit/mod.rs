@@ -19,9 +19,9 @@ use crate::id::Id;
 use crate::store::Catalog;
 use crate::value::Stamp;
 
-pub mod change;
+mod change;
 pub(crate) mod plain;
-pub mod plan_field;
+mod plan_field;
 pub mod recipe;
 
 pub use change::Change;

@@ -347,12 +347,8 @@ impl Catalog {
                 CoreError::invalid("path", "the copy's path is not valid UTF-8; choose a plainer name")
             })?;
             self.conn.execute("VACUUM INTO ?1", [tmp_text])?;
-            File::open(&tmp)?.sync_all()?;
-            std::fs::rename(&tmp, dest)?;
-            if let Ok(folder) = File::open(dir) {
-                let _ = folder.sync_all();
-            }
-            Ok(())
+            // Flushed, renamed over the destination, the folder flushed.
+            crate::new_file::put_in_place(&tmp, dest, true)
         })();
         if written.is_err() {
             let _ = std::fs::remove_file(&tmp);

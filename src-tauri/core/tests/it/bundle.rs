@@ -380,7 +380,7 @@ fn returned_ids_turn_plans_live_all_or_nothing() {
     .join("\r\n");
     let before = cat.snapshot().unwrap();
     let r = cat.import_ids(&bad, &stamp()).unwrap();
-    let lines: Vec<&str> = r.problems.iter().map(|p| p.split(':').next().unwrap()).collect();
+    let lines: Vec<&str> = r.problems.iter().map(|p| p.split([':', ',']).next().unwrap()).collect();
     assert_eq!(lines, ["line 3", "line 4", "line 5", "line 6", "line 7", "line 8", "line 9"], "{:#?}", r.problems);
     assert!(r.problems[0].contains("SP-99") && r.problems[2].contains("first on line 2"), "{:#?}", r.problems);
     assert_eq!(cat.snapshot().unwrap(), before, "nothing applied");

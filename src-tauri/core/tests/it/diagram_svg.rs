@@ -158,7 +158,7 @@ fn check_text(text: &str) {
     while let Some(i) = t.find('&') {
         let end = t[i..].find(';').expect("entity ends") + i;
         assert!(
-            ["&amp;", "&lt;", "&gt;", "&quot;", "&apos;"].contains(&&t[i..=end]),
+            ["&amp;", "&lt;", "&gt;", "&quot;", "&#39;"].contains(&&t[i..=end]),
             "only predefined entities: {}",
             &t[i..=end]
         );
@@ -283,7 +283,7 @@ fn text_fits_its_box_and_the_full_name_is_kept_for_hover() {
             }
             let svg = diagram::svg::write(&d);
             assert!(
-                svg.contains(&format!("{}: {}</title>", n.key, diagram::svg::escape(&n.name))),
+                svg.contains(&format!("{}: {}</title>", n.key, plansmith_core::markup::escape(&n.name))),
                 "{}'s full name is in its <title>",
                 n.key
             );

@@ -18,7 +18,6 @@ mod interchange;
 mod interchange_fixture;
 mod interchange_props;
 mod interchange_schema;
-mod json_text;
 mod lifecycle;
 mod progress;
 mod rules;
