@@ -99,11 +99,18 @@ fn written(e: zip::result::ZipError) -> CoreError {
     }
 }
 
+/// What a [`PackWriter`] gathers before it hashes and deflates it.
+const PIECE: usize = 1 << 20;
+
 /// An entry compressed as it is written (catalog.json, the build sheet: 150 and 200 MB on a
 /// large export), hashed (SHA-256, for the manifest) on the way; the whole text is never held.
+/// What is written is gathered into pieces of 1 MiB before it is hashed and deflated, so a
+/// caller writing token by token (a JSON serializer) costs no more than one writing whole
+/// pages, and the bytes do not depend on how the text was cut into writes.
 pub struct PackWriter {
     builder: ZipFileBuilder,
     name: String,
+    piece: Vec<u8>,
     sha: sha2::Sha256,
     size: u64,
 }
@@ -114,13 +121,23 @@ impl PackWriter {
         Ok(PackWriter {
             builder: ZipFileBuilder::new(name, options(at)).map_err(written)?,
             name: name.to_string(),
+            piece: Vec::with_capacity(PIECE),
             sha: sha2::Sha256::new(),
             size: 0,
         })
     }
 
+    /// Hashes and deflates the gathered piece.
+    fn take_piece(&mut self) -> std::io::Result<()> {
+        self.sha.update(&self.piece);
+        self.builder.write_all(&self.piece)?;
+        self.piece.clear();
+        Ok(())
+    }
+
     /// The entry's size, its SHA-256 (lowercase hex) and the packed entry.
-    pub fn finish(self) -> Result<(u64, String, Packed)> {
+    pub fn finish(mut self) -> Result<(u64, String, Packed)> {
+        self.take_piece()?;
         if self.size > MOST_BYTES {
             return Err(too_big(&format!("{} of {} bytes", self.name, self.size)));
         }
@@ -131,10 +148,17 @@ impl PackWriter {
 
 impl Write for PackWriter {
     fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        let n = self.builder.write(data)?;
-        self.sha.update(&data[..n]);
-        self.size += n as u64;
-        Ok(n)
+        if self.piece.len() + data.len() > PIECE && !self.piece.is_empty() {
+            self.take_piece()?;
+        }
+        if data.len() >= PIECE {
+            self.sha.update(data);
+            self.builder.write_all(data)?;
+        } else {
+            self.piece.extend_from_slice(data);
+        }
+        self.size += data.len() as u64;
+        Ok(data.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
@@ -224,21 +248,23 @@ mod tests {
     fn an_entry_packed_as_written_is_the_entry_packed_whole() {
         let at = Timestamp::from_unix_seconds(1_767_225_600);
         let big: Vec<u8> = (0..(2 << 20) + 777).map(|i| (i % 251) as u8 ^ (i / 7919) as u8).collect();
-        let mut w = PackWriter::new("e", at).unwrap();
-        for piece in big.chunks(333_333) {
-            w.write_all(piece).unwrap();
-        }
-        let (size, sha, streamed) = w.finish().unwrap();
-        assert_eq!((size, sha.as_str()), (big.len() as u64, crate::bundle::manifest::sha256_hex(&big).as_str()));
-        let whole = pack("e", &big, at).unwrap();
         let bytes = |p: Packed| {
             let mut z = ZipWriter::new(Vec::new());
             z.add(p).unwrap();
             z.finish().unwrap()
         };
-        let (a, b) = (bytes(streamed), bytes(whole));
-        assert!(a == b, "the same entry written in pieces and whole differs");
-        assert_eq!(read_back(a), vec![("e".to_string(), big)]);
+        let whole = bytes(pack("e", &big, at).unwrap());
+        // Written in large pieces, and token by token as a serializer writes: the same bytes.
+        for cut in [333_333, 7] {
+            let mut w = PackWriter::new("e", at).unwrap();
+            for piece in big.chunks(cut) {
+                w.write_all(piece).unwrap();
+            }
+            let (size, sha, streamed) = w.finish().unwrap();
+            assert_eq!((size, sha.as_str()), (big.len() as u64, crate::bundle::manifest::sha256_hex(&big).as_str()));
+            assert!(bytes(streamed) == whole, "the entry written in pieces of {cut} differs from it packed whole");
+        }
+        assert_eq!(read_back(whole), vec![("e".to_string(), big)]);
     }
 
     #[test]

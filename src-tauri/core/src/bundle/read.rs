@@ -363,8 +363,12 @@ impl<'a> Archive<'a> {
     /// its CRC-32 checked; a stream longer than declared is refused at the first byte beyond.
     fn inflate(&mut self, l: &Listed, mut each: impl FnMut(&[u8])) -> Result<()> {
         let name = &l.name;
-        let corrupt = |e: &dyn std::fmt::Display| bad(format!("the entry '{name}' is corrupt or damaged ({e})"));
-        let f = self.zip.by_index(l.index).map_err(|e| corrupt(&e))?;
+        let corrupt = || {
+            bad(format!(
+                "the entry '{name}' is corrupt: its compressed data does not inflate (the file was damaged on the way; ask for the bundle again)"
+            ))
+        };
+        let f = self.zip.by_index(l.index).map_err(|_| corrupt())?;
         let mut limited = f.take(l.size + 1);
         let mut buf = vec![0u8; 64 << 10];
         let mut got: u64 = 0;
@@ -383,7 +387,7 @@ impl<'a> Archive<'a> {
                 Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
                     return Err(bad(format!("the entry '{name}' is cut short (truncated or damaged archive)")));
                 }
-                Err(e) => return Err(corrupt(&e)),
+                Err(_) => return Err(corrupt()),
             };
             got += n as u64;
             if got > l.size {
