@@ -249,7 +249,7 @@ fn mark_up(rng: &mut Rng, buy: i64) -> i64 {
 
 /// The reference data the generator uses, put back if a user removed it.
 fn ensure_reference(tx: &Transaction) -> Result<()> {
-    crate::reference::seed_starter_set(tx)?;
+    crate::store::starter_set::seed_starter_set(tx)?;
     // The generator relies on these being what the starter set says.
     let ok: bool = tx.query_row(
         "SELECT (SELECT category FROM service_type WHERE code = 'MBB') = 'data'

@@ -1,18 +1,9 @@
 //! The `plansmith` binary as ops and scripts use it: real processes, real files, exit codes and
 //! what is printed on stdout and stderr.
 
-use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-fn plansmith(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_plansmith"))
-        .args(args)
-        .env("SOURCE_DATE_EPOCH", "1767225600")
-        .env("PLANSMITH_USER", "cli-test")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run plansmith")
-}
+use crate::run::{demo, plansmith, stderr, stdout};
 
 fn with_stdin(args: &[&str], input: &str) -> Output {
     use std::io::Write;
@@ -28,26 +19,12 @@ fn with_stdin(args: &[&str], input: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
 /// A user error: exit 2 (or 1), one line on stderr starting "plansmith:", no panic or backtrace.
 fn assert_clean_error(o: &Output, code: i32, needle: &str) {
     let err = stderr(o);
     assert_eq!(o.status.code(), Some(code), "stdout: {}\nstderr: {err}", stdout(o));
     assert!(err.contains(needle), "stderr should mention {needle:?}: {err}");
     assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "{err}");
-}
-
-fn demo(dir: &Path) -> PathBuf {
-    let p = dir.join("demo.plansmith");
-    let o = plansmith(&["new", p.to_str().unwrap(), "--demo"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    p
 }
 
 #[test]

@@ -4,31 +4,9 @@
 //! (rsvg-convert, Debian package librsvg2-bin) turns into a picture of the right size.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
-fn plansmith(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_plansmith"))
-        .args(args)
-        .env("SOURCE_DATE_EPOCH", "1767225600")
-        .env("PLANSMITH_USER", "cli-test")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run plansmith")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn demo(dir: &Path) -> PathBuf {
-    let p = dir.join("demo.plansmith");
-    let o = plansmith(&["new", p.to_str().unwrap(), "--demo"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    p
-}
+use crate::run::{demo, plansmith, stderr, stdout};
 
 fn assert_refused(o: &Output, needle: &str) {
     let err = stderr(o);

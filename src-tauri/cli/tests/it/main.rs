@@ -6,3 +6,4 @@ mod cli;
 mod crash;
 mod diagram;
 mod rating;
+mod run;

@@ -2,38 +2,15 @@
 //! month as text, JSON and CSV, saved scenarios, and one clear sentence with the documented
 //! exit code for bad input.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-fn plansmith(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_plansmith"))
-        .args(args)
-        .env("SOURCE_DATE_EPOCH", "1767225600")
-        .env("PLANSMITH_USER", "cli-test")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run plansmith")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use crate::run::{demo, plansmith, stderr, stdout};
 
 fn assert_clean_error(o: &Output, code: i32, needle: &str) {
     let err = stderr(o);
     assert_eq!(o.status.code(), Some(code), "stdout: {}\nstderr: {err}", stdout(o));
     assert!(err.contains(needle), "stderr should mention {needle:?}: {err}");
     assert!(err.starts_with("plansmith: ") && err.trim_end().lines().count() == 1, "one sentence: {err}");
-}
-
-fn demo(dir: &Path) -> PathBuf {
-    let p = dir.join("demo.plansmith");
-    let o = plansmith(&["new", p.to_str().unwrap(), "--demo"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    p
 }
 
 #[test]
@@ -70,10 +47,13 @@ fn rates_harbour_cafes_as_text_json_and_csv() {
     assert!(rows[0].starts_with("period,from,to,charge,one_off,object,description"), "{csv}");
     let excess = rows.iter().find(|r| r.contains(",excess,")).expect("an excess row");
     assert!(excess.ends_with(",300.00,SP-1,1.50,180.00,120.00"), "{excess}");
-    let sell: i64 = rows[1..].iter().map(|r| {
-        let cols: Vec<&str> = r.rsplitn(6, ',').collect();
-        cols[4].replace('.', "").parse::<i64>().unwrap()
-    }).sum();
+    let sell: i64 = rows[1..]
+        .iter()
+        .map(|r| {
+            let cols: Vec<&str> = r.rsplitn(6, ',').collect();
+            cols[4].replace('.', "").parse::<i64>().unwrap()
+        })
+        .sum();
     assert_eq!(sell, 179_300 + 179_400, "the rows add up to SELL's monthly and one-off totals: {csv}");
 }
 
@@ -81,7 +61,8 @@ fn rates_harbour_cafes_as_text_json_and_csv() {
 fn rates_the_mobile_structure_with_top_ups() {
     let d = tempfile::tempdir().unwrap();
     let p = demo(d.path());
-    let o = plansmith(&["rate", p.to_str().unwrap(), "ST-2", "--usage", "70GB", "--top-ups", "--periods", "1", "--json"]);
+    let o =
+        plansmith(&["rate", p.to_str().unwrap(), "ST-2", "--usage", "70GB", "--top-ups", "--periods", "1", "--json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     // 45 + 15 + 5 × 5 + 3 × 9 + 2 × 20 + 1 GB × 10 = 162 (see the core's hand-worked case).
@@ -93,7 +74,19 @@ fn saves_lists_uses_and_deletes_scenarios() {
     let d = tempfile::tempdir().unwrap();
     let p = demo(d.path());
     let f = p.to_str().unwrap();
-    let o = plansmith(&["scenario", "save", f, "ST-1", "Eight sites", "--sites", "8", "--usage", "620GB", "--start", "2026-07-01"]);
+    let o = plansmith(&[
+        "scenario",
+        "save",
+        f,
+        "ST-1",
+        "Eight sites",
+        "--sites",
+        "8",
+        "--usage",
+        "620GB",
+        "--start",
+        "2026-07-01",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("ok Save scenario 'Eight sites' of ST-1"), "{}", stdout(&o));
     let o = plansmith(&["scenario", "list", f]);
@@ -109,7 +102,11 @@ fn saves_lists_uses_and_deletes_scenarios() {
     assert_eq!(v["periods"][0]["totals"]["sell"]["monthly"], 179_100);
     // Undo removes the saved scenario.
     assert!(plansmith(&["undo", f]).status.success());
-    assert_clean_error(&plansmith(&["rate", f, "ST-1", "--scenario", "Eight sites"]), 2, "no saved scenario 'Eight sites'");
+    assert_clean_error(
+        &plansmith(&["rate", f, "ST-1", "--scenario", "Eight sites"]),
+        2,
+        "no saved scenario 'Eight sites'",
+    );
     assert!(plansmith(&["redo", f]).status.success());
     let o = plansmith(&["scenario", "delete", f, "ST-1", "Eight sites"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -142,7 +139,8 @@ fn bad_input_gets_one_sentence_and_the_documented_exit_code() {
     .unwrap();
     let o = plansmith(&["apply", f, changes.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let ids: Vec<String> = stdout(&o).lines().filter_map(|l| l.split_once(" -> ").map(|(_, id)| id.trim().to_string())).collect();
+    let ids: Vec<String> =
+        stdout(&o).lines().filter_map(|l| l.split_once(" -> ").map(|(_, id)| id.trim().to_string())).collect();
     let more = [
         format!(r#"{{"op":"add_service_plan","package_plan":"{}","service_plan":"{}"}}"#, ids[1], ids[2]),
         format!(r#"{{"op":"add_structure_member","structure":"{}","object":"{}","role":"member"}}"#, ids[0], ids[1]),

@@ -15,6 +15,7 @@
 pub mod history;
 pub mod migrate;
 pub mod schema;
+pub mod starter_set;
 
 use std::fs::{File, OpenOptions};
 use std::io::Read;
@@ -240,7 +241,7 @@ impl Catalog {
                     stamp.at.to_string()
                 ],
             )?;
-            crate::reference::seed_starter_set(&conn)?;
+            starter_set::seed_starter_set(&conn)?;
             conn.pragma_update(None, "journal_mode", "WAL")?;
             conn.close().map_err(|(_, e)| CoreError::from(e))?;
         }
