@@ -5,8 +5,8 @@
 
 use std::path::PathBuf;
 
-use plansmith_core::edit::recipe::build_step::step_actions_of;
 use plansmith_core::bundle::ExportOptions;
+use plansmith_core::edit::recipe::build_step::step_actions_of;
 use plansmith_core::progress::progress_of;
 use plansmith_core::relations::Relations;
 use plansmith_core::{Catalog, ErrorKind, NewCatalog, rules};

@@ -19,12 +19,12 @@ use serde_json::Value;
 use crate::ipc_error::IpcError;
 
 pub use crate::recent_catalogs::RecentCatalog;
-pub use plansmith_core::edit::recipe::build_step::StepAction;
 pub use plansmith_core::bundle::{Exported, Preview};
 pub use plansmith_core::candidates::{CandidatePage, CandidateQuery};
 pub use plansmith_core::customers::{CustomerDetail, CustomerPage, CustomerQuery};
 pub use plansmith_core::detail::ObjectDetail;
 pub use plansmith_core::diagram::Diagram;
+pub use plansmith_core::edit::recipe::build_step::StepAction;
 pub use plansmith_core::lifecycle::ApprovalPlan;
 pub use plansmith_core::progress::Progress;
 pub use plansmith_core::query::{ListPage, ListQuery};

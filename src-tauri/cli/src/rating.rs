@@ -50,15 +50,21 @@ fn subject_of(s: &str) -> Result<Id> {
 
 fn purchase(text: &str) -> Result<AddOnPurchase> {
     let (body, period) = match text.split_once('@') {
-        Some((b, p)) => (b, Some(p.trim().parse::<u32>().map_err(|_| {
-            anyhow::anyhow!("--buy '{text}': the period after @ is not a number; write it like AO-4x2@3")
-        })?)),
+        Some((b, p)) => (
+            b,
+            Some(p.trim().parse::<u32>().map_err(|_| {
+                anyhow::anyhow!("--buy '{text}': the period after @ is not a number; write it like AO-4x2@3")
+            })?),
+        ),
         None => (text, None),
     };
     let (id, count) = match body.split_once(['x', '×']) {
-        Some((id, n)) => (id, n.trim().parse::<u32>().map_err(|_| {
-            anyhow::anyhow!("--buy '{text}': the count after x is not a whole number; write it like AO-4x2")
-        })?),
+        Some((id, n)) => (
+            id,
+            n.trim().parse::<u32>().map_err(|_| {
+                anyhow::anyhow!("--buy '{text}': the count after x is not a whole number; write it like AO-4x2")
+            })?,
+        ),
         None => (body, 1),
     };
     Ok(AddOnPurchase { add_on: id.trim().parse()?, count, period })
@@ -100,7 +106,14 @@ fn scenario(cat: &Catalog, subject: Id, name: Option<&str>, a: &ScenarioArgs) ->
 }
 
 /// `plansmith rate`.
-pub fn rate(file: &Path, subject: &str, name: Option<&str>, a: &ScenarioArgs, json: bool, csv: bool) -> Result<Outcome> {
+pub fn rate(
+    file: &Path,
+    subject: &str,
+    name: Option<&str>,
+    a: &ScenarioArgs,
+    json: bool,
+    csv: bool,
+) -> Result<Outcome> {
     let cat = Catalog::open_read_only(file)?;
     let subject = subject_of(subject)?;
     let sc = scenario(&cat, subject, name, a)?;
@@ -187,7 +200,12 @@ fn percent(bp: Option<i64>) -> String {
 }
 
 fn margin_text(c: &Currency, m: &Margin) -> String {
-    format!("{} (margin {} of SELL, markup {} on BUY)", money(c, m.amount), percent(m.margin_percent_bp), percent(m.markup_percent_bp))
+    format!(
+        "{} (margin {} of SELL, markup {} on BUY)",
+        money(c, m.amount),
+        percent(m.margin_percent_bp),
+        percent(m.markup_percent_bp)
+    )
 }
 
 fn line_text(out: &mut String, c: &Currency, l: &LinePair) {
@@ -207,7 +225,15 @@ fn line_text(out: &mut String, c: &Currency, l: &LinePair) {
 
 fn to_text(r: &Rating, c: &Currency) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{} {} — scenario '{}' ({}, {} periods)", r.subject, r.subject_name, r.scenario, r.currency, r.periods.len());
+    let _ = writeln!(
+        out,
+        "{} {} — scenario '{}' ({}, {} periods)",
+        r.subject,
+        r.subject_name,
+        r.scenario,
+        r.currency,
+        r.periods.len()
+    );
     for p in &r.periods {
         let _ = writeln!(out, "\nPeriod {} ({} to {})", p.period, p.from, p.to);
         for l in &p.lines {
@@ -227,10 +253,22 @@ fn to_text(r: &Rating, c: &Currency) -> String {
     }
     let t = &r.totals;
     let _ = writeln!(out, "\nAll {} periods", r.periods.len());
-    let _ = writeln!(out, "  SELL: one-off {}, monthly {}, total {}", money(c, t.sell.one_off), money(c, t.sell.monthly), money(c, t.sell.total));
+    let _ = writeln!(
+        out,
+        "  SELL: one-off {}, monthly {}, total {}",
+        money(c, t.sell.one_off),
+        money(c, t.sell.monthly),
+        money(c, t.sell.total)
+    );
     match (&t.buy, &t.margin) {
         (Some(b), Some(m)) => {
-            let _ = writeln!(out, "  BUY:  one-off {}, monthly {}, total {}", money(c, b.one_off), money(c, b.monthly), money(c, b.total));
+            let _ = writeln!(
+                out,
+                "  BUY:  one-off {}, monthly {}, total {}",
+                money(c, b.one_off),
+                money(c, b.monthly),
+                money(c, b.total)
+            );
             let _ = writeln!(out, "  Margin: one-off {}", margin_text(c, &m.one_off));
             let _ = writeln!(out, "          monthly {}", margin_text(c, &m.monthly));
             let _ = writeln!(out, "          total {}", margin_text(c, &m.total));
@@ -257,7 +295,8 @@ fn to_csv(r: &Rating, c: &Currency) -> String {
     );
     for p in &r.periods {
         for l in &p.lines {
-            let charge = serde_json::to_value(l.charge).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            let charge =
+                serde_json::to_value(l.charge).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
             let (bo, br, ba) = match &l.buy {
                 Some(b) => (b.object.to_string(), money(c, b.rate), money(c, b.amount)),
                 None => (String::new(), String::new(), String::new()),

@@ -752,7 +752,10 @@ fn check(doc: &Document) -> Result<()> {
             index.refer(&format!("{p}.purchases[{j}].add_on"), b.add_on, EntityKind::BoltOnAddOn)?;
         }
         if !names.insert((sc.subject, sc.name.as_str())) {
-            return Err(bad(format!("{p}.name"), format!("{} has two scenarios named '{}'; rename one", sc.subject, sc.name)));
+            return Err(bad(
+                format!("{p}.name"),
+                format!("{} has two scenarios named '{}'; rename one", sc.subject, sc.name),
+            ));
         }
     }
 

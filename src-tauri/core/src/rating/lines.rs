@@ -228,20 +228,50 @@ pub struct Rating {
 /// Every assumption rating may apply, in id order; the text is what docs/rating.md says.
 pub const ASSUMPTIONS: &[(&str, &str)] = &[
     ("RAT-01", "A period is a calendar month; period 1 runs from the start day to the end of its month."),
-    ("RAT-02", "Pro rata: in period 1 the access fee and the allocation are scaled by the days from the start day to the month's end (both included) over the days in the month; the prorated allocation is rounded to a whole KB, second, unit or cent, half away from zero."),
+    (
+        "RAT-02",
+        "Pro rata: in period 1 the access fee and the allocation are scaled by the days from the start day to the month's end (both included) over the days in the month; the prorated allocation is rounded to a whole KB, second, unit or cent, half away from zero.",
+    ),
     ("RAT-03", "A plan that does not recur charges its access fee once, in period 1."),
-    ("RAT-04", "Shared data: the scenario's data usage is the customer's total across all sites; it is rated once against the pool's service plan."),
-    ("RAT-05", "With a number of sites given, every site orders the same tail package (the first site's, else the structure's SELL tail package)."),
-    ("RAT-06", "Every ordered service uses the scenario's usage and buys the same add-ons; a package with several service plans gives each of them that usage."),
+    (
+        "RAT-04",
+        "Shared data: the scenario's data usage is the customer's total across all sites; it is rated once against the pool's service plan.",
+    ),
+    (
+        "RAT-05",
+        "With a number of sites given, every site orders the same tail package (the first site's, else the structure's SELL tail package).",
+    ),
+    (
+        "RAT-06",
+        "Every ordered service uses the scenario's usage and buys the same add-ons; a package with several service plans gives each of them that usage.",
+    ),
     ("RAT-07", "Bolt-ons in one bolt-on group are alternatives: a service takes the first one linked from each group."),
-    ("RAT-08", "An add-on bought in a period counts and is charged in full for that period: the scenario does not say on which day it is bought."),
-    ("RAT-09", "An add-on quota with bonus type none counts at once, like at_start; an at_end quota counts in the next period only, and one bought in the last period falls outside the scenario."),
-    ("RAT-10", "The carrier's bill holds the BUY counterparts of the add-ons the customer bought, as many, even above the BUY allowance's max occurrence."),
-    ("RAT-11", "Usage inside the quota (quota plus bonus) is charged at the excess rate when the plan charges usage in the quota; the excess above it is charged as well."),
+    (
+        "RAT-08",
+        "An add-on bought in a period counts and is charged in full for that period: the scenario does not say on which day it is bought.",
+    ),
+    (
+        "RAT-09",
+        "An add-on quota with bonus type none counts at once, like at_start; an at_end quota counts in the next period only, and one bought in the last period falls outside the scenario.",
+    ),
+    (
+        "RAT-10",
+        "The carrier's bill holds the BUY counterparts of the add-ons the customer bought, as many, even above the BUY allowance's max occurrence.",
+    ),
+    (
+        "RAT-11",
+        "Usage inside the quota (quota plus bonus) is charged at the excess rate when the plan charges usage in the quota; the excess above it is charged as well.",
+    ),
     ("RAT-12", "Usage above every allowance on a plan that names no excess rate is not charged."),
     ("RAT-13", "An add-on's set-up fee is charged once, in the first period it is bought."),
-    ("RAT-14", "Excess rates are per GB (1 GB = 1,048,576 KB) for data, per minute for seconds, per unit for units, and per whole currency unit for dollar values, rated to the KB, second, unit or cent."),
-    ("RAT-15", "The carrier's charge is unknown (not zero) for a SELL object without a BUY counterpart and for a retailer's BUY object that carries no prices; BUY totals and margins are then unknown too."),
+    (
+        "RAT-14",
+        "Excess rates are per GB (1 GB = 1,048,576 KB) for data, per minute for seconds, per unit for units, and per whole currency unit for dollar values, rated to the KB, second, unit or cent.",
+    ),
+    (
+        "RAT-15",
+        "The carrier's charge is unknown (not zero) for a SELL object without a BUY counterpart and for a retailer's BUY object that carries no prices; BUY totals and margins are then unknown too.",
+    ),
     ("RAT-16", "A blank fee on a BUY object of a wholesaler means no fee (zero)."),
     ("RAT-17", "Buying top-ups as needed skips add-ons whose quota counts only next period (at_end)."),
     ("RAT-18", "Margin % is margin ÷ SELL and markup % is margin ÷ BUY, in basis points rounded half away from zero."),

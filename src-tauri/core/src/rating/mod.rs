@@ -19,7 +19,9 @@ pub mod scenario;
 pub mod store;
 
 pub use engine::{rate, rate_with};
-pub use lines::{Assumption, Charge, Line, LinePair, Margin, MarginTotals, PeriodRating, Rating, SideTotals, Totals, Unit};
+pub use lines::{
+    Assumption, Charge, Line, LinePair, Margin, MarginTotals, PeriodRating, Rating, SideTotals, Totals, Unit,
+};
 pub use scenario::{AddOnPurchase, Scenario, Usage};
 
 use crate::value::Money;

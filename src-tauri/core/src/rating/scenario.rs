@@ -98,12 +98,19 @@ impl Scenario {
     pub fn check(&self) -> Result<()> {
         let who = format!("scenario '{}'", self.name);
         if self.name.trim().is_empty() {
-            return Err(CoreError::invalid("name", "scenario name: it is empty; give the scenario a name, e.g. '6 sites, 620 GB'"));
+            return Err(CoreError::invalid(
+                "name",
+                "scenario name: it is empty; give the scenario a name, e.g. '6 sites, 620 GB'",
+            ));
         }
         if !matches!(self.subject.kind, EntityKind::Structure | EntityKind::Customer) {
             return Err(CoreError::invalid(
                 "subject",
-                format!("{who}: subject {} is a {}; rate a structure (ST-n) or a customer (CU-n)", self.subject, self.subject.kind.label()),
+                format!(
+                    "{who}: subject {} is a {}; rate a structure (ST-n) or a customer (CU-n)",
+                    self.subject,
+                    self.subject.kind.label()
+                ),
             ));
         }
         if self.periods == 0 || self.periods > MAX_PERIODS {
@@ -113,7 +120,10 @@ impl Scenario {
             ));
         }
         if self.sites == Some(0) {
-            return Err(CoreError::invalid("sites", format!("{who}: sites is 0; give at least 1 site, or leave it out to use the customer's sites")));
+            return Err(CoreError::invalid(
+                "sites",
+                format!("{who}: sites is 0; give at least 1 site, or leave it out to use the customer's sites"),
+            ));
         }
         if self.services == Some(0) {
             return Err(CoreError::invalid("services", format!("{who}: services is 0; order at least 1 service")));
@@ -122,7 +132,10 @@ impl Scenario {
             match p {
                 Some(p) if p == 0 || p > self.periods => Err(CoreError::invalid(
                     field,
-                    format!("{who}: {field} names period {p}, but the scenario has periods 1 to {}; pick one of them", self.periods),
+                    format!(
+                        "{who}: {field} names period {p}, but the scenario has periods 1 to {}; pick one of them",
+                        self.periods
+                    ),
                 )),
                 _ => Ok(()),
             }
@@ -151,10 +164,15 @@ impl Scenario {
     /// The usage of `value_type` in `period`: that period's own figure, else the every-period
     /// one, else nothing.
     pub fn usage_in(&self, value_type: IncludedValueType, period: u32) -> i64 {
-        let own = self.usage.iter().filter(|u| u.value_type == value_type && u.period == Some(period)).map(|u| u.amount);
+        let own =
+            self.usage.iter().filter(|u| u.value_type == value_type && u.period == Some(period)).map(|u| u.amount);
         let every = self.usage.iter().filter(|u| u.value_type == value_type && u.period.is_none()).map(|u| u.amount);
         let own: Vec<i64> = own.collect();
-        if own.is_empty() { every.fold(0i64, |a, b| a.saturating_add(b)) } else { own.into_iter().fold(0, |a, b| a.saturating_add(b)) }
+        if own.is_empty() {
+            every.fold(0i64, |a, b| a.saturating_add(b))
+        } else {
+            own.into_iter().fold(0, |a, b| a.saturating_add(b))
+        }
     }
 }
 
@@ -166,7 +184,9 @@ impl Usage {
         let bad = |why: &str| {
             CoreError::invalid(
                 "usage",
-                format!("usage '{text}': {why}; write it like 620GB, 500MB, 300min, 50sms or $12.50 (add @N for period N only)"),
+                format!(
+                    "usage '{text}': {why}; write it like 620GB, 500MB, 300min, 50sms or $12.50 (add @N for period N only)"
+                ),
             )
         };
         let (body, period) = match text.split_once('@') {

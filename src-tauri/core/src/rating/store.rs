@@ -30,7 +30,10 @@ fn read(conn: &Connection, subject: Option<Id>) -> Result<Vec<Scenario>> {
     let mut out = Vec::new();
     for b in bodies {
         let b = b?;
-        out.push(serde_json::from_str(&b).map_err(|e| CoreError::internal(format!("a saved scenario cannot be read ({e}): {b}")))?);
+        out.push(
+            serde_json::from_str(&b)
+                .map_err(|e| CoreError::internal(format!("a saved scenario cannot be read ({e}): {b}")))?,
+        );
     }
     Ok(out)
 }
@@ -71,13 +74,15 @@ pub fn save_in(tx: &Transaction, scenario: &Scenario) -> Result<()> {
     sc.check()?;
     subject_exists(tx, sc.subject)?;
     for b in &sc.purchases {
-        let side: Option<String> = tx
-            .query_row("SELECT side FROM bolt_on_add_on WHERE id = ?1", [b.add_on.n], |r| r.get(0))
-            .optional()?;
+        let side: Option<String> =
+            tx.query_row("SELECT side FROM bolt_on_add_on WHERE id = ?1", [b.add_on.n], |r| r.get(0)).optional()?;
         if side.as_deref() != Some("SELL") {
             return Err(CoreError::invalid(
                 "purchases",
-                format!("scenario '{}': {} is not a SELL add-on of this catalog; name the SELL add-on the customer buys", sc.name, b.add_on),
+                format!(
+                    "scenario '{}': {} is not a SELL add-on of this catalog; name the SELL add-on the customer buys",
+                    sc.name, b.add_on
+                ),
             ));
         }
     }
@@ -101,10 +106,13 @@ fn kind_rank(k: EntityKind) -> i64 {
 
 /// Deletes the saved scenario `name` of `subject`.
 pub fn delete_in(tx: &Transaction, subject: Id, name: &str) -> Result<()> {
-    let n = tx.execute("DELETE FROM scenario WHERE subject = ?1 AND name = ?2", params![subject.to_string(), name.trim()])?;
+    let n =
+        tx.execute("DELETE FROM scenario WHERE subject = ?1 AND name = ?2", params![subject.to_string(), name.trim()])?;
     if n == 0 {
-        return Err(CoreError::not_found(format!("scenario: {subject} has no saved scenario '{name}'; `plansmith scenario list FILE {subject}` lists them"))
-            .with_field("scenario"));
+        return Err(CoreError::not_found(format!(
+            "scenario: {subject} has no saved scenario '{name}'; `plansmith scenario list FILE {subject}` lists them"
+        ))
+        .with_field("scenario"));
     }
     Ok(())
 }

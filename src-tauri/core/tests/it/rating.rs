@@ -38,7 +38,9 @@ fn gb(n: i64) -> Usage {
 
 fn money(r: &Rating, period: usize, charge: Charge, object: Id) -> (Money, Option<Money>) {
     let p = r.periods[period - 1].lines.iter().find(|l| l.charge == charge && l.sell.object == object);
-    let p = p.unwrap_or_else(|| panic!("no {charge:?} line of {object} in period {period}: {:#?}", r.periods[period - 1].lines));
+    let p = p.unwrap_or_else(|| {
+        panic!("no {charge:?} line of {object} in period {period}: {:#?}", r.periods[period - 1].lines)
+    });
     (p.sell.amount, p.buy.as_ref().map(|b| b.amount))
 }
 
@@ -140,7 +142,11 @@ fn mobile(s: &Snapshot) -> (Id, Id, Id, [Id; 3]) {
         st,
         sell(K::ServicePlan, "Mobile Business 40"),
         sell(K::BoltOn, "Mobile data 8 GB"),
-        [sell(K::BoltOnAddOn, "Mobile data top-up 1"), sell(K::BoltOnAddOn, "Mobile data top-up 2"), sell(K::BoltOnAddOn, "Mobile data top-up 5")],
+        [
+            sell(K::BoltOnAddOn, "Mobile data top-up 1"),
+            sell(K::BoltOnAddOn, "Mobile data top-up 2"),
+            sell(K::BoltOnAddOn, "Mobile data top-up 5"),
+        ],
     )
 }
 
@@ -246,7 +252,12 @@ struct Mini {
 }
 
 impl Mini {
-    fn new(currency: &str, tier: Tier, allocation: IncludedValue, add_ons: &[(i64, i64, BonusType, i64, i64, i64)]) -> Mini {
+    fn new(
+        currency: &str,
+        tier: Tier,
+        allocation: IncludedValue,
+        add_ons: &[(i64, i64, BonusType, i64, i64, i64)],
+    ) -> Mini {
         let mut pps = vec![];
         let mut sps = vec![];
         let mut bos = vec![];
@@ -254,7 +265,11 @@ impl Mini {
         for (n, side) in [(1, Side::Buy), (2, Side::Sell)] {
             let cp = |k: EntityKind| (side == Side::Sell).then_some(Id::new(k, 1));
             let mut pp = plan(K::PackagePlan, n, side, "Mobile package");
-            pp.detail = PlanDetail::PackagePlan(PackagePlanFields { service_plans: vec![Id::new(K::ServicePlan, n)], weighting: 0, included_value: None });
+            pp.detail = PlanDetail::PackagePlan(PackagePlanFields {
+                service_plans: vec![Id::new(K::ServicePlan, n)],
+                weighting: 0,
+                included_value: None,
+            });
             pp.buy_counterpart = cp(K::PackagePlan);
             let mut sp = plan(K::ServicePlan, n, side, "Mobile service");
             sp.buy_counterpart = cp(K::ServicePlan);
@@ -281,7 +296,12 @@ impl Mini {
                     included_value_type: Some(allocation.value_type),
                     is_provisioned: false,
                     provisioning_key: None,
-                    quotas: vec![Quota { value_type: allocation.value_type, bonus_type: Some(*bonus), amount: *amount, weight: Some(*weight) }],
+                    quotas: vec![Quota {
+                        value_type: allocation.value_type,
+                        bonus_type: Some(*bonus),
+                        amount: *amount,
+                        weight: Some(*weight),
+                    }],
                     available_in_api: None,
                     available_in_user_portal: None,
                 });
@@ -293,7 +313,12 @@ impl Mini {
         }
         aos.sort_by_key(|p| p.id.n);
         let links: Vec<BoltOnLink> = (1..=2)
-            .map(|n| BoltOnLink { id: Id::new(K::BoltOnLink, n), service_plan: Id::new(K::ServicePlan, n), bolt_on: Id::new(K::BoltOn, n), behaviour: Some(Behaviour::Optional) })
+            .map(|n| BoltOnLink {
+                id: Id::new(K::BoltOnLink, n),
+                service_plan: Id::new(K::ServicePlan, n),
+                bolt_on: Id::new(K::BoltOn, n),
+                behaviour: Some(Behaviour::Optional),
+            })
             .collect();
         let mut allowances = vec![];
         for (i, a) in add_ons.iter().enumerate() {
@@ -411,7 +436,8 @@ fn usage_inside_the_quota_is_charged_when_the_plan_says_so() {
     // SP-2 bills data itself: quota 10 GB + bonus 1 GB, excess 2.00/GB, charge in quota; no
     // bolt-on of data (the allocation is SMS). 12.5 GB used: 11 GB inside × 2.00 = 22.00 and
     // 1.5 GB above × 2.00 = 3.00. BUY: quota 10 GB at 1.00, not charged in quota: 2.5 GB × 1.00.
-    let mut m = Mini::new("AUD", Tier::Wholesale, IncludedValue { value_type: IncludedValueType::Units, amount: 100 }, &[]);
+    let mut m =
+        Mini::new("AUD", Tier::Wholesale, IncludedValue { value_type: IncludedValueType::Units, amount: 100 }, &[]);
     for (n, rate, in_quota, bonus) in [(1, 100, false, None), (2, 200, true, Some(GB))] {
         if let PlanDetail::ServicePlan(f) = &mut m.sell_mut(K::ServicePlan, n).detail {
             f.data_billing = DataBilling {
@@ -425,7 +451,8 @@ fn usage_inside_the_quota_is_charged_when_the_plan_says_so() {
             };
         }
     }
-    let sc = m.scenario(vec![Usage { value_type: IncludedValueType::Kilobytes, amount: 12 * GB + GB / 2, period: None }]);
+    let sc =
+        m.scenario(vec![Usage { value_type: IncludedValueType::Kilobytes, amount: 12 * GB + GB / 2, period: None }]);
     let r = rating::rate(&m.s, &sc).unwrap();
     let sp = Id::new(K::ServicePlan, 2);
     assert_eq!(money(&r, 1, Charge::InQuota, sp), (Money(2_200), Some(Money(0))));
@@ -440,7 +467,8 @@ fn yen_has_no_minor_unit() {
     // ¥3,000 × 22/31 = 2,129.03… → ¥2,129; BUY ¥2,000 × 22/31 = 1,419.35… → ¥1,419.
     // 1.3 GB used = 1,363,149 KB (rounded down from 1,363,148.8); 314,573 KB above 1 GB
     // × ¥1,000 / 1,048,576 = 299.99… → ¥300; BUY × ¥400 = 119.99… → ¥120.
-    let mut m = Mini::new("JPY", Tier::Wholesale, IncludedValue { value_type: IncludedValueType::Kilobytes, amount: GB }, &[]);
+    let mut m =
+        Mini::new("JPY", Tier::Wholesale, IncludedValue { value_type: IncludedValueType::Kilobytes, amount: GB }, &[]);
     m.sell_mut(K::ServicePlan, 1).pro_rata = true;
     m.sell_mut(K::ServicePlan, 2).pro_rata = true;
     let mut sc = m.scenario(vec![Usage { value_type: IncludedValueType::Kilobytes, amount: 1_363_149, period: None }]);
@@ -457,7 +485,8 @@ fn yen_has_no_minor_unit() {
 fn a_retailer_without_buy_prices_shows_buy_as_unknown() {
     // A retailer's BUY objects are reference-only: no prices. BUY is unknown, never zero, and
     // so are the margins; SELL is rated as usual (30.00 + 1 GB × 10.00 above the 1 GB bolt-on).
-    let mut m = Mini::new("AUD", Tier::Retail, IncludedValue { value_type: IncludedValueType::Kilobytes, amount: GB }, &[]);
+    let mut m =
+        Mini::new("AUD", Tier::Retail, IncludedValue { value_type: IncludedValueType::Kilobytes, amount: GB }, &[]);
     m.sell_mut(K::ServicePlan, 1).access_fee = None;
     if let PlanDetail::BoltOn(f) = &mut m.sell_mut(K::BoltOn, 1).detail {
         f.excess_rate = None;
@@ -474,19 +503,24 @@ fn a_retailer_without_buy_prices_shows_buy_as_unknown() {
 
 #[test]
 fn a_structure_without_prices_is_refused_naming_a_plan_and_the_fix() {
-    let mut m = Mini::new("AUD", Tier::Wholesale, IncludedValue { value_type: IncludedValueType::Kilobytes, amount: GB }, &[]);
+    let mut m =
+        Mini::new("AUD", Tier::Wholesale, IncludedValue { value_type: IncludedValueType::Kilobytes, amount: GB }, &[]);
     m.sell_mut(K::ServicePlan, 2).access_fee = None;
     if let PlanDetail::BoltOn(f) = &mut m.sell_mut(K::BoltOn, 2).detail {
         f.excess_rate = None;
     }
     let e = rating::rate(&m.s, &m.scenario(vec![])).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Conflict);
-    assert!(e.message().contains("has no prices") && e.message().contains("SP-2") && e.message().contains("access fee"), "{e}");
+    assert!(
+        e.message().contains("has no prices") && e.message().contains("SP-2") && e.message().contains("access fee"),
+        "{e}"
+    );
 }
 
 #[test]
 fn bad_scenarios_name_the_field_and_the_fix() {
-    let m = Mini::new("AUD", Tier::Wholesale, IncludedValue { value_type: IncludedValueType::Kilobytes, amount: GB }, &[]);
+    let m =
+        Mini::new("AUD", Tier::Wholesale, IncludedValue { value_type: IncludedValueType::Kilobytes, amount: GB }, &[]);
     let neg = m.scenario(vec![Usage { value_type: IncludedValueType::Kilobytes, amount: -1, period: None }]);
     let e = rating::rate(&m.s, &neg).unwrap_err();
     assert_eq!((e.kind(), e.field()), (ErrorKind::InvalidInput, Some("usage")));
@@ -530,7 +564,11 @@ fn build(m: &Mini, (kb, start, services, as_needed, bought): &(Vec<i64>, u32, u3
     let mut sc = m.scenario(vec![]);
     sc.start = Date::new(2026, 2, *start).unwrap();
     sc.periods = kb.len() as u32;
-    sc.usage = kb.iter().enumerate().map(|(i, k)| Usage { value_type: IncludedValueType::Kilobytes, amount: *k, period: Some(i as u32 + 1) }).collect();
+    sc.usage = kb
+        .iter()
+        .enumerate()
+        .map(|(i, k)| Usage { value_type: IncludedValueType::Kilobytes, amount: *k, period: Some(i as u32 + 1) })
+        .collect();
     sc.services = Some(*services);
     sc.top_ups_as_needed = *as_needed;
     sc.purchases = vec![AddOnPurchase { add_on: Id::new(K::BoltOnAddOn, 2), count: *bought, period: None }];
@@ -650,7 +688,9 @@ fn an_independent_rater_agrees_on_generated_catalogs() {
     use plansmith_core::synth::{self, SynthSpec};
     use plansmith_core::{Catalog, NewCatalog, interchange};
     let dir = tempfile::tempdir().unwrap();
-    for (seed, tier, start) in [(7u64, Tier::Wholesale, "2026-07-01"), (11, Tier::Wholesale, "2026-02-17"), (3, Tier::Retail, "2026-05-09")] {
+    for (seed, tier, start) in
+        [(7u64, Tier::Wholesale, "2026-07-01"), (11, Tier::Wholesale, "2026-02-17"), (3, Tier::Retail, "2026-05-09")]
+    {
         let path = dir.path().join(format!("synth-{seed}.plansmith"));
         let new = NewCatalog {
             catalog_id: format!("synth-{seed}"),
@@ -668,7 +708,11 @@ fn an_independent_rater_agrees_on_generated_catalogs() {
                 let mut sc = Scenario::new(format!("s{i}-{j}"), st.id, day(start));
                 sc.periods = 3;
                 sc.usage = vec![
-                    Usage { value_type: IncludedValueType::Kilobytes, amount: usage_gb * GB + 12_345 * j as i64, period: None },
+                    Usage {
+                        value_type: IncludedValueType::Kilobytes,
+                        amount: usage_gb * GB + 12_345 * j as i64,
+                        period: None,
+                    },
                     Usage { value_type: IncludedValueType::Kilobytes, amount: usage_gb * GB / 3, period: Some(2) },
                     Usage { value_type: IncludedValueType::Seconds, amount: 7_000 * j as i64, period: None },
                 ];
@@ -698,7 +742,12 @@ fn an_independent_rater_agrees_on_generated_catalogs() {
         let scenarios_json = dir.path().join(format!("scenarios-{seed}.json"));
         std::fs::write(&scenarios_json, serde_json::to_string(&scenarios).unwrap()).unwrap();
         let rater = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/rating_reference/rater.py");
-        let out = std::process::Command::new("python3").arg(rater).arg(&catalog_json).arg(&scenarios_json).output().expect("python3 runs");
+        let out = std::process::Command::new("python3")
+            .arg(rater)
+            .arg(&catalog_json)
+            .arg(&scenarios_json)
+            .output()
+            .expect("python3 runs");
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let theirs: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(theirs.len(), expected.len());
