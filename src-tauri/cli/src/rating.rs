@@ -77,7 +77,7 @@ fn scenario(cat: &Catalog, subject: Id, name: Option<&str>, a: &ScenarioArgs) ->
     let mut sc = match name {
         Some(n) => store::scenario(cat.conn(), subject, n)?,
         None => {
-            let today = Date::from_days(crate::now()?.unix_seconds().div_euclid(86_400));
+            let today = crate::now()?.date();
             Scenario::new("command line", subject, Date::new(today.year, today.month, 1).expect("the 1st"))
         }
     };

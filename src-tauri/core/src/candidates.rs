@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{CoreError, Result};
 use crate::id::{EntityKind, Id};
-use crate::model::{IncludedValueType, Side, Status};
+use crate::model::{IncludedValueType, KB_PER_GB, Side, Status};
 use crate::query::{FindingCounts, like};
 use crate::store::Catalog;
 
@@ -155,7 +155,7 @@ fn int(v: &Value) -> Option<i64> {
 /// "2 GB", "50 units", "600 s", "1000 ¢": an amount in its included value type's base unit.
 pub fn amount_text(value_type: IncludedValueType, amount: i64) -> String {
     match value_type {
-        IncludedValueType::Kilobytes if amount % (1024 * 1024) == 0 => format!("{} GB", amount / (1024 * 1024)),
+        IncludedValueType::Kilobytes if amount % KB_PER_GB == 0 => format!("{} GB", amount / KB_PER_GB),
         IncludedValueType::Kilobytes if amount % 1024 == 0 => format!("{} MB", amount / 1024),
         IncludedValueType::Kilobytes => format!("{amount} KB"),
         IncludedValueType::Units => format!("{amount} units"),

@@ -32,7 +32,7 @@ pub const DEMO_CATALOG_ID: &str = "demo-northwind-workshop";
 /// The demo catalog's name.
 pub const DEMO_NAME: &str = "Northwind Telecom — workshop demo";
 
-const GB_KB: i64 = 1024 * 1024;
+const GB_KB: i64 = crate::model::KB_PER_GB;
 
 /// Writes the demo catalog to a new file at `path` (refused if it exists) and returns it open
 /// for writing, with an empty undo history.

@@ -92,6 +92,10 @@ text_enum!(
     MemberRole, "role" { Data = "data", Tail = "tail", Member = "member" }
 );
 
+/// KB in one GB: data amounts are stored in KB and shown and rated per GB (domain.md §9: the
+/// demo's 500 GB pool is 524,288,000 KB).
+pub const KB_PER_GB: i64 = 1_048_576;
+
 /// An amount of included value of one type. Amounts are in the type's base unit: cents for
 /// `dollar`, KB for `kilobytes`, count for `units`, seconds for `seconds`.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -141,7 +141,7 @@ impl Rng {
     }
 }
 
-const GB: i64 = 1024 * 1024;
+const GB: i64 = crate::model::KB_PER_GB;
 
 /// One kind of bolt-on structure: what the service plan bills and what the bolt-on gives.
 struct Flavour {

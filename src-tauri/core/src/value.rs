@@ -161,6 +161,10 @@ fn days_in_month(y: i32, m: u32) -> u32 {
 }
 
 impl Date {
+    /// How many days this date's month has.
+    pub fn days_in_month(self) -> u32 {
+        days_in_month(self.year, self.month)
+    }
     pub fn new(year: i32, month: u32, day: u32) -> Option<Date> {
         if !(1900..=9999).contains(&year) || !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
             return None;
@@ -241,13 +245,16 @@ impl Timestamp {
     pub fn unix_seconds(self) -> i64 {
         self.0
     }
+    /// The UTC calendar day of this instant.
+    pub fn date(self) -> Date {
+        Date::from_days(self.0.div_euclid(86400))
+    }
 }
 
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let days = self.0.div_euclid(86400);
         let secs = self.0.rem_euclid(86400);
-        let d = Date::from_days(days);
+        let d = self.date();
         write!(f, "{d}T{:02}:{:02}:{:02}Z", secs / 3600, secs / 60 % 60, secs % 60)
     }
 }

@@ -25,7 +25,7 @@ use zip::write::{PreparedZipFile, SimpleFileOptions, StreamWriter, ZipFileBuilde
 use zip::{CompressionMethod, DateTime};
 
 use crate::error::{CoreError, Result};
-use crate::value::{Date, Timestamp};
+use crate::value::Timestamp;
 
 /// Deflate level of every entry: 1 (zlib-rs's quick strategy). Bundles are mailed, not
 /// archived by the million; docs/bundle-format.md gives the sizes.
@@ -58,7 +58,7 @@ impl Packed {
 /// 1980 or after 2107: they are clamped.
 fn dos_time(at: Timestamp) -> DateTime {
     let secs = at.unix_seconds().clamp(315_532_800, 4_354_819_198); // 1980-01-01 to 2107-12-31T23:59:58Z
-    let d = Date::from_days(secs.div_euclid(86_400));
+    let d = Timestamp::from_unix_seconds(secs).date();
     let s = secs.rem_euclid(86_400);
     DateTime::from_date_and_time(
         d.year.clamp(1980, 2107) as u16,

@@ -254,7 +254,7 @@ fn write_money(out: &mut dyn Write, currency: &Currency, m: Money) -> fmt::Resul
 /// An included value amount in the words ops type: "8 GB (8388608 KB)", "50 units",
 /// "AUD 10.00", "2 minutes (120 seconds)".
 fn write_amount(out: &mut dyn Write, currency: &Currency, t: IncludedValueType, a: i64) -> fmt::Result {
-    const GB: i64 = 1024 * 1024;
+    const GB: i64 = crate::model::KB_PER_GB;
     match t {
         IncludedValueType::Kilobytes if a != 0 && a % GB == 0 => write!(out, "{} GB ({a} KB)", a / GB),
         IncludedValueType::Kilobytes if a != 0 && a % 1024 == 0 => write!(out, "{} MB ({a} KB)", a / 1024),

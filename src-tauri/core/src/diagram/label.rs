@@ -7,7 +7,7 @@
 //! It also formats the few facts a node shows (quotas, money, behaviours) the way the
 //! articles write them ("500 GB", "$2.50/GB", "forced, irremovable").
 
-use crate::model::{Behaviour, IncludedValue, IncludedValueType};
+use crate::model::{Behaviour, IncludedValue, IncludedValueType, KB_PER_GB};
 use crate::value::{Currency, Money};
 
 /// Caption line: side, kind and id.
@@ -92,7 +92,6 @@ pub fn behaviour(b: Option<Behaviour>) -> &'static str {
 }
 
 const KB_PER_MB: i64 = 1024;
-const KB_PER_GB: i64 = 1024 * 1024;
 
 /// Kilobytes as "500 GB", "1.5 GB", "2 TB", "512 MB".
 pub fn kilobytes(kb: i64) -> String {

@@ -81,8 +81,7 @@ fn period_days(start: Date, p: u32) -> (Date, Date) {
     let months = start.month as i64 - 1 + (p as i64 - 1);
     let (y, m) = (start.year as i64 + months.div_euclid(12), months.rem_euclid(12) as u32 + 1);
     let first = Date::new(y as i32, m, 1).expect("a month's first day");
-    let next = if m == 12 { Date::new(y as i32 + 1, 1, 1) } else { Date::new(y as i32, m + 1, 1) };
-    let last = Date::from_days(next.expect("next month").to_days() - 1);
+    let last = Date::new(y as i32, m, first.days_in_month()).expect("a month's last day");
     (if p == 1 { start } else { first }, last)
 }
 

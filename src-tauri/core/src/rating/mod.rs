@@ -26,8 +26,7 @@ pub use scenario::{AddOnPurchase, Scenario, Usage};
 
 use crate::value::Money;
 
-/// KB in one GB (domain.md §9: the demo's 500 GB pool is 524,288,000 KB).
-pub const KB_PER_GB: i64 = 1_048_576;
+pub use crate::model::KB_PER_GB;
 
 /// `n / d` rounded half away from zero (d > 0). The one rounding rule of rating: money in
 /// [`amount`], and the prorated allocations and percentages that use the same rule.
