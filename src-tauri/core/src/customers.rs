@@ -242,9 +242,7 @@ mod tests {
     }
 
     fn demo() -> (tempfile::TempDir, Catalog) {
-        let d = tempfile::tempdir().unwrap();
-        let c = crate::demo::write_demo(&d.path().join("d.plansmith"), &stamp()).unwrap();
-        (d, c)
+        crate::demo::in_temp_dir()
     }
 
     fn q(search: Option<&str>) -> CustomerQuery {

@@ -660,3 +660,13 @@ fn bolt_on_add_on(b: &mut Builder) -> Result<()> {
     }
     Ok(())
 }
+
+/// For the core's unit tests: the demo catalog, written at time 0 by "t", in a folder of its own
+/// that lives as long as the returned guard.
+#[cfg(test)]
+pub(crate) fn in_temp_dir() -> (tempfile::TempDir, Catalog) {
+    let dir = tempfile::tempdir().unwrap();
+    let at = crate::value::Timestamp::from_unix_seconds(0);
+    let catalog = write_demo(&dir.path().join("d.plansmith"), &Stamp::new("t", at)).unwrap();
+    (dir, catalog)
+}

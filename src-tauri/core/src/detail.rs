@@ -218,13 +218,9 @@ pub(crate) fn name_of(s: &Snapshot, id: Id) -> Option<ObjectName> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::value::{Stamp, Timestamp};
 
     fn demo() -> (tempfile::TempDir, Catalog) {
-        let dir = tempfile::tempdir().unwrap();
-        let stamp = Stamp { by: "t".into(), at: Timestamp::from_unix_seconds(0) };
-        let c = crate::demo::write_demo(&dir.path().join("d.plansmith"), &stamp).unwrap();
-        (dir, c)
+        crate::demo::in_temp_dir()
     }
 
     #[test]

@@ -194,14 +194,9 @@ impl Catalog {
 mod tests {
     use super::*;
     use crate::rules::Finding;
-    use crate::value::{Stamp, Timestamp};
 
     fn demo() -> (tempfile::TempDir, Catalog) {
-        let d = tempfile::tempdir().unwrap();
-        let c =
-            crate::demo::write_demo(&d.path().join("d.plansmith"), &Stamp::new("t", Timestamp::from_unix_seconds(0)))
-                .unwrap();
-        (d, c)
+        crate::demo::in_temp_dir()
     }
 
     fn q(kind: EntityKind) -> ListQuery {

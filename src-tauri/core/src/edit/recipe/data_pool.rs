@@ -113,9 +113,7 @@ mod tests {
     }
 
     fn demo() -> (tempfile::TempDir, Catalog) {
-        let d = tempfile::tempdir().unwrap();
-        let c = crate::demo::write_demo(&d.path().join("d.plansmith"), &stamp()).unwrap();
-        (d, c)
+        crate::demo::in_temp_dir()
     }
 
     fn customer(cat: &mut Catalog, name: &str) -> Id {
