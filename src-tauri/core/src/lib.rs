@@ -6,6 +6,7 @@
 //! Architecture invariant: this crate never depends on Tauri, a window or a clock; time and
 //! identity are passed in as a [`Stamp`].
 
+pub mod audience;
 pub mod bundle;
 pub mod candidates;
 pub mod customers;
@@ -34,6 +35,7 @@ pub mod store;
 pub mod synth;
 pub mod value;
 
+pub use audience::Audience;
 pub use edit::{Applied, Change, PlanField};
 pub use error::{CoreError, ErrorKind, Result};
 pub use id::{EntityKind, Id};
