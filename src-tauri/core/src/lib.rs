@@ -9,6 +9,7 @@
 pub mod audience;
 pub mod bundle;
 pub mod candidates;
+pub mod chart;
 pub mod customers;
 pub mod demo;
 pub mod detail;
