@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use plansmith_core::id::EntityKind::{self, self as K};
+use plansmith_core::EntityKind::{self, self as K};
 use plansmith_core::model::*;
 use plansmith_core::rating::{self, AddOnPurchase, Charge, Rating, Scenario, Usage};
 use plansmith_core::relations::Relations;
