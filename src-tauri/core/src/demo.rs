@@ -81,7 +81,21 @@ pub fn write_demo(path: &Path, stamp: &Stamp) -> Result<Catalog> {
     })();
     if let Err(e) = built {
         cleanup();
-        return Err(e);
+        // Named by the file the user asked for, not the hidden one it was built in.
+        return Err(match e.kind() {
+            crate::ErrorKind::Io => crate::CoreError::new(
+                crate::ErrorKind::Io,
+                format!(
+                    "the demo catalog {} was not created: {}",
+                    path.display(),
+                    e.message()
+                        .split_once(" was not created: ")
+                        .map_or(e.message(), |(_, why)| why)
+                        .replace("the last change was not saved (everything saved before it is intact); ", "")
+                ),
+            ),
+            _ => e,
+        });
     }
     let _ = std::fs::remove_file(with_suffix(&tmp, ".lock"));
     // Flushed, renamed into place unless a file appeared there meanwhile, the folder flushed.

@@ -303,3 +303,75 @@ fn a_full_output_after_a_committed_change_is_a_sentence_not_a_crash() {
     let approved: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
     assert!(approved.iter().any(|r| r["id"] == pp.as_str()), "{pp} is approved");
 }
+
+/// A tmpfs of `kib` KiB mounted over a temporary folder, unmounted when dropped; none where
+/// this user may not mount (the tests that need one then say so and pass nothing off).
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    fn mount(kib: u32) -> Option<SmallDisk> {
+        let dir = tempfile::tempdir().unwrap();
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={kib}k"), "tmpfs"])
+            .arg(dir.path())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then_some(SmallDisk { dir })
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Every name in the folder.
+    fn names(&self) -> Vec<String> {
+        let mut v: Vec<String> =
+            std::fs::read_dir(self.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
+        v.sort();
+        v
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.dir.path()).status();
+    }
+}
+
+#[test]
+fn a_full_disk_leaves_nothing_behind_and_says_what_was_not_written() {
+    let Some(disk) = SmallDisk::mount(96) else {
+        eprintln!("skipped: this user cannot mount a small disk (run as root to test a full disk)");
+        return;
+    };
+    let d = tempfile::tempdir().unwrap();
+    let demo_file = demo(d.path());
+    let at = |name: &str| disk.path().join(name).to_str().unwrap().to_string();
+
+    // The demo catalog (about 0.5 MB) cannot fit in 96 KiB.
+    let o = plansmith(&["new", &at("demo.plansmith"), "--demo"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("the demo catalog {} was not created: the disk is full", at("demo.plansmith"))),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(disk.names(), Vec::<String>::new(), "nothing is left behind");
+
+    // Fill the disk but for a few KiB: a new empty catalog and a dump do not fit either.
+    std::fs::write(disk.path().join("fill"), vec![0u8; 88 * 1024]).unwrap();
+    let o = plansmith(&["new", &at("empty.plansmith"), "--name", "Empty"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("was not created: the disk is full"), "{}", stderr(&o));
+    let o = plansmith(&["dump", demo_file.to_str().unwrap(), "--out", &at("dump.json")]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("the disk is full"), "{}", stderr(&o));
+    assert_eq!(disk.names(), vec!["fill".to_string()], "nothing is left behind");
+    // And a retry where there is room succeeds at once: no stale file blocks it.
+    std::fs::remove_file(disk.path().join("fill")).unwrap();
+    let o = plansmith(&["dump", demo_file.to_str().unwrap(), "--out", &at("dump.json")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}

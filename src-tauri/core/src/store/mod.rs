@@ -219,8 +219,17 @@ impl Catalog {
         let file_name =
             path.file_name().ok_or_else(|| CoreError::invalid("path", "the catalog path has no file name"))?;
         let tmp = dir.join(format!(".{}.creating", file_name.to_string_lossy()));
-        let _ = std::fs::remove_file(&tmp);
-        {
+        // Whatever fails (a full disk, most often), the half-built file and its side files go:
+        // nothing is left beside `path`, and a retry starts clean.
+        let discard = || {
+            for suffix in ["", "-journal", "-wal", "-shm"] {
+                let mut p = tmp.clone().into_os_string();
+                p.push(suffix);
+                let _ = std::fs::remove_file(p);
+            }
+        };
+        discard();
+        let built = (|| -> Result<()> {
             let mut conn = Connection::open(&tmp)?;
             // The file is private until renamed and discarded on failure, so the migrations
             // need not sync one by one; it is synced once, below, before it is renamed. Nor
@@ -244,10 +253,24 @@ impl Catalog {
             starter_set::seed_starter_set(&conn)?;
             conn.pragma_update(None, "journal_mode", "WAL")?;
             conn.close().map_err(|(_, e)| CoreError::from(e))?;
+            File::open(&tmp).and_then(|f| f.sync_all()).and_then(|()| std::fs::rename(&tmp, path))?;
+            Ok(())
+        })();
+        if let Err(e) = built {
+            discard();
+            return Err(match e.kind() {
+                ErrorKind::Io => CoreError::new(
+                    ErrorKind::Io,
+                    format!(
+                        "{} was not created: {}",
+                        path.display(),
+                        e.message()
+                            .replace("the last change was not saved (everything saved before it is intact); ", "")
+                    ),
+                ),
+                _ => e,
+            });
         }
-        File::open(&tmp).and_then(|f| f.sync_all()).and_then(|()| std::fs::rename(&tmp, path)).inspect_err(|_| {
-            let _ = std::fs::remove_file(&tmp);
-        })?;
         if let Ok(folder) = File::open(dir) {
             let _ = folder.sync_all();
         }
