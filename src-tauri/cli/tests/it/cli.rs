@@ -375,3 +375,27 @@ fn a_full_disk_leaves_nothing_behind_and_says_what_was_not_written() {
     let o = plansmith(&["dump", demo_file.to_str().unwrap(), "--out", &at("dump.json")]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+#[test]
+fn a_new_catalog_never_takes_in_side_files_it_did_not_write() {
+    let d = tempfile::tempdir().unwrap();
+    let demo_file = demo(d.path());
+    let dump = d.path().join("dump.json");
+    assert!(plansmith(&["dump", demo_file.to_str().unwrap(), "--out", dump.to_str().unwrap()]).status.success());
+    // A catalog deleted after a crash leaves its write-ahead log behind.
+    let stale = d.path().join("again.plansmith-wal");
+    std::fs::write(&stale, b"rows of a catalog that is gone").unwrap();
+    let again = d.path().join("again.plansmith");
+    let a = again.to_str().unwrap();
+    for args in [vec!["new", a, "--name", "Again"], vec!["new", a, "--demo"], vec!["load", a, dump.to_str().unwrap()]] {
+        let o = plansmith(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.contains("again.plansmith-wal is beside it") && err.contains("left over"), "{args:?}: {err}");
+        assert!(!again.exists(), "{args:?} created the catalog anyway");
+    }
+    assert_eq!(std::fs::read(&stale).unwrap(), b"rows of a catalog that is gone", "the stale file is untouched");
+    // Once it is moved away, the same command works.
+    std::fs::remove_file(&stale).unwrap();
+    assert!(plansmith(&["new", a, "--name", "Again"]).status.success());
+}

@@ -253,8 +253,7 @@ impl Catalog {
             starter_set::seed_starter_set(&conn)?;
             conn.pragma_update(None, "journal_mode", "WAL")?;
             conn.close().map_err(|(_, e)| CoreError::from(e))?;
-            File::open(&tmp).and_then(|f| f.sync_all()).and_then(|()| std::fs::rename(&tmp, path))?;
-            Ok(())
+            crate::new_file::put_in_place(&tmp, path, false)
         })();
         if let Err(e) = built {
             discard();
@@ -270,9 +269,6 @@ impl Catalog {
                 ),
                 _ => e,
             });
-        }
-        if let Ok(folder) = File::open(dir) {
-            let _ = folder.sync_all();
         }
         Catalog::open(path)
     }
