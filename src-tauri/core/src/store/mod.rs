@@ -83,9 +83,18 @@ fn check_sqlite_header(path: &Path) -> Result<()> {
         )),
         _ => CoreError::new(ErrorKind::Io, format!("cannot read {}: {e}", path.display())),
     })?;
-    let mut head = [0u8; 16];
-    let n = f.read(&mut head)?;
-    if n < 16 || &head != b"SQLite format 3\0" {
+    // The 100-byte database header: the magic string, then (big-endian) user_version at
+    // offset 60 and application_id at 68. Deciding from these bytes refuses a foreign or newer
+    // file before SQLite opens it, which would replay and checkpoint a leftover WAL into it.
+    let mut head = [0u8; 100];
+    let mut n = 0;
+    while n < head.len() {
+        match f.read(&mut head[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    if n < 16 || &head[..16] != b"SQLite format 3\0" {
         return Err(CoreError::new(
             ErrorKind::IncompatibleFile,
             format!(
@@ -95,6 +104,10 @@ fn check_sqlite_header(path: &Path) -> Result<()> {
             ),
         ));
     }
+    if n == head.len() {
+        let word = |at: usize| i32::from_be_bytes([head[at], head[at + 1], head[at + 2], head[at + 3]]);
+        identity(word(68), word(60) as i64, path)?;
+    }
     Ok(())
 }
 
@@ -102,6 +115,12 @@ fn check_sqlite_header(path: &Path) -> Result<()> {
 fn check_identity(conn: &Connection, path: &Path) -> Result<i64> {
     let app_id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    identity(app_id, version, path)
+}
+
+/// The schema version of a file with this application id and user version, or why it is
+/// refused.
+fn identity(app_id: i32, version: i64, path: &Path) -> Result<i64> {
     if app_id != schema::APPLICATION_ID {
         return Err(CoreError::new(
             ErrorKind::IncompatibleFile,
