@@ -17,7 +17,7 @@ pub(crate) mod migrate;
 pub(crate) mod schema;
 pub(crate) mod starter_set;
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -65,12 +65,6 @@ impl NewCatalog {
             currency: "AUD".to_owned(),
         }
     }
-}
-
-fn lock_path(path: &Path) -> PathBuf {
-    let mut s = path.as_os_str().to_owned();
-    s.push(".lock");
-    PathBuf::from(s)
 }
 
 /// Refuses anything that is not an SQLite file, without opening it as a database.
@@ -143,15 +137,18 @@ fn identity(app_id: i32, version: i64, path: &Path) -> Result<i64> {
     Ok(version)
 }
 
+/// The one-writer lock. It belongs to the file, not to the name it is opened by: an exclusive
+/// `flock` on the database file itself, so a symlink or a hard link to an open catalog is
+/// refused like its own name. (Linux keeps `flock` apart from the `fcntl` locks SQLite takes on
+/// the same file.) Read-only opens take none.
 fn take_writer_lock(path: &Path) -> Result<File> {
-    let lp = lock_path(path);
-    let f = OpenOptions::new().create(true).truncate(false).write(true).open(&lp)?;
+    let f = File::open(path)?;
     match f.try_lock() {
         Ok(()) => Ok(f),
         Err(std::fs::TryLockError::WouldBlock) => Err(CoreError::new(
             ErrorKind::Locked,
             format!(
-                "{} is already open for writing in another Plansmith window or command; close it there first (read-only commands such as `plansmith check` still work)",
+                "{} is already open for writing in another Plansmith window or command (perhaps by another name: a link to the same file); close it there first (read-only commands such as `plansmith check` still work)",
                 path.display()
             ),
         )),

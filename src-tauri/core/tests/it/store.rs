@@ -355,3 +355,25 @@ fn reading_on_two_connections_reads_the_same_catalog() {
     drop(cat);
     assert_eq!(Catalog::open_read_only(&path).unwrap().snapshot_on_two().unwrap(), one);
 }
+
+#[test]
+fn one_writer_per_file_whatever_name_opens_it() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("shared.plansmith");
+    let held = new_catalog(&p);
+    let hard = d.path().join("hard-link.plansmith");
+    std::fs::hard_link(&p, &hard).unwrap();
+    let soft = d.path().join("symlink.plansmith");
+    std::os::unix::fs::symlink(&p, &soft).unwrap();
+    for other in [&p, &hard, &soft] {
+        let e = Catalog::open(other).err().expect("a second writer must be refused");
+        assert_eq!(e.kind(), ErrorKind::Locked, "{}: {e}", other.display());
+        assert!(e.message().contains("another name"), "{e}");
+        // Reading is never refused.
+        Catalog::open_read_only(other).unwrap();
+    }
+    // No lock file is left beside the catalog: the lock is on the file itself.
+    assert!(!d.path().join("shared.plansmith.lock").exists());
+    drop(held);
+    drop(Catalog::open(&hard).expect("free again once the first writer closes"));
+}
