@@ -399,3 +399,31 @@ fn a_new_catalog_never_takes_in_side_files_it_did_not_write() {
     std::fs::remove_file(&stale).unwrap();
     assert!(plansmith(&["new", a, "--name", "Again"]).status.success());
 }
+
+#[test]
+fn a_catalog_on_read_only_media_is_read_and_refuses_changes_in_words() {
+    let Some(disk) = SmallDisk::mount(4096) else {
+        eprintln!("skipped: this user cannot mount a read-only disk (run as root to test one)");
+        return;
+    };
+    let d = tempfile::tempdir().unwrap();
+    let demo_file = demo(d.path());
+    let on_disk = disk.path().join("demo.plansmith");
+    std::fs::copy(&demo_file, &on_disk).unwrap();
+    let remounted = Command::new("mount").args(["-o", "remount,ro"]).arg(disk.path()).status().unwrap();
+    assert!(remounted.success());
+    let p = on_disk.to_str().unwrap();
+    for args in [vec!["check", p], vec!["list", p], vec!["dump", p], vec!["steps", p, "ST-1"]] {
+        let o = plansmith(&args);
+        assert!(o.status.success(), "{args:?} on read-only media: {}", stderr(&o));
+    }
+    assert!(stdout(&plansmith(&["list", p])).contains("PP-2"));
+    let o = plansmith(&["approve", p, "PP-2", "--by", "Dana"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("read-only disk") && stderr(&o).contains("Copy it to a writable folder"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(disk.names(), vec!["demo.plansmith".to_string()]);
+}

@@ -137,6 +137,49 @@ fn identity(app_id: i32, version: i64, path: &Path) -> Result<i64> {
     Ok(version)
 }
 
+/// `path` with `suffix` appended (`-wal`, `-shm`).
+fn side_file(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// Why `path` cannot be opened for writing, when the file or its folder is read-only (a
+/// read-only mount, a read-only file or folder): SQLite's own message ("unable to open
+/// database file") says neither why nor what to do. None when both look writable.
+fn unwritable(path: &Path) -> Option<CoreError> {
+    let file = std::fs::OpenOptions::new().write(true).open(path).err();
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let folder_ro = std::fs::metadata(folder).map(|m| m.permissions().readonly()).unwrap_or(false);
+    let read_only = matches!(
+        file.as_ref().map(|e| e.kind()),
+        Some(std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied)
+    );
+    (read_only || folder_ro).then(|| {
+        CoreError::new(
+            ErrorKind::ReadOnly,
+            format!(
+                "{} is on a read-only disk or in a folder you cannot write to, so it cannot be changed here; it can still be read (`plansmith check`, `list`, `dump`, or the app's read-only open). Copy it to a writable folder to edit it",
+                path.display()
+            ),
+        )
+    })
+}
+
+/// An SQLite URI that reads `path` as immutable: no locks, no side files.
+fn immutable_uri(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut uri = String::from("file:");
+    for b in absolute.as_os_str().as_encoded_bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => uri.push(*b as char),
+            _ => uri.push_str(&format!("%{b:02X}")),
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
+}
+
 /// The one-writer lock. It belongs to the file, not to the name it is opened by: an exclusive
 /// `flock` on the database file itself, so a symlink or a hard link to an open catalog is
 /// refused like its own name. (Linux keeps `flock` apart from the `fcntl` locks SQLite takes on
@@ -172,10 +215,12 @@ impl Catalog {
     pub fn open(path: &Path) -> Result<Catalog> {
         check_sqlite_header(path)?;
         let lock = take_writer_lock(path)?;
-        let mut conn =
-            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
-        let version = check_identity(&conn, path)?;
-        set_write_pragmas(&conn)?;
+        let opened =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                .map_err(CoreError::from)
+                .and_then(|conn| check_identity(&conn, path).map(|version| (conn, version)));
+        let (mut conn, version) = opened.map_err(|e| unwritable(path).unwrap_or(e))?;
+        set_write_pragmas(&conn).map_err(|e| unwritable(path).unwrap_or(e))?;
         if version < schema::SCHEMA_VERSION {
             migrate::upgrade(&mut conn)?;
         }
@@ -186,9 +231,30 @@ impl Catalog {
     /// has it open for writing.
     pub fn open_read_only(path: &Path) -> Result<Catalog> {
         check_sqlite_header(path)?;
-        let conn =
-            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
-        let version = check_identity(&conn, path)?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let opened = Connection::open_with_flags(path, flags)
+            .map_err(CoreError::from)
+            .and_then(|conn| check_identity(&conn, path).map(|version| (conn, version)));
+        let (conn, version) = match opened {
+            Ok(c) => c,
+            // Reading a WAL catalog needs its -shm beside it. On read-only media (a CD, a
+            // read-only mount or folder) none can be made; with no -wal there either, the file
+            // alone is the whole catalog and is read as immutable.
+            Err(e) if unwritable(path).is_some() && !side_file(path, "-wal").exists() => {
+                let conn = Connection::open_with_flags(immutable_uri(path), flags | OpenFlags::SQLITE_OPEN_URI)
+                    .map_err(|_| e.clone())?;
+                let version = check_identity(&conn, path).map_err(|_| e)?;
+                (conn, version)
+            }
+            Err(e) => return Err(unwritable(path).map_or(e, |_| CoreError::new(
+                ErrorKind::ReadOnly,
+                format!(
+                    "{} is on a read-only disk or folder and has a write-ahead log beside it ({}) that needs a writable folder to be read; copy the catalog and that file to a writable folder",
+                    path.display(),
+                    side_file(path, "-wal").display()
+                ),
+            ))),
+        };
         if version < schema::SCHEMA_VERSION {
             return Err(CoreError::new(
                 ErrorKind::IncompatibleFile,
