@@ -123,16 +123,26 @@ impl From<rusqlite::Error> for CoreError {
 impl From<std::io::Error> for CoreError {
     fn from(e: std::io::Error) -> Self {
         use std::io::ErrorKind as Io;
-        match e.kind() {
-            Io::StorageFull | Io::QuotaExceeded => CoreError::new(
-                ErrorKind::Io,
-                format!("the disk is full ({e}); free some space, or choose another disk, and try again"),
-            ),
-            Io::PermissionDenied | Io::ReadOnlyFilesystem => CoreError::new(
-                ErrorKind::Io,
-                format!("no permission for that file or folder ({e}); choose one you may read and write"),
-            ),
-            _ => CoreError::new(ErrorKind::Io, format!("file system error: {e}")),
+        let message = match e.kind() {
+            Io::StorageFull | Io::QuotaExceeded => {
+                "the disk is full; free some space, or choose another disk, and try again".to_string()
+            }
+            Io::ReadOnlyFilesystem => "the disk is read-only; choose a folder on another disk".to_string(),
+            Io::PermissionDenied => "no permission for that file or folder; choose one you may read and write".to_string(),
+            _ => format!("file system error: {}", os_words(&e)),
+        };
+        CoreError::new(ErrorKind::Io, message)
+    }
+}
+
+/// What the operating system says about `e`, in its words and without the error number or the
+/// temporary path a library may have added ("No such file or directory").
+fn os_words(e: &std::io::Error) -> String {
+    match e.raw_os_error() {
+        Some(code) => {
+            let text = std::io::Error::from_raw_os_error(code).to_string();
+            text.split(" (os error").next().unwrap_or(&text).to_string()
         }
+        None => e.to_string(),
     }
 }
