@@ -128,7 +128,9 @@ impl From<std::io::Error> for CoreError {
                 "the disk is full; free some space, or choose another disk, and try again".to_string()
             }
             Io::ReadOnlyFilesystem => "the disk is read-only; choose a folder on another disk".to_string(),
-            Io::PermissionDenied => "no permission for that file or folder; choose one you may read and write".to_string(),
+            Io::PermissionDenied => {
+                "no permission for that file or folder; choose one you may read and write".to_string()
+            }
             _ => format!("file system error: {}", os_words(&e)),
         };
         CoreError::new(ErrorKind::Io, message)

@@ -3,8 +3,9 @@
 //! Why: a bundle, a key, a picture or a dump that is half written (a full disk, a crash, a
 //! killed process) must never sit at the path the user gave, and a file that must not be
 //! overwritten (a bundle, a key, a catalog) must not be, even by a race. How: the bytes go to a
-//! hidden `.NAME.partial` beside the path (`tempfile`, created new, so two writers cannot share
-//! it and a file left by a crash is named in the error), then [`NewFile::commit`] flushes the
+//! hidden `.NAME.partial` beside the path (`tempfile`, created new and locked while written, so
+//! two writers cannot share it, and one left by a killed writer, its lock gone, is removed by
+//! the next write instead of blocking it), then [`NewFile::commit`] flushes the
 //! file to disk, renames it into place (without replacing an existing file, unless made with
 //! [`NewFile::replacing`]) and flushes the folder, so the rename survives a power cut too.
 //! Dropped without a commit (an error, a refusal, a panic), the partial file is removed and the
@@ -94,25 +95,33 @@ impl NewFile {
         }
         #[cfg(not(unix))]
         let _ = readers;
-        let file = builder.tempfile_in(dir).map_err(|e| {
-            let partial = dir.join(format!("{prefix}.partial"));
-            match e.kind() {
-                io::ErrorKind::AlreadyExists => CoreError::conflict(format!(
-                    "{} exists: another write to {} is under way, or one was interrupted; \
-                     wait for it, or delete that file and try again",
-                    partial.display(),
-                    path.display()
-                )),
-                io::ErrorKind::NotFound => CoreError::invalid(
-                    "path",
-                    format!(
-                        "the folder {} does not exist; choose an existing folder for {}",
-                        dir.display(),
-                        name.display()
-                    ),
+        let partial = dir.join(format!("{prefix}.partial"));
+        // A partial file whose writer is gone (killed, crashed) is nobody's: its lock died
+        // with the writer, so it is removed and the write goes ahead. One still locked belongs
+        // to a write under way, which is waited for.
+        if let Ok(left) = File::open(&partial)
+            && left.try_lock().is_ok()
+        {
+            let _ = std::fs::remove_file(&partial);
+        }
+        let file = builder
+            .tempfile_in(dir)
+            .and_then(|f| f.as_file().try_lock().map(|()| f).map_err(io::Error::from))
+            .map_err(|e| match e.kind() {
+            io::ErrorKind::AlreadyExists | io::ErrorKind::WouldBlock => CoreError::conflict(format!(
+                "another write to {} is under way ({} exists and is in use); wait for it to finish and try again",
+                path.display(),
+                partial.display(),
+            )),
+            io::ErrorKind::NotFound => CoreError::invalid(
+                "path",
+                format!(
+                    "the folder {} does not exist; choose an existing folder for {}",
+                    dir.display(),
+                    name.display()
                 ),
-                _ => failed(path, e),
-            }
+            ),
+            _ => failed(path, e),
         })?;
         // A request made while one is under way is dropped: the one under way, or the next,
         // takes its bytes too.
@@ -370,12 +379,19 @@ mod tests {
                 && e.message().contains("nothing was left"),
             "{e}"
         );
-        // A partial file left by an interrupted write is named, and left alone.
+        // A partial file left by an interrupted write (its writer gone) does not block a retry.
         let path = dir.path().join("key");
         std::fs::write(dir.path().join(".key.partial"), b"half").unwrap();
-        let e = write_new(&path, b"x").unwrap_err();
-        assert!(e.message().contains(".key.partial") && e.message().contains("delete that file"), "{e}");
-        assert!(!path.exists());
+        write_new(&path, b"x").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"x");
+        assert!(!dir.path().join(".key.partial").exists());
+        // One whose writer is still at work (it holds the partial file's lock) is waited for.
+        let busy = dir.path().join("busy");
+        let under_way = NewFile::create(&busy).unwrap();
+        let e = write_new(&busy, b"y").unwrap_err();
+        assert!(e.message().contains("another write to") && e.message().contains("under way"), "{e}");
+        drop(under_way);
+        write_new(&busy, b"y").unwrap();
     }
 
     #[cfg(unix)]
