@@ -10,7 +10,7 @@
 
 use plotters::prelude::*;
 
-use crate::Audience;
+use crate::audience::Audience;
 use crate::rating::Rating;
 use crate::rating::sweep::Sweep;
 use crate::value::Currency;

@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::diagram::{self, Diagram};
+use crate::edit::{Applied, Change};
 use crate::error::Result;
 use crate::id::Id;
 use crate::query::FindingCounts;
@@ -17,7 +18,6 @@ use crate::rules::{self, Finding};
 use crate::store::Catalog;
 use crate::store::history::Step;
 use crate::value::Stamp;
-use crate::{Applied, Change};
 
 /// The open catalog and the findings of its latest whole check.
 pub struct Session {

@@ -11,7 +11,7 @@
 
 use serde::Serialize;
 
-use crate::Audience;
+use crate::audience::Audience;
 use crate::error::{CoreError, Result};
 use crate::id::Id;
 use crate::model::IncludedValueType;
