@@ -24,6 +24,7 @@ pub mod model;
 pub mod new_file;
 pub mod overview;
 pub mod progress;
+pub mod proposal;
 pub mod query;
 pub mod rating;
 pub mod reference;
