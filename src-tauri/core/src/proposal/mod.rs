@@ -22,6 +22,7 @@ pub mod content;
 pub mod typeset;
 
 pub use content::{InvoiceLine, MonthInvoice, MonthRow, PlanSheet, Price, Proposal, ScenarioSheet, long_date, money};
+pub use typeset::Pdf;
 
 use crate::diagram;
 use crate::error::{CoreError, Result};
@@ -77,14 +78,14 @@ pub fn content(snapshot: &Snapshot, req: &Request) -> Result<Proposal> {
     Ok(p)
 }
 
-/// The proposal as PDF bytes.
-pub fn pdf(p: &Proposal) -> Result<Vec<u8>> {
+/// The proposal typeset as a PDF.
+pub fn pdf(p: &Proposal) -> Result<Pdf> {
     let data_json = serde_json::to_string(p).expect("the proposal's content serialises");
     let pictures = p.pictures.iter().map(|pic| (pic.file.clone(), pic.svg.clone())).collect();
     typeset::pdf(typeset::Files { data_json, pictures })
 }
 
-/// The proposal of `req` over `snapshot`, as PDF bytes.
-pub fn write(snapshot: &Snapshot, req: &Request) -> Result<Vec<u8>> {
+/// The proposal of `req` over `snapshot`, typeset as a PDF.
+pub fn write(snapshot: &Snapshot, req: &Request) -> Result<Pdf> {
     pdf(&content(snapshot, req)?)
 }

@@ -109,8 +109,15 @@ impl World for ProposalWorld {
     }
 }
 
-/// The proposal as PDF bytes: the template laid out over `files`.
-pub(crate) fn pdf(files: Files) -> Result<Vec<u8>> {
+/// A typeset proposal: the PDF file's bytes and its number of pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pdf {
+    pub bytes: Vec<u8>,
+    pub pages: usize,
+}
+
+/// The proposal as a PDF: the template laid out over `files`.
+pub(crate) fn pdf(files: Files) -> Result<Pdf> {
     let world = ProposalWorld::new(files);
     let document: PagedDocument = typst::compile(&world).output.map_err(|e| failed("lay out", &e))?;
     let options = typst_pdf::PdfOptions {
@@ -118,7 +125,8 @@ pub(crate) fn pdf(files: Files) -> Result<Vec<u8>> {
         creator: Smart::Custom(Some("Plansmith".to_string())),
         ..typst_pdf::PdfOptions::default()
     };
-    typst_pdf::pdf(&document, &options).map_err(|e| failed("write", &e))
+    let bytes = typst_pdf::pdf(&document, &options).map_err(|e| failed("write", &e))?;
+    Ok(Pdf { bytes, pages: document.pages.len() })
 }
 
 /// A typesetting failure is ours, never the user's (the data is always printed as text), so it
@@ -131,10 +139,4 @@ fn failed(what: &str, diagnostics: &[SourceDiagnostic]) -> CoreError {
         .map(|d| d.message.to_string())
         .unwrap_or_default();
     CoreError::internal(format!("the proposal could not be typeset ({what}: {first}); this is a bug in Plansmith"))
-}
-
-/// Page count of a PDF written by [`pdf`] (for reports and tests).
-pub fn page_count(pdf: &[u8]) -> usize {
-    let needle = b"/Type /Page";
-    pdf.windows(needle.len() + 1).filter(|w| &w[..needle.len()] == needle && w[needle.len()] != b's').count()
 }

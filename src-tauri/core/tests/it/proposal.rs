@@ -207,11 +207,13 @@ fn harbour_cafes_proposal_shows_sell_only() {
     let s = Snapshot::load(cat.conn(), &Scope::All).unwrap();
     let scenarios = [sc.clone()];
     let req = Request { subject: sc.subject, scenarios: &scenarios, date: day("2026-12-07") };
-    let pdf = proposal::write(&s, &req).unwrap();
+    let pdf = proposal::write(&s, &req).unwrap().bytes;
     assert!(pdf.starts_with(b"%PDF-") && pdf.trim_ascii_end().ends_with(b"%%EOF"), "a PDF file");
     let text = pdf_text(&pdf, "harbour-cafes");
     let pages = render_pages(&pdf, "harbour-cafes");
-    assert!(pages >= 3, "a title page, the plans and the example: {pages} page(s)");
+    let typeset = proposal::write(&s, &req).unwrap();
+    assert_eq!(typeset.pages, pages, "the page count reported is the PDF's");
+    assert!(pages >= 4, "a title page, the plans, the diagram and the example: {pages} page(s)");
 
     // SELL: 599 + 6 × 149 + 120 GB × 2.50 = 1,793 a month; set-up 6 × 299 = 1,794 in month 1;
     // twelve months 12 × 1,793 + 1,794 = 23,310.
@@ -296,7 +298,8 @@ fn mobile_structure_proposal_shows_sell_only() {
     heavy.usage = vec![Usage { value_type: IncludedValueType::Kilobytes, amount: 70 * GB, period: None }];
     heavy.top_ups_as_needed = true;
     let scenarios = [light, heavy];
-    let pdf = proposal::write(&s, &Request { subject: st, scenarios: &scenarios, date: day("2026-12-07") }).unwrap();
+    let pdf =
+        proposal::write(&s, &Request { subject: st, scenarios: &scenarios, date: day("2026-12-07") }).unwrap().bytes;
     let text = pdf_text(&pdf, "mobile");
     render_pages(&pdf, "mobile");
     for needle in [
@@ -345,7 +348,7 @@ fn hostile_names_print_literally() {
     let s = cat.snapshot().unwrap();
     let scenarios = [sc.clone()];
     let req = Request { subject: sc.subject, scenarios: &scenarios, date: day("2026-12-07") };
-    let pdf = proposal::write(&s, &req).unwrap();
+    let pdf = proposal::write(&s, &req).unwrap().bytes;
     let text = pdf_text(&pdf, "hostile");
     render_pages(&pdf, "hostile");
     // Compared without whitespace: a word too long for a line is broken where the proposal put
@@ -372,12 +375,12 @@ fn the_same_input_gives_the_same_bytes() {
     let s = Snapshot::load(cat.conn(), &Scope::All).unwrap();
     let scenarios = [sc.clone()];
     let req = Request { subject: sc.subject, scenarios: &scenarios, date: day("2026-12-07") };
-    let a = proposal::write(&s, &req).unwrap();
-    let b = proposal::write(&s, &req).unwrap();
+    let a = proposal::write(&s, &req).unwrap().bytes;
+    let b = proposal::write(&s, &req).unwrap().bytes;
     assert!(a == b, "two proposals of the same input differ");
     // The date is data: another date, other bytes.
     let other = Request { date: day("2026-12-08"), ..req.clone() };
-    assert!(proposal::write(&s, &other).unwrap() != a, "the date is printed");
+    assert!(proposal::write(&s, &other).unwrap().bytes != a, "the date is printed");
 }
 
 #[test]
