@@ -47,7 +47,7 @@ pub fn write_demo(path: &Path, stamp: &Stamp) -> Result<Catalog> {
     let file_name = path.file_name().ok_or_else(|| CoreError::invalid("path", "the demo path has no file name"))?;
     let tmp = dir.join(format!(".{}.demo", file_name.to_string_lossy()));
     let cleanup = || {
-        for suffix in ["", "-journal", "-wal", "-shm", ".lock"] {
+        for suffix in ["", "-journal", "-wal", "-shm"] {
             let _ = std::fs::remove_file(with_suffix(&tmp, suffix));
         }
     };
@@ -81,9 +81,22 @@ pub fn write_demo(path: &Path, stamp: &Stamp) -> Result<Catalog> {
     })();
     if let Err(e) = built {
         cleanup();
-        return Err(e);
+        // Named by the file the user asked for, not the hidden one it was built in.
+        return Err(match e.kind() {
+            crate::ErrorKind::Io => crate::CoreError::new(
+                crate::ErrorKind::Io,
+                format!(
+                    "the demo catalog {} was not created: {}",
+                    path.display(),
+                    e.message()
+                        .split_once(" was not created: ")
+                        .map_or(e.message(), |(_, why)| why)
+                        .replace("the last change was not saved (everything saved before it is intact); ", "")
+                ),
+            ),
+            _ => e,
+        });
     }
-    let _ = std::fs::remove_file(with_suffix(&tmp, ".lock"));
     // Flushed, renamed into place unless a file appeared there meanwhile, the folder flushed.
     crate::new_file::put_in_place(&tmp, path, false).inspect_err(|_| cleanup())?;
     cleanup();

@@ -225,7 +225,13 @@ pub fn write_replacing(path: &Path, bytes: &[u8]) -> Result<()> {
 /// Puts a file already written at `built` (by SQLite: a demo, a copy, a loaded catalog) in
 /// place at `path`: flushed to disk, renamed (replacing a file at `path` only when `replace`),
 /// the folder flushed. On a failure `built` is left for its writer to remove.
+///
+/// A catalog must not land beside side files it did not write: SQLite would take a `-wal` or
+/// `-journal` left by an earlier catalog at that path (deleted after a crash) into the new one,
+/// and replacing a catalog that has them may be replacing one in use. Such a path is refused,
+/// with the reason and the fix, before anything moves.
 pub fn put_in_place(built: &Path, path: &Path, replace: bool) -> Result<()> {
+    refuse_side_files(path)?;
     let placed = (|| -> io::Result<()> {
         File::open(built)?.sync_all()?;
         // `TempPath` would remove `built` when dropped; its writer removes it (with its
@@ -239,6 +245,30 @@ pub fn put_in_place(built: &Path, path: &Path, replace: bool) -> Result<()> {
     })();
     placed.map_err(|e| if e.kind() == io::ErrorKind::AlreadyExists { exists(path) } else { failed(path, e) })?;
     sync_folder(path);
+    Ok(())
+}
+
+/// Refuses `path` when SQLite side files (`-wal`, `-shm`, `-journal`) are beside it.
+pub fn refuse_side_files(path: &Path) -> Result<()> {
+    for suffix in ["-wal", "-journal", "-shm"] {
+        let mut side = path.as_os_str().to_owned();
+        side.push(suffix);
+        let side = Path::new(&side);
+        if side.exists() {
+            let why = if path.exists() {
+                "the catalog there may be open in Plansmith or another program, or was not closed cleanly"
+            } else {
+                "it is left over from a catalog that was at this path before (deleted after a crash?), and SQLite would mix its rows into the new catalog"
+            };
+            return Err(CoreError::conflict(format!(
+                "{} cannot be written: {} is beside it; {why}. Close whatever has the catalog open, or move {} away if nothing does, or choose another file name",
+                path.display(),
+                side.display(),
+                side.display()
+            ))
+            .with_field("path"));
+        }
+    }
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! The `plansmith` binary as ops and scripts use it: real processes, real files, exit codes and
 //! what is printed on stdout and stderr.
 
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use crate::run::{demo, plansmith, stderr, stdout};
@@ -248,4 +249,181 @@ fn bad_arguments_get_usage_not_a_panic() {
     for cmd in ["new", "check", "dump", "load", "list", "steps", "approve", "reopen", "undo", "redo", "apply"] {
         assert!(stdout(&o).contains(cmd), "help lists {cmd}");
     }
+}
+
+/// Runs `plansmith ARGS` with standard output sent to `out` (a closed pipe, /dev/full).
+fn plansmith_into(args: &[&str], out: Stdio) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_plansmith"))
+        .args(args)
+        .env("SOURCE_DATE_EPOCH", "1767225600")
+        .env("PLANSMITH_USER", "cli-test")
+        .stdin(Stdio::null())
+        .stdout(out)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run plansmith")
+}
+
+#[test]
+fn a_closed_pipe_ends_the_command_quietly() {
+    let d = tempfile::tempdir().unwrap();
+    let p = demo(d.path());
+    let ps = p.to_str().unwrap();
+    for args in [&["rules"][..], &["list", ps], &["check", ps], &["dump", ps], &["steps", ps, "ST-1"]] {
+        // A pipe whose reading end is closed before anything is written (`… | true`).
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let o = plansmith_into(args, writer.into());
+        let err = stderr(&o);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(o.status.code(), Some(141), "{args:?} into a closed pipe: {err}");
+        assert_eq!(err, "", "{args:?} says nothing: whoever read the output stopped on purpose");
+    }
+}
+
+#[test]
+fn a_full_output_after_a_committed_change_is_a_sentence_not_a_crash() {
+    if !Path::new("/dev/full").exists() {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let p = demo(d.path());
+    let ps = p.to_str().unwrap();
+    let o = plansmith(&["list", ps, "--kind", "package_plan", "--side", "SELL", "--json"]);
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    let pp = rows[0]["id"].as_str().unwrap().to_string();
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let o = plansmith_into(&["approve", ps, &pp, "--by", "Dana"], full.into());
+    let err = stderr(&o);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("the output could not be written") && err.contains("is kept"), "{err}");
+    // The approval itself was committed.
+    let o = plansmith(&["list", ps, "--status", "approved", "--json"]);
+    let approved: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(approved.iter().any(|r| r["id"] == pp.as_str()), "{pp} is approved");
+}
+
+/// A tmpfs of `kib` KiB mounted over a temporary folder, unmounted when dropped; none where
+/// this user may not mount (the tests that need one then say so and pass nothing off).
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    fn mount(kib: u32) -> Option<SmallDisk> {
+        let dir = tempfile::tempdir().unwrap();
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={kib}k"), "tmpfs"])
+            .arg(dir.path())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then_some(SmallDisk { dir })
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Every name in the folder.
+    fn names(&self) -> Vec<String> {
+        let mut v: Vec<String> =
+            std::fs::read_dir(self.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
+        v.sort();
+        v
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.dir.path()).status();
+    }
+}
+
+#[test]
+fn a_full_disk_leaves_nothing_behind_and_says_what_was_not_written() {
+    let Some(disk) = SmallDisk::mount(96) else {
+        eprintln!("skipped: this user cannot mount a small disk (run as root to test a full disk)");
+        return;
+    };
+    let d = tempfile::tempdir().unwrap();
+    let demo_file = demo(d.path());
+    let at = |name: &str| disk.path().join(name).to_str().unwrap().to_string();
+
+    // The demo catalog (about 0.5 MB) cannot fit in 96 KiB.
+    let o = plansmith(&["new", &at("demo.plansmith"), "--demo"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("the demo catalog {} was not created: the disk is full", at("demo.plansmith"))),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(disk.names(), Vec::<String>::new(), "nothing is left behind");
+
+    // Fill the disk but for a few KiB: a new empty catalog and a dump do not fit either.
+    std::fs::write(disk.path().join("fill"), vec![0u8; 88 * 1024]).unwrap();
+    let o = plansmith(&["new", &at("empty.plansmith"), "--name", "Empty"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("was not created: the disk is full"), "{}", stderr(&o));
+    let o = plansmith(&["dump", demo_file.to_str().unwrap(), "--out", &at("dump.json")]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("the disk is full"), "{}", stderr(&o));
+    assert_eq!(disk.names(), vec!["fill".to_string()], "nothing is left behind");
+    // And a retry where there is room succeeds at once: no stale file blocks it.
+    std::fs::remove_file(disk.path().join("fill")).unwrap();
+    let o = plansmith(&["dump", demo_file.to_str().unwrap(), "--out", &at("dump.json")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn a_new_catalog_never_takes_in_side_files_it_did_not_write() {
+    let d = tempfile::tempdir().unwrap();
+    let demo_file = demo(d.path());
+    let dump = d.path().join("dump.json");
+    assert!(plansmith(&["dump", demo_file.to_str().unwrap(), "--out", dump.to_str().unwrap()]).status.success());
+    // A catalog deleted after a crash leaves its write-ahead log behind.
+    let stale = d.path().join("again.plansmith-wal");
+    std::fs::write(&stale, b"rows of a catalog that is gone").unwrap();
+    let again = d.path().join("again.plansmith");
+    let a = again.to_str().unwrap();
+    for args in [vec!["new", a, "--name", "Again"], vec!["new", a, "--demo"], vec!["load", a, dump.to_str().unwrap()]] {
+        let o = plansmith(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.contains("again.plansmith-wal is beside it") && err.contains("left over"), "{args:?}: {err}");
+        assert!(!again.exists(), "{args:?} created the catalog anyway");
+    }
+    assert_eq!(std::fs::read(&stale).unwrap(), b"rows of a catalog that is gone", "the stale file is untouched");
+    // Once it is moved away, the same command works.
+    std::fs::remove_file(&stale).unwrap();
+    assert!(plansmith(&["new", a, "--name", "Again"]).status.success());
+}
+
+#[test]
+fn a_catalog_on_read_only_media_is_read_and_refuses_changes_in_words() {
+    let Some(disk) = SmallDisk::mount(4096) else {
+        eprintln!("skipped: this user cannot mount a read-only disk (run as root to test one)");
+        return;
+    };
+    let d = tempfile::tempdir().unwrap();
+    let demo_file = demo(d.path());
+    let on_disk = disk.path().join("demo.plansmith");
+    std::fs::copy(&demo_file, &on_disk).unwrap();
+    let remounted = Command::new("mount").args(["-o", "remount,ro"]).arg(disk.path()).status().unwrap();
+    assert!(remounted.success());
+    let p = on_disk.to_str().unwrap();
+    for args in [vec!["check", p], vec!["list", p], vec!["dump", p], vec!["steps", p, "ST-1"]] {
+        let o = plansmith(&args);
+        assert!(o.status.success(), "{args:?} on read-only media: {}", stderr(&o));
+    }
+    assert!(stdout(&plansmith(&["list", p])).contains("PP-2"));
+    let o = plansmith(&["approve", p, "PP-2", "--by", "Dana"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("read-only disk") && stderr(&o).contains("Copy it to a writable folder"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(disk.names(), vec!["demo.plansmith".to_string()]);
 }

@@ -12,12 +12,12 @@
 //!   undo (see `history`), and is durable when `change` returns: WAL with `synchronous=FULL`,
 //!   so a killed process or a power cut loses no acknowledged edit.
 
-pub mod history;
-pub mod migrate;
-pub mod schema;
-pub mod starter_set;
+pub(crate) mod history;
+pub(crate) mod migrate;
+pub(crate) mod schema;
+pub(crate) mod starter_set;
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -67,12 +67,6 @@ impl NewCatalog {
     }
 }
 
-fn lock_path(path: &Path) -> PathBuf {
-    let mut s = path.as_os_str().to_owned();
-    s.push(".lock");
-    PathBuf::from(s)
-}
-
 /// Refuses anything that is not an SQLite file, without opening it as a database.
 fn check_sqlite_header(path: &Path) -> Result<()> {
     let mut f = File::open(path).map_err(|e| match e.kind() {
@@ -83,9 +77,18 @@ fn check_sqlite_header(path: &Path) -> Result<()> {
         )),
         _ => CoreError::new(ErrorKind::Io, format!("cannot read {}: {e}", path.display())),
     })?;
-    let mut head = [0u8; 16];
-    let n = f.read(&mut head)?;
-    if n < 16 || &head != b"SQLite format 3\0" {
+    // The 100-byte database header: the magic string, then (big-endian) user_version at
+    // offset 60 and application_id at 68. Deciding from these bytes refuses a foreign or newer
+    // file before SQLite opens it, which would replay and checkpoint a leftover WAL into it.
+    let mut head = [0u8; 100];
+    let mut n = 0;
+    while n < head.len() {
+        match f.read(&mut head[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    if n < 16 || &head[..16] != b"SQLite format 3\0" {
         return Err(CoreError::new(
             ErrorKind::IncompatibleFile,
             format!(
@@ -95,6 +98,10 @@ fn check_sqlite_header(path: &Path) -> Result<()> {
             ),
         ));
     }
+    if n == head.len() {
+        let word = |at: usize| i32::from_be_bytes([head[at], head[at + 1], head[at + 2], head[at + 3]]);
+        identity(word(68), word(60) as i64, path)?;
+    }
     Ok(())
 }
 
@@ -102,6 +109,12 @@ fn check_sqlite_header(path: &Path) -> Result<()> {
 fn check_identity(conn: &Connection, path: &Path) -> Result<i64> {
     let app_id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    identity(app_id, version, path)
+}
+
+/// The schema version of a file with this application id and user version, or why it is
+/// refused.
+fn identity(app_id: i32, version: i64, path: &Path) -> Result<i64> {
     if app_id != schema::APPLICATION_ID {
         return Err(CoreError::new(
             ErrorKind::IncompatibleFile,
@@ -124,15 +137,61 @@ fn check_identity(conn: &Connection, path: &Path) -> Result<i64> {
     Ok(version)
 }
 
+/// `path` with `suffix` appended (`-wal`, `-shm`).
+fn side_file(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// Why `path` cannot be opened for writing, when the file or its folder is read-only (a
+/// read-only mount, a read-only file or folder): SQLite's own message ("unable to open
+/// database file") says neither why nor what to do. None when both look writable.
+fn unwritable(path: &Path) -> Option<CoreError> {
+    let file = std::fs::OpenOptions::new().write(true).open(path).err();
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let folder_ro = std::fs::metadata(folder).map(|m| m.permissions().readonly()).unwrap_or(false);
+    let read_only = matches!(
+        file.as_ref().map(|e| e.kind()),
+        Some(std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied)
+    );
+    (read_only || folder_ro).then(|| {
+        CoreError::new(
+            ErrorKind::ReadOnly,
+            format!(
+                "{} is on a read-only disk or in a folder you cannot write to, so it cannot be changed here; it can still be read (`plansmith check`, `list`, `dump`, or the app's read-only open). Copy it to a writable folder to edit it",
+                path.display()
+            ),
+        )
+    })
+}
+
+/// An SQLite URI that reads `path` as immutable: no locks, no side files.
+fn immutable_uri(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut uri = String::from("file:");
+    for b in absolute.as_os_str().as_encoded_bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => uri.push(*b as char),
+            _ => uri.push_str(&format!("%{b:02X}")),
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
+}
+
+/// The one-writer lock. It belongs to the file, not to the name it is opened by: an exclusive
+/// `flock` on the database file itself, so a symlink or a hard link to an open catalog is
+/// refused like its own name. (Linux keeps `flock` apart from the `fcntl` locks SQLite takes on
+/// the same file.) Read-only opens take none.
 fn take_writer_lock(path: &Path) -> Result<File> {
-    let lp = lock_path(path);
-    let f = OpenOptions::new().create(true).truncate(false).write(true).open(&lp)?;
+    let f = File::open(path)?;
     match f.try_lock() {
         Ok(()) => Ok(f),
         Err(std::fs::TryLockError::WouldBlock) => Err(CoreError::new(
             ErrorKind::Locked,
             format!(
-                "{} is already open for writing in another Plansmith window or command; close it there first (read-only commands such as `plansmith check` still work)",
+                "{} is already open for writing in another Plansmith window or command (perhaps by another name: a link to the same file); close it there first (read-only commands such as `plansmith check` still work)",
                 path.display()
             ),
         )),
@@ -156,10 +215,12 @@ impl Catalog {
     pub fn open(path: &Path) -> Result<Catalog> {
         check_sqlite_header(path)?;
         let lock = take_writer_lock(path)?;
-        let mut conn =
-            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
-        let version = check_identity(&conn, path)?;
-        set_write_pragmas(&conn)?;
+        let opened =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                .map_err(CoreError::from)
+                .and_then(|conn| check_identity(&conn, path).map(|version| (conn, version)));
+        let (mut conn, version) = opened.map_err(|e| unwritable(path).unwrap_or(e))?;
+        set_write_pragmas(&conn).map_err(|e| unwritable(path).unwrap_or(e))?;
         if version < schema::SCHEMA_VERSION {
             migrate::upgrade(&mut conn)?;
         }
@@ -170,9 +231,30 @@ impl Catalog {
     /// has it open for writing.
     pub fn open_read_only(path: &Path) -> Result<Catalog> {
         check_sqlite_header(path)?;
-        let conn =
-            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
-        let version = check_identity(&conn, path)?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let opened = Connection::open_with_flags(path, flags)
+            .map_err(CoreError::from)
+            .and_then(|conn| check_identity(&conn, path).map(|version| (conn, version)));
+        let (conn, version) = match opened {
+            Ok(c) => c,
+            // Reading a WAL catalog needs its -shm beside it. On read-only media (a CD, a
+            // read-only mount or folder) none can be made; with no -wal there either, the file
+            // alone is the whole catalog and is read as immutable.
+            Err(e) if unwritable(path).is_some() && !side_file(path, "-wal").exists() => {
+                let conn = Connection::open_with_flags(immutable_uri(path), flags | OpenFlags::SQLITE_OPEN_URI)
+                    .map_err(|_| e.clone())?;
+                let version = check_identity(&conn, path).map_err(|_| e)?;
+                (conn, version)
+            }
+            Err(e) => return Err(unwritable(path).map_or(e, |_| CoreError::new(
+                ErrorKind::ReadOnly,
+                format!(
+                    "{} is on a read-only disk or folder and has a write-ahead log beside it ({}) that needs a writable folder to be read; copy the catalog and that file to a writable folder",
+                    path.display(),
+                    side_file(path, "-wal").display()
+                ),
+            ))),
+        };
         if version < schema::SCHEMA_VERSION {
             return Err(CoreError::new(
                 ErrorKind::IncompatibleFile,
@@ -219,8 +301,17 @@ impl Catalog {
         let file_name =
             path.file_name().ok_or_else(|| CoreError::invalid("path", "the catalog path has no file name"))?;
         let tmp = dir.join(format!(".{}.creating", file_name.to_string_lossy()));
-        let _ = std::fs::remove_file(&tmp);
-        {
+        // Whatever fails (a full disk, most often), the half-built file and its side files go:
+        // nothing is left beside `path`, and a retry starts clean.
+        let discard = || {
+            for suffix in ["", "-journal", "-wal", "-shm"] {
+                let mut p = tmp.clone().into_os_string();
+                p.push(suffix);
+                let _ = std::fs::remove_file(p);
+            }
+        };
+        discard();
+        let built = (|| -> Result<()> {
             let mut conn = Connection::open(&tmp)?;
             // The file is private until renamed and discarded on failure, so the migrations
             // need not sync one by one; it is synced once, below, before it is renamed. Nor
@@ -244,12 +335,22 @@ impl Catalog {
             starter_set::seed_starter_set(&conn)?;
             conn.pragma_update(None, "journal_mode", "WAL")?;
             conn.close().map_err(|(_, e)| CoreError::from(e))?;
-        }
-        File::open(&tmp).and_then(|f| f.sync_all()).and_then(|()| std::fs::rename(&tmp, path)).inspect_err(|_| {
-            let _ = std::fs::remove_file(&tmp);
-        })?;
-        if let Ok(folder) = File::open(dir) {
-            let _ = folder.sync_all();
+            crate::new_file::put_in_place(&tmp, path, false)
+        })();
+        if let Err(e) = built {
+            discard();
+            return Err(match e.kind() {
+                ErrorKind::Io => CoreError::new(
+                    ErrorKind::Io,
+                    format!(
+                        "{} was not created: {}",
+                        path.display(),
+                        e.message()
+                            .replace("the last change was not saved (everything saved before it is intact); ", "")
+                    ),
+                ),
+                _ => e,
+            });
         }
         Catalog::open(path)
     }

@@ -24,6 +24,17 @@ fn new_catalog(path: &Path) -> Catalog {
 }
 
 fn refused_untouched(path: &Path, expect: &str) {
+    let dir = path.parent().unwrap();
+    let listing = || {
+        let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
+            .collect();
+        v.sort();
+        v
+    };
+    let folder_before = listing();
     let before = std::fs::read(path).unwrap();
     let e = Catalog::open(path).err().expect("must be refused");
     assert_eq!(e.kind(), ErrorKind::IncompatibleFile, "{e}");
@@ -31,9 +42,40 @@ fn refused_untouched(path: &Path, expect: &str) {
     let e = Catalog::open_read_only(path).err().expect("must be refused read-only too");
     assert_eq!(e.kind(), ErrorKind::IncompatibleFile, "{e}");
     assert_eq!(std::fs::read(path).unwrap(), before, "the file must not be written");
-    let dir = path.parent().unwrap();
-    let name = path.file_name().unwrap().to_string_lossy();
-    assert!(!dir.join(format!("{name}-wal")).exists(), "no WAL file may appear");
+    // Nothing beside it changes either: no lock file, no WAL appears, a leftover one stays.
+    assert!(folder_before == listing(), "the folder must be left exactly as found");
+}
+
+/// A database at `path` whose last transaction is still in its WAL (the program that wrote it
+/// was killed): a copy of the file and its -wal taken while the writer had it open.
+fn with_leftover_wal(path: &Path, setup: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let live = dir.path().join("live.db");
+    let c = rusqlite::Connection::open(&live).unwrap();
+    c.execute_batch(setup).unwrap();
+    c.execute_batch("PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0; INSERT INTO t VALUES ('in the log');")
+        .unwrap();
+    std::fs::copy(&live, path).unwrap();
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    std::fs::copy(dir.path().join("live.db-wal"), wal).unwrap();
+    drop(c);
+}
+
+#[test]
+fn a_foreign_file_with_a_leftover_wal_is_left_exactly_as_found() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("other.db");
+    with_leftover_wal(&p, "PRAGMA application_id = 7; CREATE TABLE t(x); INSERT INTO t VALUES (1);");
+    refused_untouched(&p, "another program");
+}
+
+#[test]
+fn a_newer_catalog_with_a_leftover_wal_is_left_exactly_as_found() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("future.plansmith");
+    with_leftover_wal(&p, "PRAGMA application_id = 1347179341; PRAGMA user_version = 99; CREATE TABLE t(x);");
+    refused_untouched(&p, "newer Plansmith");
 }
 
 #[test]
@@ -312,4 +354,26 @@ fn reading_on_two_connections_reads_the_same_catalog() {
     assert_eq!(cat.snapshot_on_two().unwrap(), one);
     drop(cat);
     assert_eq!(Catalog::open_read_only(&path).unwrap().snapshot_on_two().unwrap(), one);
+}
+
+#[test]
+fn one_writer_per_file_whatever_name_opens_it() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("shared.plansmith");
+    let held = new_catalog(&p);
+    let hard = d.path().join("hard-link.plansmith");
+    std::fs::hard_link(&p, &hard).unwrap();
+    let soft = d.path().join("symlink.plansmith");
+    std::os::unix::fs::symlink(&p, &soft).unwrap();
+    for other in [&p, &hard, &soft] {
+        let e = Catalog::open(other).err().expect("a second writer must be refused");
+        assert_eq!(e.kind(), ErrorKind::Locked, "{}: {e}", other.display());
+        assert!(e.message().contains("another name"), "{e}");
+        // Reading is never refused.
+        Catalog::open_read_only(other).unwrap();
+    }
+    // No lock file is left beside the catalog: the lock is on the file itself.
+    assert!(!d.path().join("shared.plansmith.lock").exists());
+    drop(held);
+    drop(Catalog::open(&hard).expect("free again once the first writer closes"));
 }
