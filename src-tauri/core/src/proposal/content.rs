@@ -66,6 +66,8 @@ pub struct ScenarioSheet {
     pub month: MonthInvoice,
     pub months: Vec<MonthRow>,
     pub total: MonthRow,
+    /// Its charts, drawn for the client: what a month costs as usage grows, and each month.
+    pub charts: Vec<Picture>,
 }
 
 /// The SELL invoice of one period.
@@ -521,11 +523,53 @@ fn scenario_sheet(r: &Relations, currency: &Currency, sc: &Scenario, rating: &Ra
     ScenarioSheet {
         name: sc.name.clone(),
         about: about(r, currency, sc),
+        charts: charts(r, currency, sc, rating),
         summary,
         month,
         months,
         total: row(currency, format!("{} months", rating.periods.len()), &rating.totals.sell),
     }
+}
+
+/// The scenario's charts for the client: the same pictures the window's client view shows
+/// (`chart`, drawn for [`Audience::Client`]: SELL only). A scenario with no usage to sweep
+/// has no sweep chart.
+fn charts(r: &Relations, currency: &Currency, sc: &Scenario, rating: &Rating) -> Vec<Picture> {
+    let mut out = Vec::new();
+    if let Ok(sweep) = rating::sweep::sweep(r, sc, rating::sweep::DEFAULT_STEPS) {
+        let sweep = sweep.for_audience(Audience::Client);
+        let what = match sweep.value_type {
+            IncludedValueType::Kilobytes => "data",
+            IncludedValueType::Seconds => "calls",
+            IncludedValueType::Units => "SMS",
+            IncludedValueType::Dollar => "usage",
+        };
+        let caption = if sweep.capacity > 0 {
+            format!(
+                "One full month's charges as your {what} runs from nothing to twice the {} included; one-off charges are left out.",
+                quantity(currency, sweep.value_type, sweep.capacity)
+            )
+        } else {
+            format!(
+                "One full month's charges as your {what} runs from nothing to twice this example's; one-off charges are left out."
+            )
+        };
+        out.push(Picture {
+            title: format!("If you use more or less {what}"),
+            caption,
+            file: String::new(),
+            tall: false,
+            svg: crate::chart::sweep_svg(&sweep, currency, Audience::Client),
+        });
+    }
+    out.push(Picture {
+        title: "Each month at a glance".into(),
+        caption: "What each month of this example costs; the first month includes the one-off charges.".into(),
+        file: String::new(),
+        tall: false,
+        svg: crate::chart::periods_svg(rating, currency, Audience::Client),
+    });
+    out
 }
 
 /// Whether an assumption's sentence is for the client: those about the carrier's side, BUY or

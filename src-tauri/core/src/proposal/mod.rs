@@ -9,8 +9,8 @@
 //! - [`content`] reads the catalog through [`Audience::Client`](crate::Audience): the SELL
 //!   plans with their external names and descriptions, what each includes and costs, each
 //!   chosen scenario rated (the SELL invoice of a representative month, every month's SELL
-//!   totals), the client's notes among the rating's assumptions, and the pictures drawn for the
-//!   client. No BUY figure, margin, markup or internal name is ever read into it.
+//!   totals, the charts of `chart` drawn for the client), the client's notes among the rating's
+//!   assumptions, and the diagram drawn for the client. No BUY figure, margin, markup or internal name is ever read into it.
 //! - [`typeset`] lays that content out with typst (a well-kept typesetting engine, used as a
 //!   library) over a closed, in-memory world: a fixed template, the content as JSON data (never
 //!   spliced into markup), the pictures as SVG, and DejaVu Sans compiled in. No system font,
@@ -75,13 +75,23 @@ pub fn content(snapshot: &Snapshot, req: &Request) -> Result<Proposal> {
     for (i, pic) in p.pictures.iter_mut().enumerate() {
         pic.file = format!("/picture-{}.svg", i + 1);
     }
+    for (i, sc) in p.scenarios.iter_mut().enumerate() {
+        for (j, chart) in sc.charts.iter_mut().enumerate() {
+            chart.file = format!("/scenario-{}-chart-{}.svg", i + 1, j + 1);
+        }
+    }
     Ok(p)
 }
 
 /// The proposal typeset as a PDF.
 pub fn pdf(p: &Proposal) -> Result<Pdf> {
     let data_json = serde_json::to_string(p).expect("the proposal's content serialises");
-    let pictures = p.pictures.iter().map(|pic| (pic.file.clone(), pic.svg.clone())).collect();
+    let pictures = p
+        .pictures
+        .iter()
+        .chain(p.scenarios.iter().flat_map(|sc| &sc.charts))
+        .map(|pic| (pic.file.clone(), pic.svg.clone()))
+        .collect();
     typeset::pdf(typeset::Files { data_json, pictures })
 }
 

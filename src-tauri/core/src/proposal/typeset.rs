@@ -126,7 +126,7 @@ pub(crate) fn pdf(files: Files) -> Result<Pdf> {
         ..typst_pdf::PdfOptions::default()
     };
     let bytes = typst_pdf::pdf(&document, &options).map_err(|e| failed("write", &e))?;
-    Ok(Pdf { bytes, pages: document.pages.len() })
+    Ok(Pdf { bytes, pages: document.pages().len() })
 }
 
 /// A typesetting failure is ours, never the user's (the data is always printed as text), so it
