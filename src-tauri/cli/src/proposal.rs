@@ -26,7 +26,11 @@ pub fn run(file: &Path, subject: &str, scenarios: &[String], date: Option<&str>,
     };
     let cat = Catalog::open_read_only(file)?;
     let snapshot = cat.snapshot()?;
-    if snapshot.structure(id).is_none() && snapshot.customer(id).is_none() {
+    let exists = match id.kind {
+        EntityKind::Customer => snapshot.customer(id).is_some(),
+        _ => snapshot.structure(id).is_some(),
+    };
+    if !exists {
         bail!(
             "there is no {} {id} in this catalog; `plansmith list {} --kind {}` lists them",
             id.kind.label(),

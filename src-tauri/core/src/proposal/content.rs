@@ -291,7 +291,8 @@ fn offered_plans<'a>(r: &Relations<'a>, subject: Id) -> Vec<&'a Plan> {
     for st in structures_of(r, subject).into_iter().filter_map(|id| s.structure(id)) {
         ids.extend(progress::objects(r, st).plans());
     }
-    if let Some(c) = s.customer(subject) {
+    // (Snapshot lookups go by number: only a customer id is looked up as a customer.)
+    if let Some(c) = s.customer(subject).filter(|_| subject.kind == EntityKind::Customer) {
         ids.extend(c.data_package);
         for site in r.sites_of.get(&c.id).into_iter().flatten().filter_map(|x| s.site(*x)) {
             ids.extend(site.tail_package);

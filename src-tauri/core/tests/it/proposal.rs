@@ -405,3 +405,30 @@ fn refuses_what_it_cannot_propose() {
     .unwrap_err();
     assert!(e.message().contains("a proposal is for a structure (ST-n) or a customer (CU-n)"), "{}", e.message());
 }
+
+/// The client's diagram holds no hidden name and no BUY box anywhere in its SVG, not even in
+/// the `<title>` tooltips a PDF does not print; the consultant's diagram of the same structure
+/// holds them (so the search can find them).
+#[test]
+fn the_client_diagram_is_sell_only_in_every_element() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cat, _) = demo_with_scenario(dir.path());
+    let s = Snapshot::load(cat.conn(), &Scope::All).unwrap();
+    let r = plansmith_core::relations::Relations::new(&s);
+    let hidden = hidden_names(&s);
+    for st in &s.structures {
+        let client = plansmith_core::diagram::client::structure(&r, st.id).unwrap();
+        let svg = plansmith_core::diagram::svg::write(&client);
+        assert!(client.nodes.iter().all(|n| n.side != Some(Side::Buy) && n.status.is_none() && n.errors == 0));
+        assert!(!svg.contains("BUY") && !svg.contains("DRAFT"), "{svg}");
+        let consultant = plansmith_core::diagram::structure(&s, &[], st.id).unwrap();
+        let consultant = plansmith_core::diagram::svg::write(&consultant);
+        let mut found = 0;
+        for n in &hidden {
+            let escaped = n.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+            assert!(!svg.contains(&escaped), "{} hides {n:?}: {svg}", st.id);
+            found += usize::from(consultant.contains(&escaped));
+        }
+        assert!(found > 0, "the consultant's diagram of {} shows internal names", st.id);
+    }
+}
