@@ -18,6 +18,8 @@ APT_PACKAGES=(
   # diagrams, chromium the build sheet, unzip/minisign/python3-jsonschema verify bundles;
   # sqlite3, zip and openssl are the benchmarks' reference pipelines.
   librsvg2-bin chromium unzip zip minisign python3-jsonschema sqlite3 openssl
+  # pdftotext and pdftoppm read the client's proposal PDF back (core/tests/it/proposal.rs).
+  poppler-utils
 )
 missing=()
 for package in "${APT_PACKAGES[@]}"; do

@@ -16,7 +16,7 @@ use crate::ipc_error::IpcError;
 use crate::launch::stamp_now;
 use crate::wire::*;
 use crate::workbench::Workbench;
-use crate::{bundle_file, picture_file};
+use crate::{bundle_file, picture_file, proposal_file};
 
 pub async fn catalog_overview(bench: &Workbench, (): ()) -> Result<Overview, IpcError> {
     bench.catalog.with(|c| c.overview()).await
@@ -209,4 +209,8 @@ async fn switch_to(bench: &Workbench, path: PathBuf, create: bool) -> Result<Cat
     bench.recent.record(&opened);
     (bench.retitle)(&opened);
     Ok(CatalogFile::of(&opened))
+}
+
+pub async fn export_proposal(bench: &Workbench, request: ExportProposalRequest) -> Result<SavedProposal, IpcError> {
+    proposal_file::export_proposal_with(&bench.catalog, &*bench.dialogs, request).await
 }

@@ -45,6 +45,7 @@ macro_rules! command_list {
             preview_bundle: BundleRequest => Preview,
             export_bundle: ExportRequest => Option<Exported>,
             choose_signing_key: () => Option<ChosenKey>,
+            export_proposal: ExportProposalRequest => SavedProposal,
         }
     };
 }

@@ -654,4 +654,42 @@ mod tests {
         d.title = "../..".into();
         assert_eq!(suggested_file_name(&d, PictureFormat::Svg), "diagram.svg");
     }
+
+    /// The client's proposal through `dispatch`: written where the scripted dialog says, with
+    /// the suggested name; a cancelled dialog writes nothing; a request that cannot be proposed
+    /// fails before any dialog.
+    #[tokio::test]
+    async fn export_proposal_writes_the_clients_pdf_where_the_dialog_says() {
+        let folder = TestFolder::new();
+        let bench = demo(&folder);
+        let scenario = json!({
+            "name": "6 sites, 620 GB",
+            "subject": "CU-1",
+            "start": "2026-01-01",
+            "usage": [{"value_type": "kilobytes", "amount": 620 * 1_048_576_i64}],
+        });
+        let save = json!({"change": {"op": "save_scenario", "scenario": scenario}});
+        dispatch(&bench, "apply_change", Some(save)).await.unwrap();
+        std::fs::write(folder.file("answers"), format!("{}\n\n", folder.file("harbour").display())).unwrap();
+        let request = json!({"subject": "CU-1", "scenarios": ["6 sites, 620 GB"], "date": "2026-12-07"});
+        let answer = dispatch(&bench, "export_proposal", Some(request.clone())).await.unwrap();
+        let pdf = folder.file("harbour.pdf");
+        assert_eq!(answer, json!({"path": pdf.display().to_string(), "pages": 4}), "the extension is added");
+        assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+        let log = std::fs::read_to_string(folder.file("answers.log")).unwrap();
+        assert!(log.starts_with("save_proposal\tHarbour Cafés Pty Ltd proposal.pdf\t"), "{log}");
+        let answer = dispatch(&bench, "export_proposal", Some(request)).await.unwrap();
+        assert_eq!(answer, json!({"path": null, "pages": 0}), "cancelled");
+        std::fs::remove_file(folder.file("answers.log")).unwrap();
+        let nope = json!({"subject": "CU-1", "scenarios": ["Nope"], "date": "2026-12-07"});
+        let e = dispatch(&bench, "export_proposal", Some(nope)).await.unwrap_err();
+        assert_eq!((e.kind, e.field.as_deref()), (ErrorKind::NotFound, Some("scenario")), "{e:?}");
+        let none = json!({"subject": "CU-1", "scenarios": [], "date": "2026-12-07"});
+        let e = dispatch(&bench, "export_proposal", Some(none)).await.unwrap_err();
+        assert!(e.message.contains("needs at least one saved scenario"), "{e:?}");
+        let bad_date = json!({"subject": "CU-1", "scenarios": [], "date": "7/12/2026"});
+        let e = dispatch(&bench, "export_proposal", Some(bad_date)).await.unwrap_err();
+        assert_eq!((e.kind, e.field.as_deref()), (ErrorKind::InvalidInput, Some("date")), "{e:?}");
+        assert!(!folder.file("answers.log").exists(), "no dialog for a request that cannot be proposed");
+    }
 }

@@ -43,6 +43,8 @@ pub enum Purpose {
     SaveSvg,
     /// Where to write a diagram as PNG.
     SavePng,
+    /// Where to write the client's proposal (PDF).
+    SaveProposal,
     /// The minisign secret key to sign a bundle with (read, never written).
     SigningKey,
 }
@@ -57,6 +59,7 @@ impl Purpose {
             Purpose::SaveBundle => "Export an approved plan bundle",
             Purpose::SaveSvg => "Export the diagram as SVG",
             Purpose::SavePng => "Export the diagram as PNG",
+            Purpose::SaveProposal => "Save the client's proposal as PDF",
             Purpose::SigningKey => "Choose the secret key to sign the bundle with",
         }
     }
@@ -68,6 +71,7 @@ impl Purpose {
             Purpose::SaveBundle => ("Plan bundle", &["zip"]),
             Purpose::SaveSvg => ("SVG picture", &["svg"]),
             Purpose::SavePng => ("PNG picture", &["png"]),
+            Purpose::SaveProposal => ("PDF document", &["pdf"]),
             Purpose::SigningKey => ("minisign secret key", &["key"]),
         }
     }
@@ -86,6 +90,7 @@ impl Purpose {
             Purpose::SaveBundle => "save_bundle",
             Purpose::SaveSvg => "save_svg",
             Purpose::SavePng => "save_png",
+            Purpose::SaveProposal => "save_proposal",
             Purpose::SigningKey => "signing_key",
         }
     }

@@ -26,6 +26,7 @@ pub mod launch;
 pub mod main_window;
 pub mod open_catalog;
 pub mod picture_file;
+pub mod proposal_file;
 pub mod recent_catalogs;
 pub mod wire;
 pub mod workbench;

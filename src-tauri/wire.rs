@@ -29,7 +29,7 @@ pub use plansmith_core::lifecycle::ApprovalPlan;
 pub use plansmith_core::progress::Progress;
 pub use plansmith_core::query::{ListPage, ListQuery};
 pub use plansmith_core::session::{DiagramOf, EditOutcome, History, StepOutcome};
-pub use plansmith_core::{Change, Finding, Id, Overview, ReferenceData};
+pub use plansmith_core::{Change, Date, Finding, Id, Overview, ReferenceData};
 
 /// A command's input, read from the raw JSON the window sent.
 pub trait Request: Sized {
@@ -67,6 +67,7 @@ json_requests!(
     ExportDiagramRequest,
     BundleRequest,
     ExportRequest,
+    ExportProposalRequest,
 );
 
 /// Decodes a command's `request`, or says which field is wrong.
@@ -208,6 +209,27 @@ pub struct ExportDiagramRequest {
 #[derive(Debug, Clone, Serialize)]
 pub struct SavedPicture {
     pub path: Option<String>,
+}
+
+/// `export_proposal`: the client's proposal of a structure or customer over saved scenarios
+/// (by name, in print order), dated `date`; asks where to save the PDF.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportProposalRequest {
+    pub subject: Id,
+    pub scenarios: Vec<String>,
+    /// The date printed on it (the window's today), "YYYY-MM-DD".
+    pub date: Date,
+}
+
+/// What `export_proposal` wrote: the file and its page count, or nothing when the person
+/// cancelled the save dialog.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize)]
+pub struct SavedProposal {
+    pub path: Option<String>,
+    pub pages: u32,
 }
 
 /// `preview_bundle`: what exporting these structures would hold (none: the whole catalog).

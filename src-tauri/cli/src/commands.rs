@@ -207,6 +207,9 @@ pub fn run(cmd: Command) -> Result<Outcome> {
         Command::Rate { file, subject, scenario, what, json, csv } => {
             crate::rating::rate(&file, &subject, scenario.as_deref(), &what, json, csv)
         }
+        Command::Proposal { file, subject, scenarios, date, out } => {
+            crate::proposal::run(&file, &subject, &scenarios, date.as_deref(), &out)
+        }
         Command::Scenario { action } => match action {
             ScenarioAction::Save { file, subject, name, what, by } => {
                 crate::rating::save(&file, &subject, &name, &what, by.as_deref())

@@ -9,6 +9,7 @@ mod output;
 mod bundle;
 mod commands;
 mod diagram;
+mod proposal;
 mod rating;
 mod render;
 
@@ -328,6 +329,25 @@ pub enum Command {
         /// Print the line items as CSV.
         #[arg(long, conflicts_with = "json")]
         csv: bool,
+    },
+    /// Write the client's proposal of a structure (ST-n) or customer (CU-n) as a PDF: the SELL
+    /// plans under their external names, what they include and cost, each saved scenario's
+    /// example month and twelve months, the charts and the diagram of what they buy; never a
+    /// BUY figure, a margin or an internal name. Exit 1: the catalog cannot be rated as it is.
+    Proposal {
+        /// The catalog file (.plansmith).
+        file: PathBuf,
+        /// The structure (ST-n) or customer (CU-n).
+        subject: String,
+        /// A saved scenario to rate (see `scenario list`); repeat for several, in print order.
+        #[arg(long = "scenario", value_name = "NAME")]
+        scenarios: Vec<String>,
+        /// The date printed on the proposal (YYYY-MM-DD; default: today).
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
+        /// The PDF to write (an existing file is replaced, whole or not at all).
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
     },
     /// Save, list or delete the rating scenarios saved in a catalog.
     Scenario {

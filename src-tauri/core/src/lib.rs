@@ -26,6 +26,7 @@ pub mod model;
 pub mod new_file;
 mod overview;
 pub mod progress;
+pub mod proposal;
 pub mod query;
 pub mod rating;
 mod reference;

@@ -21,6 +21,7 @@ import type {
   DiagramOf,
   EditOutcome,
   Exported,
+  ExportProposalRequest,
   ExportRequest,
   Finding,
   History,
@@ -33,6 +34,7 @@ import type {
   Progress,
   RecentCatalog,
   SavedPicture,
+  SavedProposal,
   ReferenceData,
   StepAction,
   StepOutcome,
@@ -99,6 +101,9 @@ export interface Backend {
   exportBundle(request: ExportRequest): Promise<Exported | null>;
   /** Asks for a minisign secret key file to sign with; `null`: cancelled. */
   chooseSigningKey(): Promise<ChosenKey | null>;
+  /** Asks where to save the client's PDF proposal (SELL only) and writes it; `path: null` when
+   * the person cancelled. */
+  exportProposal(request: ExportProposalRequest): Promise<SavedProposal>;
 }
 
 /**
@@ -137,6 +142,7 @@ export const COMMANDS = {
   previewBundle: 'preview_bundle',
   exportBundle: 'export_bundle',
   chooseSigningKey: 'choose_signing_key',
+  exportProposal: 'export_proposal',
 } as const satisfies Record<keyof Backend, CommandName>;
 
 type WithoutMethod = Exclude<CommandName, (typeof COMMANDS)[keyof Backend]>;
@@ -274,6 +280,9 @@ export class TauriBackend implements Backend {
   }
   chooseSigningKey(): Promise<ChosenKey | null> {
     return this.ask(COMMANDS.chooseSigningKey);
+  }
+  exportProposal(request: ExportProposalRequest): Promise<SavedProposal> {
+    return this.ask(COMMANDS.exportProposal, request);
   }
 
   /**

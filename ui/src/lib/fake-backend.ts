@@ -48,6 +48,8 @@ import type {
   Progress,
   RecentCatalog,
   SavedPicture,
+  SavedProposal,
+  ExportProposalRequest,
   ReferenceData,
   ServiceType,
   Settings,
@@ -79,6 +81,8 @@ export interface FakeAnswers {
   saveBundleAs?: string | null;
   /** What the signing key dialog answers (`null`, the default: cancelled). */
   signingKey?: ChosenKey | null;
+  /** What the save dialog of `exportProposal` answers: a path (default), `null` (cancelled) or an error. */
+  proposalTo?: string | null | BackendError;
 }
 
 /** The key of a diagram in `FakeAnswers.diagrams`: "catalog", "structure ST-2", "shared_data ST-1". */
@@ -973,6 +977,13 @@ export class FakeBackend implements Backend {
   async chooseSigningKey(): Promise<ChosenKey | null> {
     this.calls.push('chooseSigningKey');
     return this.answers.signingKey ?? null;
+  }
+
+  async exportProposal(request: ExportProposalRequest): Promise<SavedProposal> {
+    this.calls.push(`exportProposal ${request.subject} ${request.scenarios.join(',')} ${request.date}`);
+    const answer = this.answers.proposalTo === undefined ? `/home/ava/${request.subject} proposal.pdf` : this.answers.proposalTo;
+    if (answer !== null && typeof answer === 'object') throw new BackendFailure(answer);
+    return { path: answer, pages: answer === null ? 0 : 5 };
   }
 
   async referenceData(): Promise<ReferenceData> {

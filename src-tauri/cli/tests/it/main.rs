@@ -5,5 +5,6 @@ mod bundle;
 mod cli;
 mod crash;
 mod diagram;
+mod proposal;
 mod rating;
 mod run;

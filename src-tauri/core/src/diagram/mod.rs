@@ -21,11 +21,15 @@
 //! Every plan node carries its kind, name, side, status and the number of errors and warnings
 //! the rules find on it, so a picture in a workshop shows what is still wrong.
 //!
+//! [`client::structure`] is the same picture cut down for a client (SELL lane, external names,
+//! no status or findings), for the proposal.
+//!
 //! Module map: [`mod@structure`] and [`mod@shared_data`] turn the catalog into a draft (nodes, group
 //! containers, edges, each node in a lane and a row); [`layout`] places a draft (ordering that
 //! reduces edge crossings, then coordinates) and routes its edges; [`label`] fits text into
 //! boxes; [`svg`] writes the result, and [`png`] rasterises that SVG.
 
+pub mod client;
 pub mod label;
 pub mod layout;
 pub mod png;

@@ -435,6 +435,10 @@ fn node(out: &mut Out, n: &Node) {
 
 fn legend(out: &mut Out, d: &Diagram) {
     let l = &d.legend;
+    // A diagram without a legend (the client's, see `client.rs`) has an empty one.
+    if l.w <= 0 {
+        return;
+    }
     out.rect(C::LegendFrame, l.x, l.y, l.w, l.h, 6);
     let mut x = l.x + 12;
     let y1 = l.y + 24;

@@ -20,6 +20,7 @@ mod interchange_props;
 mod interchange_schema;
 mod lifecycle;
 mod progress;
+mod proposal;
 mod rating;
 mod rules;
 mod rules_fixture;
