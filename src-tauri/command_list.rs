@@ -45,6 +45,14 @@ macro_rules! command_list {
             preview_bundle: BundleRequest => Preview,
             export_bundle: ExportRequest => Option<Exported>,
             choose_signing_key: () => Option<ChosenKey>,
+            scenario_form: SubjectRequest => ScenarioForm,
+            rate_scenario: RateRequest => Rating,
+            save_scenario: SaveScenarioRequest => EditOutcome,
+            delete_scenario: DeleteScenarioRequest => EditOutcome,
+            subject_totals: SubjectRequest => SubjectTotals,
+            price_pairs: PricePairsRequest => PricePairs,
+            what_if: WhatIfRequest => WhatIf,
+            compare_scenarios: CompareRequest => Comparison,
         }
     };
 }
