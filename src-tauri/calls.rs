@@ -298,6 +298,20 @@ pub async fn compare_scenarios(
         .await
 }
 
+pub async fn money_charts(
+    bench: &Workbench,
+    RateRequest { scenario, audience }: RateRequest,
+) -> Result<MoneyCharts, IpcError> {
+    bench
+        .catalog
+        .with(move |c| {
+            let s = c.snapshot()?;
+            let sc = chosen(c, &scenario)?;
+            commercials::money_charts(&Relations::new(&s), &sc, audience)
+        })
+        .await
+}
+
 /// The scenario the window named, read with the catalog's currency.
 fn chosen(c: &Catalog, choice: &ScenarioChoice) -> plansmith_core::Result<Scenario> {
     choice.read(c.conn(), &Currency::parse(&c.settings()?.currency)?)

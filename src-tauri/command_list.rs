@@ -53,6 +53,7 @@ macro_rules! command_list {
             price_pairs: PricePairsRequest => PricePairs,
             what_if: WhatIfRequest => WhatIf,
             compare_scenarios: CompareRequest => Comparison,
+            money_charts: RateRequest => MoneyCharts,
         }
     };
 }

@@ -180,10 +180,9 @@ async fn commercials_fixture_matches_what_the_commands_send() {
             requests.push(("subject_totals", r));
         }
         for usage in ["", "620"] {
-            requests.push((
-                "rate_scenario",
-                json!({"scenario": {"by": "typed", "scenario": typed(usage, Value::Null)}, "audience": audience}),
-            ));
+            let r = json!({"scenario": {"by": "typed", "scenario": typed(usage, Value::Null)}, "audience": audience});
+            requests.push(("rate_scenario", r.clone()));
+            requests.push(("money_charts", r));
         }
         requests.push((
             "what_if",

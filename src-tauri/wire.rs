@@ -30,7 +30,8 @@ pub use plansmith_core::progress::Progress;
 pub use plansmith_core::query::{ListPage, ListQuery};
 pub use plansmith_core::rating::Rating;
 pub use plansmith_core::rating::commercials::{
-    Comparison, PriceOverride, PricePairs, ScenarioChoice, ScenarioForm, SubjectTotals, TypedScenario, WhatIf,
+    Comparison, MoneyCharts, PriceOverride, PricePairs, ScenarioChoice, ScenarioForm, SubjectTotals, TypedScenario,
+    WhatIf,
 };
 pub use plansmith_core::session::{DiagramOf, EditOutcome, History, StepOutcome};
 pub use plansmith_core::{Audience, Change, Date, Finding, Id, Overview, ReferenceData};

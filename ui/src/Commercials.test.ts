@@ -47,6 +47,10 @@ describe('Commercials', () => {
     expect(cell('carrier-total')).toBe('2,000.00');
     expect(screen.getByTestId('period-totals').querySelectorAll('tbody tr')).toHaveLength(12);
     expect(screen.getByTestId('assumptions')).toHaveTextContent('RAT-04');
+    // The charts are the core's SVG (the proposal's pictures), with the sweep's marks in words.
+    await waitFor(() => expect(screen.getByTestId('sweep-chart').querySelector('svg')).not.toBeNull());
+    expect(screen.getByTestId('periods-chart').querySelector('svg')).not.toBeNull();
+    expect(screen.getByTestId('charts')).toHaveTextContent('Included in a month: 500 GB.');
   });
 
   it('shows the core sentence, never a raw error, for a usage it cannot read', async () => {

@@ -58,13 +58,13 @@ pub fn export(a: Export) -> Result<Outcome> {
         let cat = Catalog::open_read_only(&a.file)?;
         let p = cat.preview_bundle(&opts)?;
         if a.json {
-            println!("{}", serde_json::to_string_pretty(&p)?);
+            outln!("{}", serde_json::to_string_pretty(&p)?);
         } else {
             let counts: Vec<String> =
                 p.counts.iter().filter(|(_, n)| **n > 0).map(|(k, n)| format!("{n} {k}")).collect();
-            println!("the bundle would hold {} object(s): {}", p.objects.len(), counts.join(", "));
+            outln!("the bundle would hold {} object(s): {}", p.objects.len(), counts.join(", "));
             for b in &p.blockers {
-                println!("  blocked: {}", b.message);
+                outln!("  blocked: {}", b.message);
             }
         }
         return Ok(if p.blockers.is_empty() { Outcome::Done } else { Outcome::Refused });
@@ -81,21 +81,21 @@ pub fn export(a: Export) -> Result<Outcome> {
     let mut cat = Catalog::open(&a.file)?;
     let done = cat.export_bundle(&out, &opts, key.as_ref(), &st)?;
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&done)?);
+        outln!("{}", serde_json::to_string_pretty(&done)?);
     } else {
         let counts: Vec<String> =
             done.counts.iter().filter(|(_, n)| **n > 0).map(|(k, n)| format!("{n} {k}")).collect();
-        println!(
+        outln!(
             "exported bundle {} to {} ({} bytes{})",
             done.bundle_id,
             out.display(),
             done.bytes,
             if done.signed { ", signed" } else { "" }
         );
-        println!("  sha256 {}", done.sha256);
-        println!("  {}", counts.join(", "));
+        outln!("  sha256 {}", done.sha256);
+        outln!("  {}", counts.join(", "));
         if let Some(d) = &done.delta_of {
-            println!("  delta of bundle {d}");
+            outln!("  delta of bundle {d}");
         }
     }
     Ok(Outcome::Done)
@@ -114,7 +114,7 @@ pub fn keygen(out: &Path) -> Result<Outcome> {
     // Each whole or not at all, never over another file; the secret key readable by its owner only.
     new_file::write_private(out, secret.as_bytes())?;
     new_file::write_new(&pub_path, public.as_bytes())?;
-    println!("wrote secret key {} (keep it private) and public key {}", out.display(), pub_path.display());
+    outln!("wrote secret key {} (keep it private) and public key {}", out.display(), pub_path.display());
     Ok(Outcome::Done)
 }
 
@@ -130,13 +130,13 @@ pub fn verify(path: &Path, pubkey: Option<&Path>, json: bool) -> Result<Outcome>
         Err(e) => return bundle_refused(e),
     };
     if json {
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        outln!("{}", serde_json::to_string_pretty(&v)?);
     } else {
         for p in &v.problems {
-            println!("problem: {}", p.message);
+            outln!("problem: {}", p.message);
         }
         for w in &v.warnings {
-            println!("warning: {w}");
+            outln!("warning: {w}");
         }
         let sig = match &v.signature {
             bundle::verify::Signature::Unsigned => "unsigned".to_string(),
@@ -148,9 +148,9 @@ pub fn verify(path: &Path, pubkey: Option<&Path>, json: bool) -> Result<Outcome>
         };
         let id = v.bundle_id.clone().unwrap_or_default();
         if v.ok() {
-            println!("bundle {id} verifies: {} entries, every hash matches, schema and rules hold; {sig}", v.entries);
+            outln!("bundle {id} verifies: {} entries, every hash matches, schema and rules hold; {sig}", v.entries);
         } else {
-            println!("bundle {id} does NOT verify: {} problem(s); {sig}", v.problems.len());
+            outln!("bundle {id} does NOT verify: {} problem(s); {sig}", v.problems.len());
         }
     }
     Ok(if v.ok() { Outcome::Done } else { Outcome::Refused })
@@ -162,12 +162,12 @@ pub fn import_ids(file: &Path, csv: &Path, by: Option<&str>, json: bool) -> Resu
     let mut cat = Catalog::open(file)?;
     let r = cat.import_ids(&bytes, &stamp(by)?)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&r)?);
+        outln!("{}", serde_json::to_string_pretty(&r)?);
     } else if r.problems.is_empty() {
         for a in &r.assign {
-            println!("{} is live with production id {}", a.object, a.production_id);
+            outln!("{} is live with production id {}", a.object, a.production_id);
         }
-        println!(
+        outln!(
             "{} plan(s) went live, {} already live, {} without a production id yet",
             r.assign.len(),
             r.already_live.len(),
@@ -208,21 +208,21 @@ pub fn diff(a: &Path, b: &Path, json: bool) -> Result<Outcome> {
     };
     let d = bundle::diff(&da, &db);
     if json {
-        println!("{}", serde_json::to_string_pretty(&d)?);
+        outln!("{}", serde_json::to_string_pretty(&d)?);
     } else {
         for k in &d.added {
-            println!("added    {k}");
+            outln!("added    {k}");
         }
         for k in &d.removed {
-            println!("removed  {k}");
+            outln!("removed  {k}");
         }
         for c in &d.changed {
-            println!("changed  {}", c.object);
+            outln!("changed  {}", c.object);
             for f in &c.fields {
-                println!("    {}: {} -> {}", f.field, f.before, f.after);
+                outln!("    {}: {} -> {}", f.field, f.before, f.after);
             }
         }
-        println!("{} added, {} removed, {} changed", d.added.len(), d.removed.len(), d.changed.len());
+        outln!("{} added, {} removed, {} changed", d.added.len(), d.removed.len(), d.changed.len());
     }
     Ok(if d.is_empty() { Outcome::Done } else { Outcome::Refused })
 }
@@ -235,7 +235,7 @@ pub fn import(bundle_path: &Path, file: &Path, pubkey: Option<&Path>, by: Option
     };
     match bundle::import(&bytes, file, pk.as_ref(), &stamp(by)?) {
         Ok(_) => {
-            println!("created {} from bundle {}", file.display(), bundle_path.display());
+            outln!("created {} from bundle {}", file.display(), bundle_path.display());
             Ok(Outcome::Done)
         }
         Err(e) if matches!(e.kind(), ErrorKind::Lifecycle) => {

@@ -2,7 +2,7 @@
 //! (read-only for anything that only reads, so it works while the app has the file open), call
 //! the core, print. No logic of the domain lives here.
 
-use std::io::{BufRead, Write};
+use std::io::BufRead;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
@@ -15,7 +15,7 @@ use plansmith_core::{
 };
 
 use crate::{Command, Outcome, ScenarioAction, stamp};
-use crate::{bundle, render};
+use crate::{bundle, output, render};
 
 fn parse_id(s: &str) -> Result<Id> {
     Ok(s.parse::<Id>()?)
@@ -54,7 +54,7 @@ pub fn run(cmd: Command) -> Result<Outcome> {
                 let mut cat = Catalog::create(&file, &new, &st)?;
                 if let Some(n) = synthetic {
                     let made = synth::generate(&mut cat, &SynthSpec::sized(n), seed)?;
-                    println!(
+                    outln!(
                         "generated {} objects: {} plans, {} allowances, {} structures (seed {seed})",
                         made.n_entities,
                         made.plans(),
@@ -63,7 +63,7 @@ pub fn run(cmd: Command) -> Result<Outcome> {
                     );
                 }
             }
-            println!("created {}", file.display());
+            outln!("created {}", file.display());
             Ok(Outcome::Done)
         }
         Command::Check { file, json, objects } => {
@@ -80,7 +80,7 @@ pub fn run(cmd: Command) -> Result<Outcome> {
                     "warnings": findings.len() - errors,
                     "findings": findings,
                 });
-                println!("{}", serde_json::to_string_pretty(&out)?);
+                outln!("{}", serde_json::to_string_pretty(&out)?);
             } else {
                 render::findings(&findings);
             }
@@ -91,14 +91,14 @@ pub fn run(cmd: Command) -> Result<Outcome> {
             let json = interchange::dump(&cat)?;
             match out {
                 Some(p) => plansmith_core::new_file::write_new(&p, json.as_bytes())?,
-                None => std::io::stdout().lock().write_all(json.as_bytes())?,
+                None => output::write_all(json.as_bytes()),
             }
             Ok(Outcome::Done)
         }
         Command::Load { file, input } => {
             let text = std::fs::read_to_string(&input).with_context(|| format!("cannot read {}", input.display()))?;
             interchange::load(&file, &text, &stamp(None)?)?;
-            println!("created {} from {}", file.display(), input.display());
+            outln!("created {} from {}", file.display(), input.display());
             Ok(Outcome::Done)
         }
         Command::List { file, kind, side, status, json } => {
@@ -109,7 +109,7 @@ pub fn run(cmd: Command) -> Result<Outcome> {
             let s = cat.snapshot()?;
             let rows = render::rows(&s, kind, side, status);
             if json {
-                println!("{}", serde_json::to_string_pretty(&rows)?);
+                outln!("{}", serde_json::to_string_pretty(&rows)?);
             } else {
                 render::table(&rows);
             }
@@ -121,7 +121,7 @@ pub fn run(cmd: Command) -> Result<Outcome> {
             let r = Relations::new(&s);
             let p = progress::progress_of(&r, parse_id(&structure)?)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&p)?);
+                outln!("{}", serde_json::to_string_pretty(&p)?);
             } else {
                 render::steps(&p);
             }
@@ -132,13 +132,13 @@ pub fn run(cmd: Command) -> Result<Outcome> {
             let mut cat = writable(&file)?;
             if all {
                 let out = cat.approve_all(&st)?;
-                println!("approved {} object(s){}", out.approved.len(), render::id_list(&out.approved));
+                outln!("approved {} object(s){}", out.approved.len(), render::id_list(&out.approved));
                 if out.blocked.is_empty() {
                     return Ok(Outcome::Done);
                 }
-                println!("not approved, blocked by:");
+                outln!("not approved, blocked by:");
                 for b in &out.blocked {
-                    println!("  - {}", b.message);
+                    outln!("  - {}", b.message);
                 }
                 return Ok(Outcome::Refused);
             }
@@ -146,43 +146,43 @@ pub fn run(cmd: Command) -> Result<Outcome> {
                 bail!("name the objects to approve (e.g. PP-3) or use --all");
             }
             let approved = cat.approve(&parse_ids(&ids)?, &st)?;
-            println!("approved {} object(s){}", approved.len(), render::id_list(&approved));
+            outln!("approved {} object(s){}", approved.len(), render::id_list(&approved));
             Ok(Outcome::Done)
         }
         Command::Reopen { file, id, by, reason } => {
             let st = stamp(Some(&by))?;
             let mut cat = writable(&file)?;
             let reopened = cat.reopen(parse_id(&id)?, &reason, &st)?;
-            println!("reopened {} object(s){}", reopened.len(), render::id_list(&reopened));
+            outln!("reopened {} object(s){}", reopened.len(), render::id_list(&reopened));
             Ok(Outcome::Done)
         }
         Command::Live { file, id, production_id, by } => {
             let mut cat = writable(&file)?;
             let id = parse_id(&id)?;
             cat.mark_live(id, &production_id, &stamp(Some(&by))?)?;
-            println!("{id} is live with production id {}", production_id.trim());
+            outln!("{id} is live with production id {}", production_id.trim());
             Ok(Outcome::Done)
         }
         Command::Retire { file, id, by } => {
             let mut cat = writable(&file)?;
             let id = parse_id(&id)?;
             cat.retire(id, &stamp(Some(&by))?)?;
-            println!("{id} is retired");
+            outln!("{id} is retired");
             Ok(Outcome::Done)
         }
         Command::Undo { file, by } => {
             let mut cat = writable(&file)?;
             match cat.undo(&stamp(by.as_deref())?)? {
-                Some(step) => println!("undid: {}", step.label),
-                None => println!("nothing to undo"),
+                Some(step) => outln!("undid: {}", step.label),
+                None => outln!("nothing to undo"),
             }
             Ok(Outcome::Done)
         }
         Command::Redo { file, by } => {
             let mut cat = writable(&file)?;
             match cat.redo(&stamp(by.as_deref())?)? {
-                Some(step) => println!("redid: {}", step.label),
-                None => println!("nothing to redo"),
+                Some(step) => outln!("redid: {}", step.label),
+                None => outln!("nothing to redo"),
             }
             Ok(Outcome::Done)
         }
@@ -191,11 +191,11 @@ pub fn run(cmd: Command) -> Result<Outcome> {
             let cat = read_only(&file)?;
             let log = cat.audit_log()?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&log)?);
+                outln!("{}", serde_json::to_string_pretty(&log)?);
             } else {
                 for e in &log {
                     let object = e.object.map(|o| o.to_string()).unwrap_or_default();
-                    println!("{}  {:<10} {:<8} {:<7} {}", e.at, e.by, e.action, object, e.detail);
+                    outln!("{}  {:<10} {:<8} {:<7} {}", e.at, e.by, e.action, object, e.detail);
                 }
             }
             Ok(Outcome::Done)
@@ -229,7 +229,7 @@ pub fn run(cmd: Command) -> Result<Outcome> {
         }),
         Command::Rules => {
             for r in rules::RULES {
-                println!("{}  {:<7}  {}", r.id, format!("{:?}", r.severity).to_lowercase(), r.summary);
+                outln!("{}  {:<7}  {}", r.id, format!("{:?}", r.severity).to_lowercase(), r.summary);
             }
             Ok(Outcome::Done)
         }
@@ -245,7 +245,6 @@ fn apply(file: &Path, changes: &Path, by: Option<&str>) -> Result<Outcome> {
             std::fs::File::open(changes).with_context(|| format!("cannot read {}", changes.display()))?,
         ))
     };
-    let mut out = std::io::stdout().lock();
     for (i, line) in input.lines().enumerate() {
         let n = i + 1;
         let line = line.with_context(|| format!("cannot read line {n} of {}", changes.display()))?;
@@ -264,8 +263,7 @@ fn apply(file: &Path, changes: &Path, by: Option<&str>) -> Result<Outcome> {
         match cat.apply(&change, &stamp(by)?) {
             Ok(applied) => {
                 let created = applied.created.map(|c| format!(" -> {c}")).unwrap_or_default();
-                writeln!(out, "ok {n} {}{created}", applied.label)?;
-                out.flush()?;
+                outln!("ok {n} {}{created}", applied.label);
             }
             Err(e) => {
                 eprintln!("plansmith: line {n}: {e}; earlier lines were applied, nothing from line {n} on");

@@ -2,7 +2,6 @@
 //! layout as JSON, headless. The picture is the core's; this only opens the catalog read-only (so it
 //! works while the app has the file open), picks the diagram and writes the file.
 
-use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Result, bail};
@@ -51,13 +50,11 @@ pub fn run(req: Request) -> Result<Outcome> {
         };
         plansmith_core::new_file::write_replacing(out, &bytes)?;
         if !req.json {
-            println!("wrote {} ({} boxes, {} lines, {w}×{h} px)", out.display(), d.nodes.len(), d.edges.len());
+            outln!("wrote {} ({} boxes, {} lines, {w}×{h} px)", out.display(), d.nodes.len(), d.edges.len());
         }
     }
     if req.json {
-        let mut stdout = std::io::stdout().lock();
-        serde_json::to_writer_pretty(&mut stdout, &d)?;
-        writeln!(stdout)?;
+        outln!("{}", serde_json::to_string_pretty(&d)?);
     }
     Ok(Outcome::Done)
 }

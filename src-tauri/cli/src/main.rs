@@ -3,6 +3,9 @@
 //! errors, an approval or change was refused); 2 could not run (bad arguments, missing or
 //! foreign file, catalog locked). Errors go to stderr as one clear sentence, never a panic.
 
+#[macro_use]
+mod output;
+
 mod bundle;
 mod commands;
 mod diagram;
@@ -413,7 +416,7 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    match commands::run(cli.command) {
+    let code = match commands::run(cli.command) {
         Ok(Outcome::Done) => ExitCode::SUCCESS,
         Ok(Outcome::Refused) => ExitCode::from(1),
         Err(e) => {
@@ -422,6 +425,18 @@ fn main() -> ExitCode {
                 .is_some_and(|c| matches!(c.kind(), ErrorKind::Lifecycle | ErrorKind::ReadOnly));
             eprintln!("plansmith: {e}");
             ExitCode::from(if refused { 1 } else { 2 })
+        }
+    };
+    match output::finish() {
+        None => code,
+        // Whoever read our output stopped (`| head`): end as a closed pipe ends, quietly.
+        Some(std::io::ErrorKind::BrokenPipe) => ExitCode::from(141),
+        Some(kind) => {
+            eprintln!(
+                "plansmith: the output could not be written ({}); whatever the command saved in the catalog is kept. Write the output somewhere with room, or use --out where the command has it",
+                std::io::Error::from(kind)
+            );
+            ExitCode::from(1)
         }
     }
 }

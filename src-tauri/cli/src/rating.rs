@@ -128,11 +128,11 @@ pub fn rate(
     };
     let currency = Currency::parse(&r.currency)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&r)?);
+        outln!("{}", serde_json::to_string_pretty(&r)?);
     } else if csv {
-        print!("{}", to_csv(&r, &currency));
+        out!("{}", to_csv(&r, &currency));
     } else {
-        print!("{}", to_text(&r, &currency));
+        out!("{}", to_text(&r, &currency));
     }
     Ok(Outcome::Done)
 }
@@ -145,7 +145,7 @@ pub fn save(file: &Path, subject: &str, name: &str, a: &ScenarioArgs, by: Option
     let mut sc = scenario(&cat, subject, existing.as_ref().map(|s| s.name.as_str()), a)?;
     sc.name = name.to_string();
     let applied = cat.apply(&Change::SaveScenario { scenario: sc }, &stamp(by)?)?;
-    println!("ok {}", applied.label);
+    outln!("ok {}", applied.label);
     Ok(Outcome::Done)
 }
 
@@ -153,7 +153,7 @@ pub fn save(file: &Path, subject: &str, name: &str, a: &ScenarioArgs, by: Option
 pub fn delete(file: &Path, subject: &str, name: &str, by: Option<&str>) -> Result<Outcome> {
     let mut cat = Catalog::open(file)?;
     let change = Change::DeleteScenario { subject: subject_of(subject)?, name: name.to_string() };
-    println!("ok {}", cat.apply(&change, &stamp(by)?)?.label);
+    outln!("ok {}", cat.apply(&change, &stamp(by)?)?.label);
     Ok(Outcome::Done)
 }
 
@@ -165,7 +165,7 @@ pub fn list(file: &Path, subject: Option<&str>, json: bool) -> Result<Outcome> {
         None => store::scenarios(cat.conn())?,
     };
     if json {
-        println!("{}", serde_json::to_string_pretty(&all)?);
+        outln!("{}", serde_json::to_string_pretty(&all)?);
         return Ok(Outcome::Done);
     }
     for sc in &all {
@@ -178,9 +178,9 @@ pub fn list(file: &Path, subject: Option<&str>, json: bool) -> Result<Outcome> {
         if sc.top_ups_as_needed {
             what.push("top-ups as needed".into());
         }
-        println!("{:<6} {:<30} {}", sc.subject, sc.name, what.join(", "));
+        outln!("{:<6} {:<30} {}", sc.subject, sc.name, what.join(", "));
     }
-    println!("{} scenario(s)", all.len());
+    outln!("{} scenario(s)", all.len());
     Ok(Outcome::Done)
 }
 

@@ -13,10 +13,10 @@ pub fn findings(findings: &[Finding]) {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        println!("{sev:<7} {}", f.message);
+        outln!("{sev:<7} {}", f.message);
     }
     let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
-    println!("{errors} error(s), {} warning(s)", findings.len() - errors);
+    outln!("{errors} error(s), {} warning(s)", findings.len() - errors);
 }
 
 pub fn id_list(ids: &[Id]) -> String {
@@ -84,13 +84,13 @@ pub fn table(rows: &[Row]) {
         let side = r.side.map(|s| s.to_string()).unwrap_or_default();
         let status = r.status.map(|s| s.to_string()).unwrap_or_default();
         let pid = r.production_id.as_deref().map(|p| format!("  [production id {p}]")).unwrap_or_default();
-        println!("{:<7} {:<15} {:<4} {:<8} {}{pid}", r.id.to_string(), r.kind.name(), side, status, r.name);
+        outln!("{:<7} {:<15} {:<4} {:<8} {}{pid}", r.id.to_string(), r.kind.name(), side, status, r.name);
     }
-    println!("{} object(s)", rows.len());
+    outln!("{} object(s)", rows.len());
 }
 
 pub fn steps(p: &Progress) {
-    println!("{} {} [{}] — {} of {} steps done", p.structure, p.name, p.kind, p.done(), p.total());
+    outln!("{} {} [{}] — {} of {} steps done", p.structure, p.name, p.kind, p.done(), p.total());
     for s in &p.steps {
         let mark = match s.state {
             StepState::Done => "[x]",
@@ -106,6 +106,6 @@ pub fn steps(p: &Progress) {
             (StepState::Open, Some(m)) => format!("  — needs {m}"),
             (StepState::Open, None) => String::new(),
         };
-        println!("  {mark} {:>2}. {}{tail}", s.number, s.title);
+        outln!("  {mark} {:>2}. {}{tail}", s.number, s.title);
     }
 }

@@ -122,7 +122,7 @@ impl FromStr for EntityKind {
 /// rustc's FxHash) instead of SipHash: the reverse indexes ([`crate::relations::Relations`])
 /// are looked up hundreds of thousands of times in a large export, on our own data (no
 /// attacker chooses the keys). Looked up, never iterated where order matters.
-pub type IdMap<V> = std::collections::HashMap<Id, V, std::hash::BuildHasherDefault<IdHasher>>;
+pub(crate) type IdMap<V> = std::collections::HashMap<Id, V, std::hash::BuildHasherDefault<IdHasher>>;
 
 /// The hasher of [`IdMap`].
 #[derive(Default, Clone, Copy)]

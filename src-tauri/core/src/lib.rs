@@ -9,31 +9,34 @@
 pub mod audience;
 pub mod bundle;
 pub mod candidates;
+pub mod chart;
 pub mod customers;
+#[cfg(any(test, feature = "demo"))]
 pub mod demo;
 pub mod detail;
 pub mod diagram;
 pub mod edit;
-pub mod error;
-pub mod id;
+mod error;
+mod id;
 pub mod interchange;
 pub mod lifecycle;
-pub mod live_fields;
+mod live_fields;
 pub mod markup;
 pub mod model;
 pub mod new_file;
-pub mod overview;
+mod overview;
 pub mod progress;
 pub mod query;
 pub mod rating;
-pub mod reference;
+mod reference;
 pub mod relations;
 pub mod rules;
 pub mod session;
 pub mod snapshot;
-pub mod store;
+mod store;
+#[cfg(any(test, feature = "synth"))]
 pub mod synth;
-pub mod value;
+mod value;
 
 pub use audience::Audience;
 pub use edit::{Applied, Change, PlanField};

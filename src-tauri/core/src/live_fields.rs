@@ -8,7 +8,7 @@ use crate::id::EntityKind::{self, ServicePlan};
 const PLANS: &[EntityKind] = &EntityKind::PLANS;
 
 /// (canonical field name, the plan kinds for which it stays editable once live).
-pub const EDITABLE_WHEN_LIVE: &[(&str, &[EntityKind])] = &[
+pub(crate) const EDITABLE_WHEN_LIVE: &[(&str, &[EntityKind])] = &[
     ("internal_name", PLANS),
     ("external_name", PLANS),
     ("reference_name", PLANS),
@@ -22,13 +22,13 @@ pub const EDITABLE_WHEN_LIVE: &[(&str, &[EntityKind])] = &[
 ];
 
 /// True when `field` of a live object of `kind` may still change.
-pub fn editable_when_live(field: &str, kind: EntityKind) -> bool {
+pub(crate) fn editable_when_live(field: &str, kind: EntityKind) -> bool {
     EDITABLE_WHEN_LIVE.iter().any(|(name, kinds)| *name == field && kinds.contains(&kind))
 }
 
 /// The canonical names of the fields a live object of `kind` may still change, in the table's
 /// order (none for kinds that are not plans).
-pub fn fields_editable_when_live(kind: EntityKind) -> Vec<String> {
+pub(crate) fn fields_editable_when_live(kind: EntityKind) -> Vec<String> {
     EDITABLE_WHEN_LIVE.iter().filter(|(_, kinds)| kinds.contains(&kind)).map(|(name, _)| name.to_string()).collect()
 }
 

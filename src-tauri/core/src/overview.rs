@@ -62,7 +62,7 @@ fn count(kind: EntityKind, plans: &[crate::model::Plan]) -> KindCount {
 }
 
 /// Builds the overview from a snapshot and its findings.
-pub fn overview(s: &Snapshot, findings: &[Finding]) -> Overview {
+pub(crate) fn overview(s: &Snapshot, findings: &[Finding]) -> Overview {
     let r = Relations::new(s);
     let per_object = FindingCounts::new(findings);
     let mut counts: Vec<KindCount> = EntityKind::PLANS.iter().map(|k| count(*k, s.plans_of(*k))).collect();

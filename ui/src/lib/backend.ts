@@ -29,6 +29,7 @@ import type {
   Id,
   ListPage,
   ListQuery,
+  MoneyCharts,
   ObjectDetail,
   PictureFormat,
   Preview,
@@ -125,6 +126,8 @@ export interface Backend {
   whatIf(before: ScenarioChoice, after: TypedScenario, prices: PriceOverride[], audience: Audience): Promise<WhatIf>;
   /** Two or more scenarios side by side, each differing figure marked. */
   compareScenarios(scenarios: ScenarioChoice[], audience: Audience): Promise<Comparison>;
+  /** The scenario's money charts as SVG: the usage sweep and the totals per period. */
+  moneyCharts(scenario: ScenarioChoice, audience: Audience): Promise<MoneyCharts>;
 }
 
 /**
@@ -171,6 +174,7 @@ export const COMMANDS = {
   pricePairs: 'price_pairs',
   whatIf: 'what_if',
   compareScenarios: 'compare_scenarios',
+  moneyCharts: 'money_charts',
 } as const satisfies Record<keyof Backend, CommandName>;
 
 type WithoutMethod = Exclude<CommandName, (typeof COMMANDS)[keyof Backend]>;
@@ -333,6 +337,9 @@ export class TauriBackend implements Backend {
   }
   compareScenarios(scenarios: ScenarioChoice[], audience: Audience): Promise<Comparison> {
     return this.ask(COMMANDS.compareScenarios, { scenarios, audience });
+  }
+  moneyCharts(scenario: ScenarioChoice, audience: Audience): Promise<MoneyCharts> {
+    return this.ask(COMMANDS.moneyCharts, { scenario, audience });
   }
 
   /**

@@ -16,6 +16,7 @@ import { BackendFailure } from './backend';
 import type {
   Audience,
   Comparison,
+  MoneyCharts,
   PriceOverride,
   PricePairs,
   Rating,
@@ -1076,6 +1077,11 @@ export class FakeBackend implements Backend {
   async compareScenarios(scenarios: ScenarioChoice[], audience: Audience): Promise<Comparison> {
     this.calls.push(`compareScenarios ${audience}`);
     return this.recorded('compare_scenarios', { scenarios: scenarios.map((s) => this.typedOf(s)), audience });
+  }
+
+  async moneyCharts(scenario: ScenarioChoice, audience: Audience): Promise<MoneyCharts> {
+    this.calls.push(`moneyCharts ${audience}`);
+    return this.recorded('money_charts', { scenario: this.typedOf(scenario), audience });
   }
 
   async referenceData(): Promise<ReferenceData> {

@@ -1,6 +1,7 @@
 //! The `plansmith` binary as ops and scripts use it: real processes, real files, exit codes and
 //! what is printed on stdout and stderr.
 
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use crate::run::{demo, plansmith, stderr, stdout};
@@ -248,4 +249,57 @@ fn bad_arguments_get_usage_not_a_panic() {
     for cmd in ["new", "check", "dump", "load", "list", "steps", "approve", "reopen", "undo", "redo", "apply"] {
         assert!(stdout(&o).contains(cmd), "help lists {cmd}");
     }
+}
+
+/// Runs `plansmith ARGS` with standard output sent to `out` (a closed pipe, /dev/full).
+fn plansmith_into(args: &[&str], out: Stdio) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_plansmith"))
+        .args(args)
+        .env("SOURCE_DATE_EPOCH", "1767225600")
+        .env("PLANSMITH_USER", "cli-test")
+        .stdin(Stdio::null())
+        .stdout(out)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run plansmith")
+}
+
+#[test]
+fn a_closed_pipe_ends_the_command_quietly() {
+    let d = tempfile::tempdir().unwrap();
+    let p = demo(d.path());
+    let ps = p.to_str().unwrap();
+    for args in [&["rules"][..], &["list", ps], &["check", ps], &["dump", ps], &["steps", ps, "ST-1"]] {
+        // A pipe whose reading end is closed before anything is written (`… | true`).
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let o = plansmith_into(args, writer.into());
+        let err = stderr(&o);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(o.status.code(), Some(141), "{args:?} into a closed pipe: {err}");
+        assert_eq!(err, "", "{args:?} says nothing: whoever read the output stopped on purpose");
+    }
+}
+
+#[test]
+fn a_full_output_after_a_committed_change_is_a_sentence_not_a_crash() {
+    if !Path::new("/dev/full").exists() {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let p = demo(d.path());
+    let ps = p.to_str().unwrap();
+    let o = plansmith(&["list", ps, "--kind", "package_plan", "--side", "SELL", "--json"]);
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    let pp = rows[0]["id"].as_str().unwrap().to_string();
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let o = plansmith_into(&["approve", ps, &pp, "--by", "Dana"], full.into());
+    let err = stderr(&o);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("the output could not be written") && err.contains("is kept"), "{err}");
+    // The approval itself was committed.
+    let o = plansmith(&["list", ps, "--status", "approved", "--json"]);
+    let approved: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(approved.iter().any(|r| r["id"] == pp.as_str()), "{pp} is approved");
 }

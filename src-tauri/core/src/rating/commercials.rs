@@ -1027,3 +1027,61 @@ impl ScenarioChoice {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Charts
+
+/// The money charts of a scenario as SVG, the same pictures the proposal carries: the cost
+/// (and for the consultant the carrier cost and margin) of a full month as usage runs from
+/// nothing to twice the allowance, and the totals per period.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MoneyCharts {
+    /// None when there is nothing to sweep; `sweep_missing` says why.
+    pub sweep_svg: Option<String>,
+    pub sweep_missing: Option<String>,
+    /// Where excess starts and (consultant only) where the margin turns negative, in words.
+    pub sweep_notes: Vec<String>,
+    pub periods_svg: String,
+}
+
+/// Sweep steps of the window's chart (the proposal's too).
+pub const SWEEP_STEPS: u32 = 24;
+
+/// The charts of `sc` for `audience`.
+pub fn money_charts(r: &Relations, sc: &Scenario, audience: Audience) -> Result<MoneyCharts> {
+    let currency = Currency::parse(&r.snapshot.settings.currency)?;
+    let rating = rate_with(r, sc)?.seen_by(audience);
+    let periods_svg = crate::chart::periods_svg(&rating, &currency, audience);
+    let (sweep, missing) = match super::sweep::sweep(r, sc, SWEEP_STEPS) {
+        Ok(s) => (Some(s.for_audience(audience)), None),
+        Err(e) => (None, Some(e.message().to_string())),
+    };
+    let mut sweep_notes = vec![];
+    if let Some(s) = &sweep {
+        let shown = |u: i64| {
+            let hundredths = super::round_div(u as i128 * 100, s.per.max(1) as i128);
+            let text = if hundredths % 100 == 0 {
+                format!("{}", hundredths / 100)
+            } else {
+                format!("{}.{:02}", hundredths / 100, hundredths % 100)
+            };
+            format!("{text} {}", s.unit)
+        };
+        sweep_notes.push(format!("Included in a month: {}.", shown(s.capacity)));
+        if let Some(u) = s.excess_from {
+            sweep_notes.push(format!("The excess rate is charged from {}.", shown(u)));
+        }
+        if let Some(u) = s.negative_margin_from {
+            sweep_notes.push(format!("The margin turns negative from {}.", shown(u)));
+        } else if audience.sees_buy() && s.points.iter().all(|p| p.margin.is_some()) {
+            sweep_notes.push("The margin stays positive over the whole sweep.".to_string());
+        }
+    }
+    Ok(MoneyCharts {
+        sweep_svg: sweep.as_ref().map(|s| crate::chart::sweep_svg(s, &currency, audience)),
+        sweep_missing: missing,
+        sweep_notes,
+        periods_svg,
+    })
+}

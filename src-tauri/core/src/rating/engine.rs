@@ -33,9 +33,7 @@ pub fn rate(snapshot: &Snapshot, scenario: &Scenario) -> Result<Rating> {
 
 /// Rates `scenario` with relations already built (rating many subjects of one catalog).
 pub fn rate_with(r: &Relations, scenario: &Scenario) -> Result<Rating> {
-    scenario.check()?;
-    let currency = Currency::parse(&r.snapshot.settings.currency)?;
-    let mut rater = Rater { r, sc: scenario, money_per_unit: 10i64.pow(currency.decimals), used: 1 << 1 };
+    let (mut rater, currency) = Rater::new(r, scenario)?;
     let order = rater.resolve()?;
     rater.check_prices(&order)?;
     rater.check_purchases(&order)?;
@@ -68,6 +66,21 @@ pub fn rate_with(r: &Relations, scenario: &Scenario) -> Result<Rating> {
             .map(|n| assumption(&format!("RAT-{n:02}")))
             .collect(),
     })
+}
+
+/// What one ordered service that carries the scenario's usage includes of type `t` in a full
+/// period (no pro rata): its plan's included values, its own data quota and bonus, and its
+/// bolt-ons' allocations, on the SELL side. This is the pool or allocation a usage sweep runs
+/// over (add-ons bought come on top). None when no ordered service carries usage.
+pub fn included(r: &Relations, scenario: &Scenario, t: IncludedValueType) -> Result<Option<i64>> {
+    let (mut rater, _) = Rater::new(r, scenario)?;
+    let order = rater.resolve()?;
+    let (from, to) = period_days(scenario.start, 2);
+    let service = order.packages.iter().flat_map(|p| &p.services).find(|s| s.usage);
+    Ok(service.map(|sv| {
+        let bolt_ons: Vec<Option<&Plan>> = sv.bolt_ons.iter().map(|b| Some(b.plan)).collect();
+        rater.allowances(sv.plan, &bolt_ons, t, 2, from, to)
+    }))
 }
 
 /// The first and last day of period `p` (1-based).
@@ -172,6 +185,16 @@ fn describe(p: &Plan, what: &str) -> String {
     text.push_str(" — ");
     text.push_str(what);
     text
+}
+
+impl<'a, 's> Rater<'a, 's> {
+    /// A rater of `scenario` (checked) over the catalog's currency and tier.
+    fn new(r: &'s Relations<'a>, scenario: &'s Scenario) -> Result<(Self, Currency)> {
+        scenario.check()?;
+        let currency = Currency::parse(&r.snapshot.settings.currency)?;
+        let rater = Rater { r, sc: scenario, money_per_unit: 10i64.pow(currency.decimals), used: 1 << 1 };
+        Ok((rater, currency))
+    }
 }
 
 impl<'a> Rater<'a, '_> {

@@ -8,6 +8,7 @@
 //!   each SELL object beside its BUY counterpart) and rates every period on both sides.
 //! - `lines`: the answer (line pairs, totals, margins) and the assumptions shown beside it.
 //! - `store`: scenarios saved in the catalog, one undoable change each.
+//! - `sweep`: a full month's cost and margin as usage runs from nothing to twice the pool.
 //! - `commercials`: the answers built on a rating (price pairs, a subject's totals, what if,
 //!   compare), each for an [`Audience`](crate::Audience).
 //!
@@ -20,8 +21,9 @@ pub mod engine;
 pub mod lines;
 pub mod scenario;
 pub mod store;
+pub mod sweep;
 
-pub use engine::{rate, rate_with};
+pub use engine::{included, rate, rate_with};
 pub use lines::{
     Assumption, Charge, Line, LinePair, Margin, MarginTotals, PeriodRating, Rating, SideTotals, Totals, Unit,
 };

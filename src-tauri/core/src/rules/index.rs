@@ -97,7 +97,7 @@ pub(super) struct Index<'a> {
 }
 
 impl<'a> Index<'a> {
-    pub fn new(s: &'a Snapshot) -> Index<'a> {
+    pub(super) fn new(s: &'a Snapshot) -> Index<'a> {
         let currency = Currency::parse(&s.settings.currency)
             .unwrap_or(Currency { code: s.settings.currency.clone(), decimals: 2 });
         Index {
@@ -130,25 +130,25 @@ impl<'a> Index<'a> {
 
     /// Retail tier: BUY objects are reference-only (name and production id), so only the name
     /// and lifecycle rules look at them.
-    pub fn reference_only(&self, side: Side) -> bool {
+    pub(super) fn reference_only(&self, side: Side) -> bool {
         self.retail && side == Side::Buy
     }
-    pub fn retail(&self) -> bool {
+    pub(super) fn retail(&self) -> bool {
         self.retail
     }
 
-    pub fn plan(&self, id: Id) -> Option<&'a Plan> {
+    pub(super) fn plan(&self, id: Id) -> Option<&'a Plan> {
         let list = self.s.plans_of(id.kind);
         position(list, id.n, |p| p.id.n).map(|i| &list[i])
     }
-    pub fn link(&self, id: Id) -> Option<&'a BoltOnLink> {
+    pub(super) fn link(&self, id: Id) -> Option<&'a BoltOnLink> {
         if id.kind != EntityKind::BoltOnLink {
             return None;
         }
         let list = &self.s.bolt_on_links;
         position(list, id.n, |l| l.id.n).map(|i| &list[i])
     }
-    pub fn allowance(&self, id: Id) -> Option<&'a Allowance> {
+    pub(super) fn allowance(&self, id: Id) -> Option<&'a Allowance> {
         if id.kind != EntityKind::Allowance {
             return None;
         }
@@ -159,45 +159,45 @@ impl<'a> Index<'a> {
         position(self.s.plans_of(id.kind), id.n, |p| p.id.n)
     }
 
-    pub fn packages_of(&self, service_plan: Id) -> impl Iterator<Item = &'a Plan> + '_ {
+    pub(super) fn packages_of(&self, service_plan: Id) -> impl Iterator<Item = &'a Plan> + '_ {
         let list = &self.s.package_plans;
         self.packages_of.get(self.plan_position(service_plan)).iter().map(move |i| &list[*i as usize])
     }
-    pub fn links_of_service(&self, service_plan: Id) -> impl Iterator<Item = &'a BoltOnLink> + '_ {
+    pub(super) fn links_of_service(&self, service_plan: Id) -> impl Iterator<Item = &'a BoltOnLink> + '_ {
         let list = &self.s.bolt_on_links;
         self.links_of_service.get(self.plan_position(service_plan)).iter().map(move |i| &list[*i as usize])
     }
-    pub fn links_of_bolt_on(&self, bolt_on: Id) -> impl Iterator<Item = &'a BoltOnLink> + '_ {
+    pub(super) fn links_of_bolt_on(&self, bolt_on: Id) -> impl Iterator<Item = &'a BoltOnLink> + '_ {
         let list = &self.s.bolt_on_links;
         self.links_of_bolt_on.get(self.plan_position(bolt_on)).iter().map(move |i| &list[*i as usize])
     }
-    pub fn groups_of(&self, bolt_on: Id) -> impl Iterator<Item = &'a BoltOnGroup> + '_ {
+    pub(super) fn groups_of(&self, bolt_on: Id) -> impl Iterator<Item = &'a BoltOnGroup> + '_ {
         let list = &self.s.bolt_on_groups;
         self.groups_of.get(self.plan_position(bolt_on)).iter().map(move |i| &list[*i as usize])
     }
-    pub fn bolt_ons_of_add_on(&self, add_on: Id) -> impl Iterator<Item = &'a Plan> + '_ {
+    pub(super) fn bolt_ons_of_add_on(&self, add_on: Id) -> impl Iterator<Item = &'a Plan> + '_ {
         let list = &self.s.bolt_ons;
         self.bolt_ons_of_add_on.get(self.plan_position(add_on)).iter().map(move |i| &list[*i as usize])
     }
-    pub fn allowances_of_link(&self, link: Id) -> impl Iterator<Item = &'a Allowance> + '_ {
+    pub(super) fn allowances_of_link(&self, link: Id) -> impl Iterator<Item = &'a Allowance> + '_ {
         let list = &self.s.allowances;
         let key = position(&self.s.bolt_on_links, link.n, |l| l.id.n);
         self.allowances_of_link.get(key).iter().map(move |i| &list[*i as usize])
     }
-    pub fn allowances_of_add_on(&self, add_on: Id) -> impl Iterator<Item = &'a Allowance> + '_ {
+    pub(super) fn allowances_of_add_on(&self, add_on: Id) -> impl Iterator<Item = &'a Allowance> + '_ {
         let list = &self.s.allowances;
         self.allowances_of_add_on.get(self.plan_position(add_on)).iter().map(move |i| &list[*i as usize])
     }
     /// Shared-data structures holding the service plan, directly or through a package plan.
     /// A structure may appear more than once (held both ways, or in two roles).
-    pub fn memberships(&self, service_plan: Id) -> impl Iterator<Item = (&'a Structure, MemberRole)> + '_ {
+    pub(super) fn memberships(&self, service_plan: Id) -> impl Iterator<Item = (&'a Structure, MemberRole)> + '_ {
         let list = &self.s.structures;
         self.memberships.get(self.plan_position(service_plan)).iter().map(move |(i, r)| (&list[*i as usize], *r))
     }
 
     /// The plans of the same kind and side with exactly the same internal name, `p` included,
     /// by id; empty when the name is unique.
-    pub fn namesakes(&self, p: &'a Plan) -> &[Id] {
+    pub(super) fn namesakes(&self, p: &'a Plan) -> &[Id] {
         match self.names.get(&(p.kind(), p.side, p.internal_name.as_str())) {
             Some(Namesakes::Many(ids)) => ids,
             _ => &[],
@@ -206,7 +206,7 @@ impl<'a> Index<'a> {
 
     /// A retired plan, or a link or allowance of a retired service plan: history, which no
     /// finding is reported on.
-    pub fn retired(&self, id: Id) -> bool {
+    pub(super) fn retired(&self, id: Id) -> bool {
         let service_plan = match id.kind {
             EntityKind::BoltOnLink => self.link(id).map(|l| l.service_plan),
             EntityKind::Allowance => self.allowance(id).and_then(|a| self.link(a.bolt_on_link)).map(|l| l.service_plan),
@@ -216,13 +216,13 @@ impl<'a> Index<'a> {
     }
 
     /// The side of a link: its service plan's.
-    pub fn link_side(&self, l: &BoltOnLink) -> Option<Side> {
+    pub(super) fn link_side(&self, l: &BoltOnLink) -> Option<Side> {
         self.plan(l.service_plan).map(|p| p.side)
     }
 
     /// How messages name an object: "SELL service plan SP-4 'Data pool 500 GB'", "bolt-on link
     /// BL-3 (SP-1 → BO-2)", "allowance AL-4 (AO-3 under BL-2)".
-    pub fn who(&self, id: Id) -> String {
+    pub(super) fn who(&self, id: Id) -> String {
         if let Some(p) = self.plan(id) {
             return p.describe();
         }
@@ -244,7 +244,7 @@ impl<'a> Index<'a> {
     }
 
     /// "12.50 AUD".
-    pub fn money(&self, m: Money) -> String {
+    pub(super) fn money(&self, m: Money) -> String {
         format!("{} {}", self.currency.format(m), self.currency.code)
     }
 }

@@ -20,7 +20,7 @@ use crate::error::{CoreError, Result};
 use crate::value::{Stamp, Timestamp};
 
 /// How many undo steps a catalog keeps.
-pub const MAX_UNDO: i64 = 1000;
+pub(crate) const MAX_UNDO: i64 = 1000;
 
 fn columns(conn: &Connection, table: &str) -> Result<Vec<String>> {
     let mut st = conn.prepare(&format!("PRAGMA table_info(\"{table}\")"))?;
@@ -29,7 +29,7 @@ fn columns(conn: &Connection, table: &str) -> Result<Vec<String>> {
 }
 
 /// (Re)creates the capture triggers of every content table from its current columns.
-pub fn install_triggers(conn: &Connection) -> Result<()> {
+pub(crate) fn install_triggers(conn: &Connection) -> Result<()> {
     for t in CONTENT_TABLES {
         let cols = columns(conn, t)?;
         let set = cols.iter().map(|c| format!("'\"{c}\"='||quote(old.\"{c}\")")).collect::<Vec<_>>().join("||','||");
@@ -57,7 +57,7 @@ pub fn install_triggers(conn: &Connection) -> Result<()> {
 }
 
 /// Starts capturing a change: drops the redo stack and opens a history row.
-pub fn begin(tx: &Transaction, label: &str, stamp: &Stamp) -> Result<i64> {
+pub(crate) fn begin(tx: &Transaction, label: &str, stamp: &Stamp) -> Result<i64> {
     if tx
         .prepare_cached("SELECT EXISTS (SELECT 1 FROM history WHERE undone = 1)")?
         .query_row([], |r| r.get::<_, bool>(0))?
@@ -77,7 +77,7 @@ pub fn begin(tx: &Transaction, label: &str, stamp: &Stamp) -> Result<i64> {
 }
 
 /// Stops capturing. A change that captured nothing is no undo step. Keeps at most `MAX_UNDO`.
-pub fn finish(tx: &Transaction, hid: i64) -> Result<()> {
+pub(crate) fn finish(tx: &Transaction, hid: i64) -> Result<()> {
     tx.prepare_cached("UPDATE history_capture SET history = NULL WHERE id = 1")?.execute([])?;
     let captured: bool = tx
         .prepare_cached("SELECT EXISTS (SELECT 1 FROM history_entry WHERE history = ?1)")?
@@ -94,6 +94,7 @@ pub fn finish(tx: &Transaction, hid: i64) -> Result<()> {
 
 /// Forgets every undo and redo step (for a freshly built catalog, such as the demo, whose
 /// first Ctrl+Z must not start taking it apart).
+#[cfg(any(test, feature = "demo"))]
 pub(crate) fn clear(tx: &Transaction) -> Result<()> {
     tx.execute("DELETE FROM history_entry", [])?;
     tx.execute("DELETE FROM history", [])?;
@@ -112,7 +113,7 @@ pub struct Step {
 
 /// Which way to move through the history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
+pub(crate) enum Direction {
     Undo,
     Redo,
 }
@@ -131,13 +132,13 @@ fn next_step(conn: &Connection, dir: Direction) -> Result<Option<Step>> {
 }
 
 /// The step that undo (or redo) would apply next, if any.
-pub fn peek(conn: &Connection, dir: Direction) -> Result<Option<Step>> {
+pub(crate) fn peek(conn: &Connection, dir: Direction) -> Result<Option<Step>> {
     next_step(conn, dir)
 }
 
 /// Undoes the latest change, or redoes the latest undone one, in one transaction. Returns the
 /// step moved over, or `None` when there is nothing to move over.
-pub fn replay(conn: &mut Connection, dir: Direction, stamp: &Stamp) -> Result<Option<Step>> {
+pub(crate) fn replay(conn: &mut Connection, dir: Direction, stamp: &Stamp) -> Result<Option<Step>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let Some(step) = next_step(&tx, dir)? else {
         return Ok(None);

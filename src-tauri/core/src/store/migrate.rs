@@ -7,7 +7,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use super::{history, schema};
 use crate::error::{CoreError, Result};
 
-pub fn upgrade(conn: &mut Connection) -> Result<()> {
+pub(crate) fn upgrade(conn: &mut Connection) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let from: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if from > schema::SCHEMA_VERSION {

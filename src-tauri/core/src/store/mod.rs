@@ -12,10 +12,10 @@
 //!   undo (see `history`), and is durable when `change` returns: WAL with `synchronous=FULL`,
 //!   so a killed process or a power cut loses no acknowledged edit.
 
-pub mod history;
-pub mod migrate;
-pub mod schema;
-pub mod starter_set;
+pub(crate) mod history;
+pub(crate) mod migrate;
+pub(crate) mod schema;
+pub(crate) mod starter_set;
 
 use std::fs::{File, OpenOptions};
 use std::io::Read;

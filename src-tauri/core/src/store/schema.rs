@@ -4,17 +4,17 @@
 //! tables after every migration (see `history`), so a new column is captured automatically.
 
 /// `PRAGMA application_id` of every Plansmith catalog ("PLSM").
-pub const APPLICATION_ID: i32 = 0x504C_534D;
+pub(crate) const APPLICATION_ID: i32 = 0x504C_534D;
 
 /// Migrations, in order; index + 1 is the `user_version` a catalog has after applying it.
-pub const MIGRATIONS: &[&str] = &[MIGRATION_1, crate::rating::store::MIGRATION];
+pub(crate) const MIGRATIONS: &[&str] = &[MIGRATION_1, crate::rating::store::MIGRATION];
 
 /// The schema version this binary writes.
-pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+pub(crate) const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Tables whose rows are catalog content: every change to them is captured for undo/redo and
 /// they are what the interchange JSON holds. (Audit log and history are not content.)
-pub const CONTENT_TABLES: &[&str] = &[
+pub(crate) const CONTENT_TABLES: &[&str] = &[
     "settings",
     "service_type",
     "bolt_on_category",

@@ -7,7 +7,7 @@ use rusqlite::{Connection, params};
 use crate::error::Result;
 
 /// (code, name, category, auto_provisioned)
-pub const STARTER_SERVICE_TYPES: &[(&str, &str, &str, bool)] = &[
+pub(crate) const STARTER_SERVICE_TYPES: &[(&str, &str, &str, bool)] = &[
     ("IPLINE", "AAPT IP-Line business internet", "data", false),
     ("NBN", "NBN business broadband", "data", false),
     ("MOBILE", "Mobile voice and data", "voice", true),
@@ -17,11 +17,11 @@ pub const STARTER_SERVICE_TYPES: &[(&str, &str, &str, bool)] = &[
 ];
 
 /// (code, name)
-pub const STARTER_CATEGORIES: &[(&str, &str)] =
+pub(crate) const STARTER_CATEGORIES: &[(&str, &str)] =
     &[("DATA", "Data"), ("VOICE", "Voice"), ("SMS", "SMS"), ("INTL", "International roaming")];
 
 /// (code, name, service type, bolt-on category)
-pub const STARTER_TARIFFS: &[(&str, &str, &str, Option<&str>)] = &[
+pub(crate) const STARTER_TARIFFS: &[(&str, &str, &str, Option<&str>)] = &[
     ("IPL-STD", "IP-Line standard usage", "IPLINE", None),
     ("NBN-STD", "NBN standard usage", "NBN", None),
     ("MOB-STD", "Mobile standard usage", "MOBILE", None),
@@ -32,7 +32,7 @@ pub const STARTER_TARIFFS: &[(&str, &str, &str, Option<&str>)] = &[
 ];
 
 /// Adds the starter set; rows whose code already exists are left as they are.
-pub fn seed_starter_set(conn: &Connection) -> Result<()> {
+pub(crate) fn seed_starter_set(conn: &Connection) -> Result<()> {
     for (code, name, cat, auto) in STARTER_SERVICE_TYPES {
         conn.execute(
             "INSERT OR IGNORE INTO service_type (code, name, category, auto_provisioned) VALUES (?1, ?2, ?3, ?4)",

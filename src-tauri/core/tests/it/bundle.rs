@@ -345,7 +345,7 @@ fn a_name_that_looks_like_a_formula_reaches_the_id_sheet_as_text_and_comes_back(
     assert_eq!(line, "SP-1,service_plan,BUY,\"'=HYPERLINK(\"\"http://example.invalid\"\",\"\"Click\"\")\",");
     // The catalog keeps the name as typed, and the sheet still goes back in.
     assert_eq!(cat.snapshot().unwrap().plan(id("SP-1")).unwrap().internal_name, hostile);
-    let r = cat.import_ids(&format!("{}\r\n{line}102001\r\n", csv.lines().next().unwrap()), &stamp()).unwrap();
+    let r = cat.import_ids(format!("{}\r\n{line}102001\r\n", csv.lines().next().unwrap()), &stamp()).unwrap();
     assert!(r.problems.is_empty(), "{:?}", r.problems);
     assert_eq!(cat.snapshot().unwrap().plan(id("SP-1")).unwrap().production_id.as_deref(), Some("102001"));
 }

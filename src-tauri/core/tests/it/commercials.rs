@@ -306,3 +306,30 @@ fn a_typed_scenario_reads_usage_in_its_usual_unit_and_back() {
     neg.usage[0].text = "-5".into();
     assert!(neg.read(&aud).is_err());
 }
+
+#[test]
+fn the_charts_are_the_proposals_and_the_clients_show_sell_only() {
+    let s = demo();
+    let r = Relations::new(s);
+    let sc = harbour(s, "6 sites, 620 GB");
+    let c = commercials::money_charts(&r, &sc, Audience::Consultant).unwrap();
+    let svg = c.sweep_svg.unwrap();
+    assert!(svg.starts_with("<svg") && c.periods_svg.starts_with("<svg"));
+    // The pool is 500 GB: excess from just above it (the sweep runs 0 to 1,000 GB in 24 steps).
+    assert_eq!(c.sweep_notes[0], "Included in a month: 500 GB.");
+    assert!(c.sweep_notes[1].starts_with("The excess rate is charged from "), "{:?}", c.sweep_notes);
+    let client = commercials::money_charts(&r, &sc, Audience::Client).unwrap();
+    let client_svg = client.sweep_svg.unwrap();
+    assert_ne!(svg, client_svg, "the consultant's chart draws BUY and margin, the client's does not");
+    assert_eq!(
+        client_svg,
+        plansmith_core::chart::sweep_svg(
+            &plansmith_core::rating::sweep::sweep(&r, &sc, commercials::SWEEP_STEPS)
+                .unwrap()
+                .for_audience(Audience::Client),
+            &Currency::parse("AUD").unwrap(),
+            Audience::Client,
+        )
+    );
+    assert!(client.sweep_notes.iter().all(|n| !n.contains("margin")));
+}

@@ -3,10 +3,11 @@
 
 use std::sync::OnceLock;
 
-use plansmith_core::id::EntityKind::{self, self as K};
+use plansmith_core::EntityKind::{self, self as K};
 use plansmith_core::model::*;
 use plansmith_core::rating::{self, AddOnPurchase, Charge, Rating, Scenario, Usage};
-use plansmith_core::{Date, ErrorKind, Id, Money, Scope, Snapshot, Stamp, Timestamp, demo};
+use plansmith_core::relations::Relations;
+use plansmith_core::{Audience, Date, ErrorKind, Id, Money, Scope, Snapshot, Stamp, Timestamp, chart, demo};
 use proptest::prelude::*;
 
 const GB: i64 = 1_048_576;
@@ -757,5 +758,107 @@ fn an_independent_rater_agrees_on_generated_catalogs() {
             priced += ours[0]["sell"]["monthly"].as_i64().unwrap().signum();
         }
         assert!(priced > 0, "the generated catalog has prices to compare");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Usage sweeps and their charts
+
+#[test]
+fn harbour_cafes_swept_from_nothing_to_twice_the_pool() {
+    let s = demo();
+    let mut sc = Scenario::new("6 sites, 620 GB", structure(s, StructureKind::SharedData), day("2026-07-15"));
+    sc.usage = vec![gb(620)];
+    let w = rating::sweep::sweep(&Relations::new(s), &sc, 40).unwrap();
+    // The pool is 500 GB; the sweep runs 0 to 1,000 GB in steps of 25 GB.
+    assert_eq!((w.value_type, w.unit.as_str(), w.per, w.capacity), (IncludedValueType::Kilobytes, "GB", GB, 500 * GB));
+    assert_eq!(w.points.len(), 41);
+    assert_eq!(w.points[1].usage, 25 * GB);
+    // A full month (no pro rata though the scenario starts on the 15th), recurring only: at
+    // 0 GB SELL 599 + 6 × 149 = 1,493, BUY 350 + 6 × 95 = 920.
+    assert_eq!(
+        (w.points[0].sell, w.points[0].buy, w.points[0].margin),
+        (Money(149_300), Some(Money(92_000)), Some(Money(57_300)))
+    );
+    // At 1,000 GB: 500 GB above the pool, SELL + 500 × 2.50 = 2,743, BUY + 500 × 1.50 = 1,670.
+    assert_eq!((w.points[40].sell, w.points[40].buy), (Money(274_300), Some(Money(167_000))));
+    // 500 GB is inside the pool; 525 GB is the first point charged excess.
+    assert_eq!(w.excess_from, Some(525 * GB));
+    assert_eq!(w.negative_margin_from, None);
+    assert!(w.points.windows(2).all(|p| p[0].sell <= p[1].sell), "more usage never costs less");
+
+    let cur = plansmith_core::Currency::parse("AUD").unwrap();
+    keep_for_looking("sweep-consultant.svg", &chart::sweep_svg(&w, &cur, Audience::Consultant));
+    keep_for_looking("sweep-client.svg", &chart::sweep_svg(&w, &cur, Audience::Client));
+    let client = w.clone().for_audience(Audience::Client);
+    assert!(client.points.iter().all(|p| p.buy.is_none() && p.margin.is_none()));
+    assert_eq!(
+        client.points.iter().map(|p| p.sell).collect::<Vec<_>>(),
+        w.points.iter().map(|p| p.sell).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn a_sweep_marks_where_the_margin_turns_negative() {
+    // 2 GB bolt-on; excess SELL 10.00/GB but the carrier charges 25.00/GB (BO-1 is BUY).
+    // Margin at no usage: 30 − 20 = 10. Swept 0 to 4 GB in 8 steps of 0.5 GB: at 2.5 GB the
+    // excess is 0.5 GB: 10 + 5.00 − 12.50 = 2.50; at 3 GB: 10 + 10 − 25 = −5: below zero.
+    let mut m = Mini::new(
+        "AUD",
+        Tier::Wholesale,
+        IncludedValue { value_type: IncludedValueType::Kilobytes, amount: 2 * GB },
+        &[],
+    );
+    if let PlanDetail::BoltOn(f) = &mut m.sell_mut(K::BoltOn, 1).detail {
+        f.excess_rate = Some(Money(2_500));
+    }
+    let sc = m.scenario(vec![gb(1)]);
+    let w = rating::sweep::sweep(&Relations::new(&m.s), &sc, 8).unwrap();
+    assert_eq!(w.capacity, 2 * GB);
+    assert_eq!(w.excess_from, Some(5 * GB / 2));
+    assert_eq!(w.points[5].margin, Some(Money(250)));
+    assert_eq!(w.negative_margin_from, Some(3 * GB));
+    assert_eq!(w.points[6].margin, Some(Money(-500)));
+
+    let cur = plansmith_core::Currency::parse("AUD").unwrap();
+    let consultant = chart::sweep_svg(&w, &cur, Audience::Consultant);
+    let client = chart::sweep_svg(&w.clone().for_audience(Audience::Client), &cur, Audience::Client);
+    // The client's chart is drawn even from the consultant's data: the audience decides.
+    assert_eq!(client, chart::sweep_svg(&w, &cur, Audience::Client));
+    for svg in [&consultant, &client] {
+        resvg::usvg::Tree::from_str(svg, &resvg::usvg::Options::default()).expect("a well-formed SVG");
+    }
+    assert!(consultant.contains("BUY: the carrier") && consultant.contains("margin below zero from 3 GB"));
+    for word in ["BUY", "argin", "carrier", "(internal)"] {
+        assert!(!client.contains(word), "the client's chart shows '{word}'");
+    }
+    assert!(client.contains("excess charged from 2.5 GB"), "{client}");
+    keep_for_looking("sweep-loss.svg", &consultant);
+}
+
+#[test]
+fn twelve_periods_as_bars_the_same_bytes_every_time() {
+    let s = demo();
+    let mut sc = Scenario::new("6 sites, 620 GB", structure(s, StructureKind::SharedData), day("2026-07-01"));
+    sc.usage = vec![gb(620)];
+    let r = rating::rate(s, &sc).unwrap();
+    let cur = plansmith_core::Currency::parse("AUD").unwrap();
+    let consultant = chart::periods_svg(&r, &cur, Audience::Consultant);
+    assert_eq!(consultant, chart::periods_svg(&rating::rate(s, &sc).unwrap(), &cur, Audience::Consultant));
+    // 12 SELL bars and 12 BUY bars, plus a legend swatch of each.
+    assert_eq!(consultant.matches("fill=\"#1F5FA8\"").count(), 13, "{consultant}");
+    assert_eq!(consultant.matches("fill=\"#A84A00\"").count(), 13);
+    let client = chart::periods_svg(&r, &cur, Audience::Client);
+    keep_for_looking("periods-consultant.svg", &consultant);
+    keep_for_looking("periods-client.svg", &client);
+    assert_eq!(client.matches("fill=\"#A84A00\"").count(), 0);
+    assert!(!client.contains("BUY") && !client.contains("carrier"));
+    resvg::usvg::Tree::from_str(&client, &resvg::usvg::Options::default()).expect("a well-formed SVG");
+}
+
+/// Writes a chart into `$PLANSMITH_LOOK_DIR`, when set, for a person to look at.
+fn keep_for_looking(name: &str, svg: &str) {
+    if let Some(dir) = std::env::var_os("PLANSMITH_LOOK_DIR") {
+        std::fs::write(std::path::Path::new(&dir).join(name), svg).unwrap();
     }
 }

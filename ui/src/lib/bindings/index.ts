@@ -85,6 +85,7 @@ export type { MarginTotals } from './MarginTotals';
 export type { MarkLiveRequest } from './MarkLiveRequest';
 export type { MemberRole } from './MemberRole';
 export type { Money } from './Money';
+export type { MoneyCharts } from './MoneyCharts';
 export type { Node } from './Node';
 export type { NodeKind } from './NodeKind';
 export type { ObjectDetail } from './ObjectDetail';

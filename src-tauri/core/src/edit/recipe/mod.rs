@@ -49,19 +49,19 @@ pub(crate) struct Edits {
 }
 
 impl Edits {
-    pub fn add(&mut self, change: Change) {
+    pub(crate) fn add(&mut self, change: Change) {
         self.changes.push(change);
     }
     /// Adds a change that creates an object of `kind`; returns its placeholder.
-    pub fn create(&mut self, kind: EntityKind, change: Change) -> Id {
+    pub(crate) fn create(&mut self, kind: EntityKind, change: Change) -> Id {
         self.changes.push(change);
         Id::new(kind, -(self.changes.len() as i64))
     }
     /// Sets one field of the plan `id` (real or placeholder).
-    pub fn set(&mut self, id: Id, edit: PlanField) {
+    pub(crate) fn set(&mut self, id: Id, edit: PlanField) {
         self.add(Change::SetPlanField { id, edit });
     }
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.changes.is_empty()
     }
 }
@@ -71,11 +71,11 @@ impl Edits {
 pub(crate) struct FreeNames(BTreeSet<(EntityKind, Side, String)>);
 
 impl FreeNames {
-    pub fn of(s: &Snapshot) -> FreeNames {
+    pub(crate) fn of(s: &Snapshot) -> FreeNames {
         FreeNames(s.plans().map(|p| (p.kind(), p.side, p.internal_name.trim().to_lowercase())).collect())
     }
     /// `base`, or `base 2`, `base 3`, …: the first that no plan of `kind` and `side` has.
-    pub fn take(&mut self, kind: EntityKind, side: Side, base: &str) -> String {
+    pub(crate) fn take(&mut self, kind: EntityKind, side: Side, base: &str) -> String {
         let mut name = base.to_string();
         let mut n = 1;
         while self.0.contains(&(kind, side, name.to_lowercase())) {
