@@ -151,8 +151,9 @@ fn the_clients_answers_hold_no_buy_amount_margin_or_internal_name() {
     let rating = rating::rate(s, &sc).unwrap().seen_by(Audience::Client);
     let wi = what_if(s, &sc, &eight, &[], Audience::Client).unwrap();
     let cmp = commercials::compare(&r, &[sc.clone(), eight.clone()], Audience::Client).unwrap();
-    let tot = subject_totals(&r, st, &[sc.clone()], day("2026-07-01"), Audience::Client).unwrap();
-    let form = commercials::scenario_form(&r, st, &[sc.clone()], day("2026-07-01"), Audience::Client).unwrap();
+    let tot = subject_totals(&r, st, std::slice::from_ref(&sc), day("2026-07-01"), Audience::Client).unwrap();
+    let form =
+        commercials::scenario_form(&r, st, std::slice::from_ref(&sc), day("2026-07-01"), Audience::Client).unwrap();
     let pairs: Vec<_> =
         s.plans().filter(|p| p.side == Side::Sell).map(|p| price_pairs(s, p.id, Audience::Client).unwrap()).collect();
     let json = serde_json::to_string(&(rating, wi, cmp, tot, form, pairs)).unwrap();
