@@ -8,8 +8,10 @@ use std::path::PathBuf;
 use plansmith_core::bundle::ExportOptions;
 use plansmith_core::edit::recipe::build_step::step_actions_of;
 use plansmith_core::progress::progress_of;
+use plansmith_core::rating::commercials::{self, ScenarioChoice};
+use plansmith_core::rating::{self, Scenario, store};
 use plansmith_core::relations::Relations;
-use plansmith_core::{Catalog, ErrorKind, NewCatalog, rules};
+use plansmith_core::{Catalog, Change, Currency, ErrorKind, NewCatalog, rules};
 
 use crate::file_dialogs::Purpose;
 use crate::ipc_error::IpcError;
@@ -190,6 +192,135 @@ pub async fn export_bundle(bench: &Workbench, request: ExportRequest) -> Result<
 
 pub async fn choose_signing_key(bench: &Workbench, (): ()) -> Result<Option<ChosenKey>, IpcError> {
     bundle_file::choose_signing_key_with(&*bench.dialogs).await
+}
+
+pub async fn scenario_form(
+    bench: &Workbench,
+    SubjectRequest { subject, audience, start }: SubjectRequest,
+) -> Result<ScenarioForm, IpcError> {
+    bench
+        .catalog
+        .with(move |c| {
+            let s = c.snapshot()?;
+            let saved = store::scenarios_of(c.conn(), subject)?;
+            commercials::scenario_form(&Relations::new(&s), subject, &saved, start.unwrap_or_else(this_month), audience)
+        })
+        .await
+}
+
+pub async fn rate_scenario(
+    bench: &Workbench,
+    RateRequest { scenario, audience }: RateRequest,
+) -> Result<Rating, IpcError> {
+    bench
+        .catalog
+        .with(move |c| {
+            let s = c.snapshot()?;
+            let sc = chosen(c, &scenario)?;
+            Ok(rating::rate(&s, &sc)?.seen_by(audience))
+        })
+        .await
+}
+
+pub async fn save_scenario(
+    bench: &Workbench,
+    SaveScenarioRequest { scenario }: SaveScenarioRequest,
+) -> Result<EditOutcome, IpcError> {
+    bench
+        .catalog
+        .with_session(move |s| {
+            let sc = chosen(s.catalog(), &ScenarioChoice::Typed { scenario })?;
+            s.apply(&Change::SaveScenario { scenario: sc }, &stamp_now())
+        })
+        .await
+}
+
+pub async fn delete_scenario(
+    bench: &Workbench,
+    DeleteScenarioRequest { subject, name }: DeleteScenarioRequest,
+) -> Result<EditOutcome, IpcError> {
+    bench.catalog.with_session(move |s| s.apply(&Change::DeleteScenario { subject, name }, &stamp_now())).await
+}
+
+pub async fn subject_totals(
+    bench: &Workbench,
+    SubjectRequest { subject, audience, start }: SubjectRequest,
+) -> Result<SubjectTotals, IpcError> {
+    bench
+        .catalog
+        .with(move |c| {
+            let s = c.snapshot()?;
+            let saved = store::scenarios_of(c.conn(), subject)?;
+            commercials::subject_totals(
+                &Relations::new(&s),
+                subject,
+                &saved,
+                start.unwrap_or_else(this_month),
+                audience,
+            )
+        })
+        .await
+}
+
+pub async fn price_pairs(
+    bench: &Workbench,
+    PricePairsRequest { id, audience }: PricePairsRequest,
+) -> Result<PricePairs, IpcError> {
+    bench.catalog.with(move |c| commercials::price_pairs(&c.snapshot()?, id, audience)).await
+}
+
+pub async fn what_if(
+    bench: &Workbench,
+    WhatIfRequest { before, after, prices, audience }: WhatIfRequest,
+) -> Result<WhatIf, IpcError> {
+    bench
+        .catalog
+        .with(move |c| {
+            let s = c.snapshot()?;
+            let before = chosen(c, &before)?;
+            let after = chosen(c, &ScenarioChoice::Typed { scenario: after })?;
+            commercials::what_if(&s, &before, &after, &prices, audience)
+        })
+        .await
+}
+
+pub async fn compare_scenarios(
+    bench: &Workbench,
+    CompareRequest { scenarios, audience }: CompareRequest,
+) -> Result<Comparison, IpcError> {
+    bench
+        .catalog
+        .with(move |c| {
+            let s = c.snapshot()?;
+            let all = scenarios.iter().map(|x| chosen(c, x)).collect::<plansmith_core::Result<Vec<_>>>()?;
+            commercials::compare(&Relations::new(&s), &all, audience)
+        })
+        .await
+}
+
+pub async fn money_charts(
+    bench: &Workbench,
+    RateRequest { scenario, audience }: RateRequest,
+) -> Result<MoneyCharts, IpcError> {
+    bench
+        .catalog
+        .with(move |c| {
+            let s = c.snapshot()?;
+            let sc = chosen(c, &scenario)?;
+            commercials::money_charts(&Relations::new(&s), &sc, audience)
+        })
+        .await
+}
+
+/// The scenario the window named, read with the catalog's currency.
+fn chosen(c: &Catalog, choice: &ScenarioChoice) -> plansmith_core::Result<Scenario> {
+    choice.read(c.conn(), &Currency::parse(&c.settings()?.currency)?)
+}
+
+/// The 1st of this month: the start of a subject's baseline month (the core has no clock).
+fn this_month() -> Date {
+    let today = stamp_now().at.date();
+    Date::new(today.year, today.month, 1).unwrap_or(today)
 }
 
 /// Opens (or, with `create`, creates) the catalog at `path` in place of the open one, then

@@ -46,6 +46,15 @@ macro_rules! command_list {
             export_bundle: ExportRequest => Option<Exported>,
             choose_signing_key: () => Option<ChosenKey>,
             export_proposal: ExportProposalRequest => SavedProposal,
+            scenario_form: SubjectRequest => ScenarioForm,
+            rate_scenario: RateRequest => Rating,
+            save_scenario: SaveScenarioRequest => EditOutcome,
+            delete_scenario: DeleteScenarioRequest => EditOutcome,
+            subject_totals: SubjectRequest => SubjectTotals,
+            price_pairs: PricePairsRequest => PricePairs,
+            what_if: WhatIfRequest => WhatIf,
+            compare_scenarios: CompareRequest => Comparison,
+            money_charts: RateRequest => MoneyCharts,
         }
     };
 }

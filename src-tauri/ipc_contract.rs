@@ -131,3 +131,88 @@ async fn diagram_fixture_matches_what_the_diagram_command_sends() {
         "the demo's diagrams changed; if that is intended, bless the fixture (see the module doc)"
     );
 }
+
+/// The Commercials screen's answers on the demo, recorded from the real commands: the UI's fake
+/// backend answers the screen's requests with them (it does no rating of its own), so the
+/// screen's tests read the core's figures. Each entry is `{command, request, answer}`; a
+/// request names its baseline day (1 July 2026) where the window would send none. Blessed like
+/// the overview fixture.
+const COMMERCIALS_FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/ui/src/lib/fixtures/commercials.demo.json");
+
+#[tokio::test]
+async fn commercials_fixture_matches_what_the_commands_send() {
+    use crate::commands::dispatch;
+    use crate::file_dialogs::ScriptedDialogs;
+    use crate::launch::CatalogTarget;
+    use crate::open_catalog::OpenCatalog;
+    use crate::recent_catalogs::RecentCatalogs;
+    use crate::workbench::Workbench;
+    use serde_json::json;
+
+    let folder = TestFolder::new();
+    let bench = Workbench {
+        catalog: OpenCatalog::open(CatalogTarget { path: folder.file("demo.plansmith"), write_demo_if_missing: true }),
+        dialogs: Box::new(ScriptedDialogs::new(folder.file("answers"))),
+        recent: RecentCatalogs::in_data_dir(&folder.file("data")),
+        retitle: Box::new(|_| {}),
+    };
+    let typed = |usage: &str, sites: Value| {
+        let usage = if usage.is_empty() { json!([]) } else { json!([{"value_type": "kilobytes", "text": usage}]) };
+        json!({"name": "New scenario", "subject": "ST-1", "start": "2026-07-01", "periods": 12, "sites": sites,
+               "services": null, "usage": usage, "purchases": [], "top_ups_as_needed": false})
+    };
+    let sell_plans: Vec<String> = bench
+        .catalog
+        .with(|c| {
+            Ok(c.snapshot()?
+                .plans()
+                .filter(|p| p.side == plansmith_core::model::Side::Sell)
+                .map(|p| p.id.to_string())
+                .collect())
+        })
+        .await
+        .unwrap();
+    let mut requests: Vec<(&str, Value)> = vec![];
+    for audience in ["consultant", "client"] {
+        for subject in ["ST-1", "CU-1", "ST-2"] {
+            let r = json!({"subject": subject, "audience": audience, "start": "2026-07-01"});
+            requests.push(("scenario_form", r.clone()));
+            requests.push(("subject_totals", r));
+        }
+        for usage in ["", "620"] {
+            let r = json!({"scenario": {"by": "typed", "scenario": typed(usage, Value::Null)}, "audience": audience});
+            requests.push(("rate_scenario", r.clone()));
+            requests.push(("money_charts", r));
+        }
+        requests.push((
+            "what_if",
+            json!({"before": {"by": "typed", "scenario": typed("620", Value::Null)}, "after": typed("620", json!(8)), "prices": [], "audience": audience}),
+        ));
+        requests.push((
+            "compare_scenarios",
+            json!({"scenarios": [{"by": "typed", "scenario": typed("620", Value::Null)}, {"by": "typed", "scenario": typed("400", Value::Null)}], "audience": audience}),
+        ));
+        for id in &sell_plans {
+            requests.push(("price_pairs", json!({"id": id, "audience": audience})));
+        }
+    }
+    let mut entries = vec![];
+    for (command, request) in requests {
+        let answer = dispatch(&bench, command, Some(request.clone()))
+            .await
+            .unwrap_or_else(|e| panic!("{command} {request}: {e:?}"));
+        entries.push(json!({"command": command, "request": request, "answer": answer}));
+    }
+    let actual = Value::Array(entries);
+    if std::env::var_os("PLANSMITH_BLESS").is_some() {
+        std::fs::write(COMMERCIALS_FIXTURE, serde_json::to_string(&actual).unwrap() + "\n").unwrap();
+        return;
+    }
+    let fixture: Value =
+        serde_json::from_str(&std::fs::read_to_string(COMMERCIALS_FIXTURE).expect("the UI commercials fixture exists"))
+            .expect("the UI commercials fixture is JSON");
+    assert_eq!(
+        actual, fixture,
+        "the demo's commercials changed; if that is intended, bless the fixture (see the module doc)"
+    );
+}

@@ -28,8 +28,13 @@ pub use plansmith_core::edit::recipe::build_step::StepAction;
 pub use plansmith_core::lifecycle::ApprovalPlan;
 pub use plansmith_core::progress::Progress;
 pub use plansmith_core::query::{ListPage, ListQuery};
+pub use plansmith_core::rating::Rating;
+pub use plansmith_core::rating::commercials::{
+    Comparison, MoneyCharts, PriceOverride, PricePairs, ScenarioChoice, ScenarioForm, SubjectTotals, TypedScenario,
+    WhatIf,
+};
 pub use plansmith_core::session::{DiagramOf, EditOutcome, History, StepOutcome};
-pub use plansmith_core::{Change, Date, Finding, Id, Overview, ReferenceData};
+pub use plansmith_core::{Audience, Change, Date, Finding, Id, Overview, ReferenceData};
 
 /// A command's input, read from the raw JSON the window sent.
 pub trait Request: Sized {
@@ -68,6 +73,13 @@ json_requests!(
     BundleRequest,
     ExportRequest,
     ExportProposalRequest,
+    SubjectRequest,
+    RateRequest,
+    SaveScenarioRequest,
+    DeleteScenarioRequest,
+    PricePairsRequest,
+    WhatIfRequest,
+    CompareRequest,
 );
 
 /// Decodes a command's `request`, or says which field is wrong.
@@ -278,4 +290,71 @@ pub struct ChosenKey {
     pub path: PathBuf,
     /// The key is password-protected: the export needs its password.
     pub needs_password: bool,
+}
+
+/// `scenario_form`, `subject_totals`: one structure or customer, for whom.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubjectRequest {
+    pub subject: Id,
+    pub audience: Audience,
+    /// The first day of the baseline month when nothing is saved; none: the 1st of this month
+    /// (the window sends none; tests name a day so their answers do not follow the clock).
+    pub start: Option<Date>,
+}
+
+/// `rate_scenario`: a saved or typed scenario, rated for whom.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateRequest {
+    pub scenario: ScenarioChoice,
+    pub audience: Audience,
+}
+
+/// `save_scenario`: the form's scenario, saved under its name (one undoable change).
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SaveScenarioRequest {
+    pub scenario: TypedScenario,
+}
+
+/// `delete_scenario`: a saved scenario of a subject (one undoable change).
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteScenarioRequest {
+    pub subject: Id,
+    pub name: String,
+}
+
+/// `price_pairs`: a plan's prices beside its BUY counterpart's, for whom.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PricePairsRequest {
+    pub id: Id,
+    pub audience: Audience,
+}
+
+/// `what_if`: a scenario and a changed copy, with prices overridden on a copy of the catalog.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WhatIfRequest {
+    pub before: ScenarioChoice,
+    pub after: TypedScenario,
+    pub prices: Vec<PriceOverride>,
+    pub audience: Audience,
+}
+
+/// `compare_scenarios`: two or more scenarios side by side.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompareRequest {
+    pub scenarios: Vec<ScenarioChoice>,
+    pub audience: Audience,
 }

@@ -9,7 +9,9 @@ import { isBackendError, overviewProblems } from './guards';
 import type { BackendError, ErrorKind, Overview } from './types';
 import type {
   ApprovalPlan,
+  Audience,
   CandidatePage,
+  Comparison,
   CandidateQuery,
   CatalogFile,
   Change,
@@ -28,16 +30,25 @@ import type {
   Id,
   ListPage,
   ListQuery,
+  MoneyCharts,
   ObjectDetail,
   PictureFormat,
   Preview,
+  PriceOverride,
+  PricePairs,
   Progress,
+  Rating,
   RecentCatalog,
   SavedPicture,
   SavedProposal,
   ReferenceData,
+  ScenarioChoice,
+  ScenarioForm,
   StepAction,
   StepOutcome,
+  SubjectTotals,
+  TypedScenario,
+  WhatIf,
 } from './bindings';
 import type { Commands } from './bindings/commands';
 
@@ -104,6 +115,24 @@ export interface Backend {
   /** Asks where to save the client's PDF proposal (SELL only) and writes it; `path: null` when
    * the person cancelled. */
   exportProposal(request: ExportProposalRequest): Promise<SavedProposal>;
+  /** What the Commercials form of a structure or customer offers: fields, add-ons, saved scenarios, prices. */
+  scenarioForm(subject: Id, audience: Audience): Promise<ScenarioForm>;
+  /** A saved or typed scenario rated on both sides (for the client: SELL only). */
+  rateScenario(scenario: ScenarioChoice, audience: Audience): Promise<Rating>;
+  /** Saves the form's scenario under its name: one undoable edit. */
+  saveScenario(scenario: TypedScenario): Promise<EditOutcome>;
+  /** Deletes a saved scenario: one undoable edit. */
+  deleteScenario(subject: Id, name: string): Promise<EditOutcome>;
+  /** A structure's or customer's one-off and monthly totals, and what was rated for them. */
+  subjectTotals(subject: Id, audience: Audience): Promise<SubjectTotals>;
+  /** A plan's prices beside its BUY counterpart's, with the margin per price. */
+  pricePairs(id: Id, audience: Audience): Promise<PricePairs>;
+  /** A scenario and a changed copy rated side by side, prices overridden on a copy only. */
+  whatIf(before: ScenarioChoice, after: TypedScenario, prices: PriceOverride[], audience: Audience): Promise<WhatIf>;
+  /** Two or more scenarios side by side, each differing figure marked. */
+  compareScenarios(scenarios: ScenarioChoice[], audience: Audience): Promise<Comparison>;
+  /** The scenario's money charts as SVG: the usage sweep and the totals per period. */
+  moneyCharts(scenario: ScenarioChoice, audience: Audience): Promise<MoneyCharts>;
 }
 
 /**
@@ -143,6 +172,15 @@ export const COMMANDS = {
   exportBundle: 'export_bundle',
   chooseSigningKey: 'choose_signing_key',
   exportProposal: 'export_proposal',
+  scenarioForm: 'scenario_form',
+  rateScenario: 'rate_scenario',
+  saveScenario: 'save_scenario',
+  deleteScenario: 'delete_scenario',
+  subjectTotals: 'subject_totals',
+  pricePairs: 'price_pairs',
+  whatIf: 'what_if',
+  compareScenarios: 'compare_scenarios',
+  moneyCharts: 'money_charts',
 } as const satisfies Record<keyof Backend, CommandName>;
 
 type WithoutMethod = Exclude<CommandName, (typeof COMMANDS)[keyof Backend]>;
@@ -283,6 +321,34 @@ export class TauriBackend implements Backend {
   }
   exportProposal(request: ExportProposalRequest): Promise<SavedProposal> {
     return this.ask(COMMANDS.exportProposal, request);
+  }
+
+  scenarioForm(subject: Id, audience: Audience): Promise<ScenarioForm> {
+    return this.ask(COMMANDS.scenarioForm, { subject, audience, start: null });
+  }
+  rateScenario(scenario: ScenarioChoice, audience: Audience): Promise<Rating> {
+    return this.ask(COMMANDS.rateScenario, { scenario, audience });
+  }
+  saveScenario(scenario: TypedScenario): Promise<EditOutcome> {
+    return this.ask(COMMANDS.saveScenario, { scenario });
+  }
+  deleteScenario(subject: Id, name: string): Promise<EditOutcome> {
+    return this.ask(COMMANDS.deleteScenario, { subject, name });
+  }
+  subjectTotals(subject: Id, audience: Audience): Promise<SubjectTotals> {
+    return this.ask(COMMANDS.subjectTotals, { subject, audience, start: null });
+  }
+  pricePairs(id: Id, audience: Audience): Promise<PricePairs> {
+    return this.ask(COMMANDS.pricePairs, { id, audience });
+  }
+  whatIf(before: ScenarioChoice, after: TypedScenario, prices: PriceOverride[], audience: Audience): Promise<WhatIf> {
+    return this.ask(COMMANDS.whatIf, { before, after, prices, audience });
+  }
+  compareScenarios(scenarios: ScenarioChoice[], audience: Audience): Promise<Comparison> {
+    return this.ask(COMMANDS.compareScenarios, { scenarios, audience });
+  }
+  moneyCharts(scenario: ScenarioChoice, audience: Audience): Promise<MoneyCharts> {
+    return this.ask(COMMANDS.moneyCharts, { scenario, audience });
   }
 
   /**

@@ -14,6 +14,17 @@ import { kindOf as kindOfId } from './ids';
 import type { BackendError, Overview } from './types';
 import { BackendFailure } from './backend';
 import type {
+  Audience,
+  Comparison,
+  MoneyCharts,
+  PriceOverride,
+  PricePairs,
+  Rating,
+  ScenarioChoice,
+  ScenarioForm,
+  SubjectTotals,
+  TypedScenario,
+  WhatIf,
   ApprovalPlan,
   Blocker,
   BoltOnCategory,
@@ -65,6 +76,8 @@ import { kindName } from './vocabulary';
 
 type Done = { label: string; before: Map<Id, Plan>; links: FakeLinks; world: World };
 import demoDiagrams from './fixtures/diagram.demo.json';
+// The Commercials answers of the real commands on the demo (ipc_contract.rs records them).
+import demoCommercials from './fixtures/commercials.demo.json';
 
 export interface FakeAnswers {
   /** The overview to return, or the error to reject with. */
@@ -239,8 +252,19 @@ interface World {
   customers: Map<Id, Customer>;
   sites: Map<Id, Site>;
   structures: Map<Id, FakeStructure>;
+  /** Saved scenarios, as the form holds them, in the order saved. */
+  scenarios: TypedScenario[];
   counter: number;
 }
+
+/** JSON with keys sorted, so two requests compare by content. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
+}
+
+type Recorded = { command: string; request: unknown; answer: unknown };
 
 function fakeWorld(): World {
   return {
@@ -261,6 +285,7 @@ function fakeWorld(): World {
     customers: new Map(),
     sites: new Map(),
     structures: new Map(),
+    scenarios: [],
     counter: 100,
   };
 }
@@ -984,6 +1009,90 @@ export class FakeBackend implements Backend {
     const answer = this.answers.proposalTo === undefined ? `/home/ava/${request.subject} proposal.pdf` : this.answers.proposalTo;
     if (answer !== null && typeof answer === 'object') throw new BackendFailure(answer);
     return { path: answer, pages: answer === null ? 0 : 5 };
+  }
+
+  /**
+   * The core's recorded answer to `request`. The window asks for "this month" (`start: null`);
+   * the recordings were made for July 2026 and answer it. The fake rates nothing itself: a
+   * request nobody recorded is refused the way the app refuses, with a sentence.
+   */
+  private recorded<T>(command: string, request: Record<string, unknown>): T {
+    const want = canonical('start' in request && request.start === null ? { ...request, start: '2026-07-01' } : request);
+    const hit = (demoCommercials as Recorded[]).find((e) => e.command === command && canonical(e.request) === want);
+    if (!hit) fail('not_found', `The fake backend has no recorded ${command} answer for this request; record it in src-tauri/ipc_contract.rs.`);
+    return structuredClone(hit.answer) as T;
+  }
+
+  async scenarioForm(subject: Id, audience: Audience): Promise<ScenarioForm> {
+    this.calls.push(`scenarioForm ${subject} ${audience}`);
+    const form = this.recorded<ScenarioForm>('scenario_form', { subject, audience, start: null });
+    form.saved = this.world.scenarios.filter((s) => s.subject === subject).sort((a, b) => a.name.localeCompare(b.name));
+    return form;
+  }
+
+  async rateScenario(scenario: ScenarioChoice, audience: Audience): Promise<Rating> {
+    this.calls.push(`rateScenario ${audience}`);
+    return this.recorded('rate_scenario', { scenario: this.typedOf(scenario), audience });
+  }
+
+  /** A saved scenario as the typed one it was saved from (the recordings are typed). */
+  private typedOf(choice: ScenarioChoice): ScenarioChoice {
+    if (choice.by === 'typed') return choice;
+    const s = this.world.scenarios.find((x) => x.subject === choice.subject && x.name === choice.name);
+    if (!s) fail('not_found', `scenario: ${choice.subject} has no saved scenario '${choice.name}'`, 'scenario');
+    return { by: 'typed', scenario: { ...s, name: 'New scenario' } };
+  }
+
+  async saveScenario(scenario: TypedScenario): Promise<EditOutcome> {
+    this.calls.push(`saveScenario ${scenario.name}`);
+    const name = scenario.name.trim();
+    if (!name) fail('invalid_input', "scenario name: it is empty; give the scenario a name, e.g. '6 sites, 620 GB'", 'name');
+    return this.worldEdit(`Save scenario '${name}' of ${scenario.subject}`, () => {
+      this.world.scenarios = [...this.world.scenarios.filter((s) => !(s.subject === scenario.subject && s.name === name)), { ...scenario, name }];
+    });
+  }
+
+  async deleteScenario(subject: Id, name: string): Promise<EditOutcome> {
+    this.calls.push(`deleteScenario ${name}`);
+    if (!this.world.scenarios.some((s) => s.subject === subject && s.name === name)) fail('not_found', `scenario: ${subject} has no saved scenario '${name}'`, 'scenario');
+    return this.worldEdit(`Delete scenario '${name}' of ${subject}`, () => {
+      this.world.scenarios = this.world.scenarios.filter((s) => !(s.subject === subject && s.name === name));
+    });
+  }
+
+  /** One undoable edit of the world, recorded like `applyChange`'s. */
+  private worldEdit(label: string, change: () => void): EditOutcome {
+    const before = new Map([...this.plans].map(([k, v]) => [k, structuredClone(v)]));
+    const entry = { label, before, links: this.links.clone(), world: structuredClone(this.world) };
+    change();
+    this.done.push(entry);
+    this.undone = [];
+    return { applied: { label, created: null }, rechecked: [], full: true, findings: this.findings(), history: this.historyNow() };
+  }
+
+  async subjectTotals(subject: Id, audience: Audience): Promise<SubjectTotals> {
+    this.calls.push(`subjectTotals ${subject} ${audience}`);
+    return this.recorded('subject_totals', { subject, audience, start: null });
+  }
+
+  async pricePairs(id: Id, audience: Audience): Promise<PricePairs> {
+    this.calls.push(`pricePairs ${id} ${audience}`);
+    return this.recorded('price_pairs', { id, audience });
+  }
+
+  async whatIf(before: ScenarioChoice, after: TypedScenario, prices: PriceOverride[], audience: Audience): Promise<WhatIf> {
+    this.calls.push(`whatIf ${audience}`);
+    return this.recorded('what_if', { before: this.typedOf(before), after, prices, audience });
+  }
+
+  async compareScenarios(scenarios: ScenarioChoice[], audience: Audience): Promise<Comparison> {
+    this.calls.push(`compareScenarios ${audience}`);
+    return this.recorded('compare_scenarios', { scenarios: scenarios.map((s) => this.typedOf(s)), audience });
+  }
+
+  async moneyCharts(scenario: ScenarioChoice, audience: Audience): Promise<MoneyCharts> {
+    this.calls.push(`moneyCharts ${audience}`);
+    return this.recorded('money_charts', { scenario: this.typedOf(scenario), audience });
   }
 
   async referenceData(): Promise<ReferenceData> {

@@ -9,10 +9,12 @@ export const loadReferenceScreen = () => import('../components/ReferenceScreen.s
 export const loadCustomersScreen = () => import('../components/CustomersScreen.svelte');
 export const loadDiagramView = () => import('../components/DiagramView.svelte');
 export const loadExportScreen = () => import('../components/ExportScreen.svelte');
+export const loadCommercialsScreen = () => import('../components/CommercialsScreen.svelte');
+export const loadPlanClientSheet = () => import('../components/PlanClientSheet.svelte');
 
 /** Starts loading every screen; failures show up later, where the screen is opened. */
 export function preloadScreens(): void {
-  for (const load of [loadPlanEditor, loadObjectList, loadReferenceScreen, loadCustomersScreen, loadDiagramView, loadExportScreen]) {
+  for (const load of [loadPlanEditor, loadObjectList, loadReferenceScreen, loadCustomersScreen, loadDiagramView, loadExportScreen, loadCommercialsScreen, loadPlanClientSheet]) {
     load().catch(() => {});
   }
 }

@@ -137,25 +137,32 @@ fn type_index(t: IncludedValueType) -> usize {
 struct Rater<'a, 's> {
     r: &'s Relations<'a>,
     sc: &'s Scenario,
-    retail: bool,
     money_per_unit: i64,
     /// The assumptions that applied, as bits (bit n: RAT-n).
     used: u32,
 }
 
-/// A fee of one plan, as a field reader.
-type Fee = fn(&Plan) -> Option<Money>;
+/// The BUY counterpart that prices `sell` on the carrier's bill: its `buy_counterpart`, unless
+/// the catalog is a retailer's and that BUY object carries no price (RAT-15: unknown, not zero).
+/// The one link from SELL to BUY of rating and of the commercials built on it.
+pub(crate) fn priced_counterpart<'a>(s: &'a Snapshot, sell: &Plan) -> Option<&'a Plan> {
+    let buy = sell.buy_counterpart.and_then(|b| s.plan(b))?;
+    (s.settings.tier != Tier::Retail || priced(buy)).then_some(buy)
+}
 
-fn setup_fee(p: &Plan) -> Option<Money> {
+/// A fee of one plan, as a field reader.
+pub(crate) type Fee = fn(&Plan) -> Option<Money>;
+
+pub(crate) fn setup_fee(p: &Plan) -> Option<Money> {
     p.setup_fee
 }
-fn access_fee(p: &Plan) -> Option<Money> {
+pub(crate) fn access_fee(p: &Plan) -> Option<Money> {
     p.access_fee
 }
-fn first_time_fee(p: &Plan) -> Option<Money> {
+pub(crate) fn first_time_fee(p: &Plan) -> Option<Money> {
     p.bolt_on().and_then(|b| b.first_time_fee)
 }
-fn excess_rate(p: &Plan) -> Option<Money> {
+pub(crate) fn excess_rate(p: &Plan) -> Option<Money> {
     p.bolt_on().and_then(|b| b.excess_rate).or_else(|| p.service().and_then(|s| s.data_billing.excess_rate))
 }
 
@@ -185,13 +192,7 @@ impl<'a, 's> Rater<'a, 's> {
     fn new(r: &'s Relations<'a>, scenario: &'s Scenario) -> Result<(Self, Currency)> {
         scenario.check()?;
         let currency = Currency::parse(&r.snapshot.settings.currency)?;
-        let rater = Rater {
-            r,
-            sc: scenario,
-            retail: r.snapshot.settings.tier == Tier::Retail,
-            money_per_unit: 10i64.pow(currency.decimals),
-            used: 1 << 1,
-        };
+        let rater = Rater { r, sc: scenario, money_per_unit: 10i64.pow(currency.decimals), used: 1 << 1 };
         Ok((rater, currency))
     }
 }
@@ -208,18 +209,11 @@ impl<'a> Rater<'a, '_> {
 
     /// The BUY counterpart that prices `sell` on the carrier's bill, or none when unknown.
     fn buy_of(&mut self, sell: &Plan) -> Option<&'a Plan> {
-        let buy = sell.buy_counterpart.and_then(|b| self.snapshot().plan(b));
-        match buy {
-            Some(b) if self.retail && !priced(b) => {
-                self.note(15);
-                None
-            }
-            Some(b) => Some(b),
-            None => {
-                self.note(15);
-                None
-            }
+        let buy = priced_counterpart(self.snapshot(), sell);
+        if buy.is_none() {
+            self.note(15);
         }
+        buy
     }
 
     fn resolve(&mut self) -> Result<Order<'a>> {

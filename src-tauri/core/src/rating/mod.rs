@@ -9,11 +9,14 @@
 //! - `lines`: the answer (line pairs, totals, margins) and the assumptions shown beside it.
 //! - `store`: scenarios saved in the catalog, one undoable change each.
 //! - `sweep`: a full month's cost and margin as usage runs from nothing to twice the pool.
+//! - `commercials`: the answers built on a rating (price pairs, a subject's totals, what if,
+//!   compare), each for an [`Audience`](crate::Audience).
 //!
 //! Money is rounded in exactly one place, [`amount`]: rate × quantity ÷ per, computed exactly
 //! in 128-bit integers and rounded once, half away from zero, to the currency's minor unit.
 //! Totals are sums of lines, so they never round again.
 
+pub mod commercials;
 pub mod engine;
 pub mod lines;
 pub mod scenario;

@@ -8,6 +8,7 @@ mod bundle_fixture;
 mod bundle_hostile;
 mod bundle_tools;
 mod candidates;
+mod commercials;
 mod demo;
 mod diagram;
 mod diagram_catalogs;
