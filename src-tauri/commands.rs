@@ -674,7 +674,7 @@ mod tests {
         let request = json!({"subject": "CU-1", "scenarios": ["6 sites, 620 GB"], "date": "2026-12-07"});
         let answer = dispatch(&bench, "export_proposal", Some(request.clone())).await.unwrap();
         let pdf = folder.file("harbour.pdf");
-        assert_eq!(answer, json!({"path": pdf.display().to_string(), "pages": 4}), "the extension is added");
+        assert_eq!(answer, json!({"path": pdf.display().to_string(), "pages": 5}), "the extension is added");
         assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
         let log = std::fs::read_to_string(folder.file("answers.log")).unwrap();
         assert!(log.starts_with("save_proposal\tHarbour Cafés Pty Ltd proposal.pdf\t"), "{log}");

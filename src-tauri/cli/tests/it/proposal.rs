@@ -31,7 +31,7 @@ fn writes_harbour_cafes_proposal() {
     let args = ["proposal", &f, "CU-1", "--scenario", "6 sites, 620 GB", "--date", "2026-12-07", "--out"];
     let o = plansmith(&[&args[..], &[out.to_str().unwrap()]].concat());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stdout(&o).starts_with(&format!("wrote {} (4 pages, ", out.display())), "{}", stdout(&o));
+    assert!(stdout(&o).starts_with(&format!("wrote {} (5 pages, ", out.display())), "{}", stdout(&o));
     let pdf = std::fs::read(&out).unwrap();
     assert!(pdf.starts_with(b"%PDF-"), "a PDF");
     let leftovers: Vec<_> = std::fs::read_dir(d.path())

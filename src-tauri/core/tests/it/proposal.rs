@@ -394,13 +394,13 @@ fn refuses_what_it_cannot_propose() {
     assert!(e.message().contains("needs at least one saved scenario"), "{}", e.message());
     let e = proposal::write(
         &s,
-        &Request { subject: "ST-99".parse().unwrap(), scenarios: &[sc.clone()], date: day("2026-12-07") },
+        &Request { subject: "ST-99".parse().unwrap(), scenarios: std::slice::from_ref(&sc), date: day("2026-12-07") },
     )
     .unwrap_err();
     assert!(e.message().contains("there is no structure ST-99"), "{}", e.message());
     let e = proposal::write(
         &s,
-        &Request { subject: "PP-1".parse().unwrap(), scenarios: &[sc.clone()], date: day("2026-12-07") },
+        &Request { subject: "PP-1".parse().unwrap(), scenarios: std::slice::from_ref(&sc), date: day("2026-12-07") },
     )
     .unwrap_err();
     assert!(e.message().contains("a proposal is for a structure (ST-n) or a customer (CU-n)"), "{}", e.message());
