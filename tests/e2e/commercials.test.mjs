@@ -11,7 +11,8 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,11 +50,17 @@ describe('Commercials in the real window', () => {
     assert.ok(existsSync(app), `no app binary at ${app}: build it first (make app-build)`);
     assert.ok(process.env.DISPLAY, 'no X display: run under xvfb-run -a');
     folder = mkdtempSync(join(tmpdir(), 'plansmith-e2e-commercials-'));
+    // Save dialogs answer with the next line of this file (native dialogs never answer under Xvfb).
+    writeFileSync(join(folder, 'answers'), '');
+    process.env.PLANSMITH_DIALOG_ANSWERS = join(folder, 'answers');
     window = await openApp(app, ['--demo', join(folder, 'demo.plansmith')]);
     session = window.session;
   });
 
-  after(() => closeApp(window, folder));
+  after(() => {
+    delete process.env.PLANSMITH_DIALOG_ANSWERS;
+    return closeApp(window, folder);
+  });
 
   /** The element `css` names, once the page has it. */
   const el = (css) => session.until(() => session.find(css), css);
@@ -114,6 +121,23 @@ describe('Commercials in the real window', () => {
     await session.keys(['\uE00C']);
     await session.until(async () => (await session.findAll('[data-testid="what-if"]')).length === 0, 'Escape to close the panel');
     assert.equal(await text('totals-first-monthly-sell'), '1,793.00');
+  });
+
+  it('saves the scenario and exports the client proposal: SELL figures, no BUY figure or internal name', async () => {
+    await session.click(await el('[data-testid="save-scenario"]'));
+    await session.until(
+      async () => (await session.script(`return document.querySelector('[data-testid="saved-scenario"]')?.value;`)) === 'New scenario',
+      'the scenario to be saved',
+    );
+    const pdf = join(folder, 'harbour-cafes.pdf');
+    writeFileSync(join(folder, 'answers'), `${pdf}\n`);
+    await session.click(await el('[data-testid="export-proposal"]'));
+    await session.until(() => existsSync(pdf), 'the proposal to be written', 30_000);
+    await session.until(async () => /Wrote the client's proposal/.test(await session.script('return document.body.innerText;')), 'the window to say where');
+    const words = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+    assert.match(words, /1,793\.00/, 'the SELL month of 620 GB');
+    for (const figure of ['1,100.00', '693.00', '38.65 %']) assert.ok(!words.includes(figure), `the proposal shows ${figure}`);
+    for (const name of INTERNAL_NAMES) assert.ok(!words.includes(name), `the proposal shows the internal name ${name}`);
   });
 
   it('client view hides every BUY figure, margin and internal name', async () => {

@@ -145,6 +145,23 @@ describe('Commercials', () => {
     await waitFor(() => expect(backend.world.scenarios).toEqual([]));
   });
 
+  it('writes the client proposal of the saved scenario shown, and says where', async () => {
+    const backend = setup();
+    const usage = await openCommercials();
+    expect(screen.getByTestId('export-proposal')).toBeDisabled();
+    await fireEvent.input(usage, { target: { value: '620' } });
+    await waitFor(() => expect(cell('totals-first-monthly-sell')).toBe('1,793.00'));
+    await fireEvent.click(screen.getByTestId('save-scenario'));
+    await waitFor(() => expect(screen.getByTestId('saved-scenario')).toHaveValue('New scenario'));
+    await waitFor(() => expect(screen.getByTestId('export-proposal')).toBeEnabled());
+    await fireEvent.click(screen.getByTestId('export-proposal'));
+    await waitFor(() => expect(backend.calls.some((c) => /^exportProposal ST-1 New scenario \d{4}-\d{2}-\d{2}$/.test(c))).toBe(true));
+    expect(await screen.findByText(/Wrote the client's proposal \(5 pages, SELL prices only\) to \/home\/ava\/ST-1 proposal\.pdf/)).toBeInTheDocument();
+    backend.answers.proposalTo = null;
+    await fireEvent.click(screen.getByTestId('export-proposal'));
+    expect(await screen.findByText(/the save dialog was cancelled/)).toBeInTheDocument();
+  });
+
   it('a structure on Home shows its one-off and monthly totals on both sides', async () => {
     setup();
     await fireEvent.click((await screen.findAllByTestId('open-checklist'))[0]!);
