@@ -157,7 +157,13 @@ describe('Commercials', () => {
     await fireEvent.click(screen.getByTestId('export-proposal'));
     await waitFor(() => expect(backend.calls.some((c) => /^exportProposal ST-1 New scenario \d{4}-\d{2}-\d{2}$/.test(c))).toBe(true));
     expect(await screen.findByText(/Wrote the client's proposal \(5 pages, SELL prices only\) to \/home\/ava\/ST-1 proposal\.pdf/)).toBeInTheDocument();
-    backend.answers.proposalTo = null;
+  });
+
+  it('says so when the proposal save dialog is cancelled', async () => {
+    setup(new FakeBackend({ proposalTo: null }));
+    await openCommercials();
+    await fireEvent.click(screen.getByTestId('save-scenario'));
+    await waitFor(() => expect(screen.getByTestId('export-proposal')).toBeEnabled());
     await fireEvent.click(screen.getByTestId('export-proposal'));
     expect(await screen.findByText(/the save dialog was cancelled/)).toBeInTheDocument();
   });
