@@ -257,13 +257,15 @@ pub fn put_in_place(built: &Path, path: &Path, replace: bool) -> Result<()> {
     Ok(())
 }
 
-/// Refuses `path` when SQLite side files (`-wal`, `-shm`, `-journal`) are beside it.
+/// Refuses `path` when an SQLite log with content (`-wal`, `-journal`) is beside it. An empty
+/// log and the `-shm` index hold no rows (read-only opens leave them behind; SQLite rebuilds
+/// the index from the log), so they are no reason to refuse.
 pub fn refuse_side_files(path: &Path) -> Result<()> {
-    for suffix in ["-wal", "-journal", "-shm"] {
+    for suffix in ["-wal", "-journal"] {
         let mut side = path.as_os_str().to_owned();
         side.push(suffix);
         let side = Path::new(&side);
-        if side.exists() {
+        if std::fs::metadata(side).is_ok_and(|m| m.len() > 0) {
             let why = if path.exists() {
                 "the catalog there may be open in Plansmith or another program, or was not closed cleanly"
             } else {
