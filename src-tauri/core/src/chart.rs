@@ -8,6 +8,7 @@
 //! numbers and fixed labels, so nothing a user typed reaches the SVG unescaped; the caller puts
 //! the title beside the picture.
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use crate::audience::Audience;
@@ -112,15 +113,7 @@ pub fn sweep_svg(sweep: &Sweep, currency: &Currency, audience: Audience) -> Stri
                 .label(name)
                 .legend(move |(px, py)| PathElement::new(vec![(px, py), (px + 18, py)], colour.stroke_width(2)));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .label_font((FONT, 12))
-            .draw()
-            .expect("drawing into a string cannot fail");
-        root.present().expect("drawing into a string cannot fail");
+        finish(&root, &mut chart, SeriesLabelPosition::UpperLeft);
     }
     svg
 }
@@ -191,17 +184,26 @@ pub fn periods_svg(rating: &Rating, currency: &Currency, audience: Audience) -> 
                 .label("BUY: the carrier's bill")
                 .legend(|(px, py)| Rectangle::new([(px, py - 5), (px + 12, py + 5)], BUY.filled()));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .label_font((FONT, 12))
-            .draw()
-            .expect("drawing into a string cannot fail");
-        root.present().expect("drawing into a string cannot fail");
+        finish(&root, &mut chart, SeriesLabelPosition::UpperRight);
     }
     svg
+}
+
+/// Draws the legend at `at` and writes the picture out: the last step of every chart.
+fn finish<'a, 'b: 'a>(
+    root: &DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
+    chart: &mut ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    at: SeriesLabelPosition,
+) {
+    chart
+        .configure_series_labels()
+        .position(at)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.3))
+        .label_font((FONT, 12))
+        .draw()
+        .expect("drawing into a string cannot fail");
+    root.present().expect("drawing into a string cannot fail");
 }
 
 /// The SELL total at the sweep point with `usage`.

@@ -18,7 +18,7 @@
 //!   SELL allowances hang off BUY allowances, and the tail service plans pool on the data
 //!   allowance of their side.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::edit::{Change, PlanField};
 use crate::error::{CoreError, Result};
@@ -46,11 +46,7 @@ pub fn write_demo(path: &Path, stamp: &Stamp) -> Result<Catalog> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let file_name = path.file_name().ok_or_else(|| CoreError::invalid("path", "the demo path has no file name"))?;
     let tmp = dir.join(format!(".{}.demo", file_name.to_string_lossy()));
-    let cleanup = || {
-        for suffix in ["", "-journal", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(with_suffix(&tmp, suffix));
-        }
-    };
+    let cleanup = || crate::new_file::remove_built(&tmp);
     cleanup();
     let built = (|| -> Result<()> {
         let mut catalog = Catalog::create(
@@ -101,12 +97,6 @@ pub fn write_demo(path: &Path, stamp: &Stamp) -> Result<Catalog> {
     crate::new_file::put_in_place(&tmp, path, false).inspect_err(|_| cleanup())?;
     cleanup();
     Catalog::open(path)
-}
-
-fn with_suffix(p: &Path, suffix: &str) -> PathBuf {
-    let mut s = p.as_os_str().to_owned();
-    s.push(suffix);
-    PathBuf::from(s)
 }
 
 /// Drops the undo/redo history in one transaction that is itself not an undo step.

@@ -21,7 +21,7 @@
 //!   reported by the rules, like any draft.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rusqlite::{Connection, Transaction, params};
 use serde::{Deserialize, Serialize};
@@ -889,27 +889,12 @@ fn category_and_tariff(index: &Index, d: &str, category: Option<&str>, tariff: O
     Ok(())
 }
 
-fn sidecars(p: &Path) -> Vec<PathBuf> {
-    ["", "-journal", "-wal", "-shm"]
-        .iter()
-        .map(|suffix| {
-            let mut s = p.as_os_str().to_owned();
-            s.push(suffix);
-            PathBuf::from(s)
-        })
-        .collect()
-}
-
 /// Builds the catalog file beside `path` and renames it into place once complete.
 fn write_new_file(path: &Path, doc: &Document) -> Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let file_name = path.file_name().ok_or_else(|| CoreError::invalid("path", "the catalog path has no file name"))?;
     let tmp = dir.join(format!(".{}.loading", file_name.to_string_lossy()));
-    let cleanup = || {
-        for f in sidecars(&tmp) {
-            let _ = std::fs::remove_file(f);
-        }
-    };
+    let cleanup = || crate::new_file::remove_built(&tmp);
     cleanup();
     let built = (|| -> Result<()> {
         let mut conn = Connection::open(&tmp)?;

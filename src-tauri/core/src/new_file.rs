@@ -257,15 +257,28 @@ pub fn put_in_place(built: &Path, path: &Path, replace: bool) -> Result<()> {
     Ok(())
 }
 
+/// `path` with `suffix` appended to its name (`demo.plansmith` + `-wal`).
+pub(crate) fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// Removes a catalog SQLite was building at `built` (a private path of ours) with its side
+/// files: what a failed or finished build leaves behind. Best effort.
+pub(crate) fn remove_built(built: &Path) {
+    for suffix in ["", "-journal", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(with_suffix(built, suffix));
+    }
+}
+
 /// Refuses `path` when an SQLite log with content (`-wal`, `-journal`) is beside it. An empty
 /// log and the `-shm` index hold no rows (read-only opens leave them behind; SQLite rebuilds
 /// the index from the log), so they are no reason to refuse.
 pub fn refuse_side_files(path: &Path) -> Result<()> {
     for suffix in ["-wal", "-journal"] {
-        let mut side = path.as_os_str().to_owned();
-        side.push(suffix);
-        let side = Path::new(&side);
-        if std::fs::metadata(side).is_ok_and(|m| m.len() > 0) {
+        let side = with_suffix(path, suffix);
+        if std::fs::metadata(&side).is_ok_and(|m| m.len() > 0) {
             let why = if path.exists() {
                 "the catalog there may be open in Plansmith or another program, or was not closed cleanly"
             } else {

@@ -137,13 +137,6 @@ fn identity(app_id: i32, version: i64, path: &Path) -> Result<i64> {
     Ok(version)
 }
 
-/// `path` with `suffix` appended (`-wal`, `-shm`).
-fn side_file(path: &Path, suffix: &str) -> PathBuf {
-    let mut s = path.as_os_str().to_owned();
-    s.push(suffix);
-    PathBuf::from(s)
-}
-
 /// Why `path` cannot be opened for writing, when the file or its folder is read-only (a
 /// read-only mount, a read-only file or folder): SQLite's own message ("unable to open
 /// database file") says neither why nor what to do. None when both look writable.
@@ -240,7 +233,7 @@ impl Catalog {
             // Reading a WAL catalog needs its -shm beside it. On read-only media (a CD, a
             // read-only mount or folder) none can be made; with no -wal there either, the file
             // alone is the whole catalog and is read as immutable.
-            Err(e) if unwritable(path).is_some() && !side_file(path, "-wal").exists() => {
+            Err(e) if unwritable(path).is_some() && !crate::new_file::with_suffix(path, "-wal").exists() => {
                 let conn = Connection::open_with_flags(immutable_uri(path), flags | OpenFlags::SQLITE_OPEN_URI)
                     .map_err(|_| e.clone())?;
                 let version = check_identity(&conn, path).map_err(|_| e)?;
@@ -251,7 +244,7 @@ impl Catalog {
                 format!(
                     "{} is on a read-only disk or folder and has a write-ahead log beside it ({}) that needs a writable folder to be read; copy the catalog and that file to a writable folder",
                     path.display(),
-                    side_file(path, "-wal").display()
+                    crate::new_file::with_suffix(path, "-wal").display()
                 ),
             ))),
         };
@@ -303,13 +296,7 @@ impl Catalog {
         let tmp = dir.join(format!(".{}.creating", file_name.to_string_lossy()));
         // Whatever fails (a full disk, most often), the half-built file and its side files go:
         // nothing is left beside `path`, and a retry starts clean.
-        let discard = || {
-            for suffix in ["", "-journal", "-wal", "-shm"] {
-                let mut p = tmp.clone().into_os_string();
-                p.push(suffix);
-                let _ = std::fs::remove_file(p);
-            }
-        };
+        let discard = || crate::new_file::remove_built(&tmp);
         discard();
         let built = (|| -> Result<()> {
             let mut conn = Connection::open(&tmp)?;
